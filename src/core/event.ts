@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+
+/** Every event type a PrintHooks source or button can emit (DESIGN §4). */
+export const EVENT_TYPES = [
+  'print.started',
+  'print.progress',
+  'print.layer',
+  'print.paused',
+  'print.resumed',
+  'print.done',
+  'print.failed',
+  'print.cancelled',
+  'printer.error',
+  'printer.attention',
+  'printer.online',
+  'printer.offline',
+  'printer.bed_cooled',
+  'test',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The events that end a job: exactly one of them per job. */
+export const TERMINAL_TYPES: readonly EventType[] = ['print.done', 'print.failed', 'print.cancelled'];
+
+export type PrinterKind = 'octoprint' | 'moonraker' | 'bambu' | 'test';
+
+export interface PrinterRef {
+  id: string;
+  name: string;
+  kind: PrinterKind;
+}
+
+export interface JobInfo {
+  id: string;
+  file?: string;
+  progress?: number;
+  elapsed_s?: number;
+  remaining_s?: number;
+  layer?: number;
+  layers?: number;
+  started_at?: string;
+}
+
+export type ErrorSeverity = 'info' | 'warning' | 'error' | 'fatal';
+
+export interface EventError {
+  code?: string;
+  message: string;
+  severity?: ErrorSeverity;
+  url?: string;
+}
+
+export interface PrinterEvent {
+  id: string;
+  type: EventType;
+  time: string;
+  printer: PrinterRef;
+  job?: JobInfo;
+  error?: EventError;
+  reason?: string;
+  raw?: unknown;
+}
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+export function isTerminalType(type: EventType): boolean {
+  return TERMINAL_TYPES.includes(type);
+}
+
+/**
+ * Deterministic event id: the same printer, job, type and discriminator (progress percent, layer,
+ * error code, …) always give the same id, so receivers can dedupe an event seen again after a
+ * reconnect, redeploy or restart. A SHA-256 over an unambiguous encoding, not a counter.
+ */
+export function eventId(
+  printerId: string,
+  jobId: string | undefined,
+  type: EventType,
+  discriminator?: string | number,
+): string {
+  const material = JSON.stringify([printerId, jobId ?? null, type, discriminator ?? null]);
+  const digest = createHash('sha256').update(material).digest('base64url');
+  return `evt_${digest.slice(0, 27)}`;
+}
+
+export interface EventParts {
+  type: EventType;
+  printer: PrinterRef;
+  time?: Date | string;
+  job?: JobInfo;
+  error?: EventError;
+  reason?: string;
+  raw?: unknown;
+  /** Distinguishes several events of one type within a job (percent, layer, error code). */
+  discriminator?: string | number;
+}
+
+/** Builds a canonical event with its id, dropping absent values rather than writing nulls. */
+export function buildEvent(parts: EventParts): PrinterEvent {
+  const time = parts.time instanceof Date ? parts.time.toISOString() : parts.time ?? new Date().toISOString();
+  const event: PrinterEvent = {
+    id: eventId(parts.printer.id, parts.job?.id, parts.type, parts.discriminator),
+    type: parts.type,
+    time,
+    printer: { ...parts.printer },
+  };
+  if (parts.job) event.job = compact(parts.job);
+  if (parts.error) event.error = compact(parts.error);
+  if (parts.reason !== undefined && parts.reason !== '') event.reason = parts.reason;
+  if (parts.raw !== undefined) event.raw = parts.raw;
+  return event;
+}
+
+/** Copies an object without its undefined, null, NaN and empty-string values. */
+export function compact<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v === 'number' && !Number.isFinite(v)) continue;
+    out[key] = v;
+  }
+  return out as T;
+}
