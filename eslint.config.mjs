@@ -11,6 +11,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-namespace': 'off',
+      // Node-RED node constructors conventionally keep `const node = this` for their callbacks
+      '@typescript-eslint/no-this-alias': 'off',
     },
   },
   {

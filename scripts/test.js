@@ -10,14 +10,18 @@ const { spawnSync } = require('child_process');
 const root = path.resolve(__dirname, '..');
 const mocha = require.resolve('mocha/bin/mocha.js');
 const reporter = path.join(root, 'test', 'mocha-count-reporter.js');
-const extra = process.argv.slice(2);
+const args = process.argv.slice(2);
+const onlyConformance = args[0] === 'conformance';
+const extra = onlyConformance ? args.slice(1) : args;
 
-const suites = [
+const allSuites = [
   { name: 'core', dir: 'test/core', env: {} },
   { name: 'nodes on Node-RED 5', dir: 'test/nodes', env: { PRINTHOOKS_NODE_RED: '5' } },
   { name: 'nodes on Node-RED 4.1', dir: 'test/nodes', env: { PRINTHOOKS_NODE_RED: '4' } },
   { name: 'e2e', dir: 'test/e2e', env: {} },
 ];
+// The conformance suite reads ../shared/fixtures, which only CI and developers have beside the repo.
+const suites = onlyConformance ? [{ name: 'conformance', dir: 'test/conformance', env: {} }] : allSuites;
 
 function hasSpecs(dir) {
   if (!fs.existsSync(dir)) return false;

@@ -132,11 +132,12 @@ describe(`printhooks-filter node (Node-RED ${nodeRedLine})`, () => {
   });
 
   it('loads a config saved before versions existed', async () => {
-    await helper.load([filterNode, catchNode], [
+    const saved: unknown[] = [
       { id: 't1', type: 'tab' },
       { id: 'f1', z: 't1', type: 'printhooks-filter', events: ['print.done'], wires: [['out']] },
       { id: 'out', z: 't1', type: 'helper' },
-    ]);
+    ];
+    await helper.load([filterNode, catchNode], saved as never);
     const out = collect('out');
     helper.getNode('f1').receive({ payload: event('print.done') });
     await tick();
