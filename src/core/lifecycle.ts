@@ -29,6 +29,8 @@ export interface Observation {
   reason?: string;
   /** Errors the printer currently reports (Bambu HMS, print_error); new codes become printer.error. */
   errors?: EventError[];
+  /** Current bed temperature in °C, when the platform reports it (drives printer.bed_cooled). */
+  bedTemp?: number;
   time?: Date;
   raw?: unknown;
 }
@@ -45,6 +47,8 @@ export interface TrackerOptions {
   now?: () => Date;
   /** How many ended job keys to remember for duplicate suppression. */
   memory?: number;
+  /** After a job ends, printer.bed_cooled fires once when the bed falls below this (°C, default 35; 0 = off). */
+  bedCooledBelow?: number;
 }
 
 interface JobContext {
@@ -92,6 +96,9 @@ export class JobTracker {
   private readonly idleAfterActive: 'cancelled' | 'nothing';
   private readonly now: () => Date;
   private readonly memory: number;
+  private readonly bedCooledBelow: number;
+  /** The ended job whose bed we are waiting to see cool down. */
+  private coolingJob: JobInfo | undefined;
 
   private state: JobState | undefined;
   private job: JobContext | undefined;
@@ -110,6 +117,7 @@ export class JobTracker {
     this.idleAfterActive = options.idleAfterActive ?? 'cancelled';
     this.now = options.now ?? (() => new Date());
     this.memory = Math.max(8, options.memory ?? 200);
+    this.bedCooledBelow = options.bedCooledBelow ?? 35;
   }
 
   get currentState(): JobState | undefined {
@@ -138,6 +146,7 @@ export class JobTracker {
     } else {
       this.applyEdge(obs, time, events);
     }
+    this.bedEdge(obs, time, events);
     return events;
   }
 
@@ -329,8 +338,21 @@ export class JobTracker {
     this.errorCodes = next;
   }
 
+  private bedEdge(obs: Observation, time: Date, events: PrinterEvent[]): void {
+    const job = this.coolingJob;
+    if (!job || obs.bedTemp === undefined || !Number.isFinite(obs.bedTemp)) return;
+    if (isActive(this.state)) {
+      this.coolingJob = undefined; // a new job started before the bed cooled
+      return;
+    }
+    if (obs.bedTemp >= this.bedCooledBelow) return;
+    this.coolingJob = undefined;
+    events.push(buildEvent({ type: 'printer.bed_cooled', printer: this.printer, time, job, discriminator: 'bed_cooled', raw: this.includeRaw ? obs.raw : undefined }));
+  }
+
   private terminalEvent(outcome: TerminalState, info: JobInfo, obs: Observation, time: Date): PrinterEvent {
     this.unsettled.delete(info.id);
+    if (this.bedCooledBelow > 0) this.coolingJob = { ...info };
     const type = TERMINAL_EVENT[outcome];
     const error = outcome === 'failed' ? obs.error : undefined;
     const reason = outcome === 'finished' ? undefined : obs.reason;

@@ -64,6 +64,10 @@ const cases: Case[] = [
   { name: 'errors present at the very first connect are a baseline', steps: ['connect', { state: 'idle', errors: [{ code: 'E1', message: 'x' }] }, { errors: [{ code: 'E1', message: 'x' }] }], expect: [] },
   { name: 'each new error fires once; a cleared error can fire again', steps: ['connect', idle, { errors: [{ code: 'E1', message: 'x' }] }, { errors: [{ code: 'E1', message: 'x' }, { code: 'E2', message: 'y' }] }, { errors: [] }, { errors: [{ code: 'E1', message: 'x' }] }], expect: ['printer.error:E1', 'printer.error:E2', 'printer.error:E1'] },
   { name: 'a paused job at start gives start and pause', steps: ['connect', idle, { state: 'paused', jobKey: 'j1' }], expect: ['print.started', 'print.paused'] },
+  { name: 'bed_cooled fires once after a job, when the bed falls below 35 °C', steps: ['connect', { state: 'idle', bedTemp: 20 }, printing('j1', { bedTemp: 60 }), { state: 'finished', bedTemp: 60 }, { bedTemp: 40 }, { state: 'idle', bedTemp: 34 }, { bedTemp: 30 }], expect: ['print.started', 'print.done', 'printer.bed_cooled'] },
+  { name: 'bed_cooled never fires for a bed that was already cold at connect', steps: ['connect', { state: 'finished', jobKey: 'old', bedTemp: 22 }, { bedTemp: 21 }], expect: [] },
+  { name: 'bed_cooled is dropped when the next job starts first', steps: ['connect', idle, printing('j1', { bedTemp: 60 }), { state: 'finished' }, printing('j2', { bedTemp: 60 }), { bedTemp: 20 }], expect: ['print.started', 'print.done', 'print.started'] },
+  { name: 'bed_cooled can be switched off', options: { bedCooledBelow: 0 }, steps: ['connect', idle, printing('j1', { bedTemp: 60 }), { state: 'finished', bedTemp: 20 }, { bedTemp: 19 }], expect: ['print.started', 'print.done'] },
   { name: 'a late report of an ended job does not restart it', steps: ['connect', idle, printing('j1'), { state: 'finished' }, printing('j1')], expect: ['print.started', 'print.done'] },
 ];
 
