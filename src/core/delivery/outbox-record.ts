@@ -1,0 +1,101 @@
+/**
+ * What the outbox keeps for one webhook: everything needed to send it again after a restart, and
+ * never a secret (signature headers are stripped before the record is built, auth comes from the
+ * endpoint's credentials at send time).
+ */
+export interface StoredRequest {
+  webhookId: string;
+  eventType?: string;
+  method: string;
+  /** Empty when the endpoint's url applies. */
+  url?: string;
+  headers: Record<string, string>;
+  /** Node id of the signer that re-signs every attempt. */
+  signer?: string;
+  topic?: string;
+  msgid?: string;
+  /** How msg.payload looked, so the output msg gets it back in the same form. */
+  payloadKind: 'json' | 'string' | 'buffer';
+  /** Enqueue time, ms since the epoch. */
+  createdAt: number;
+  body: Buffer;
+}
+
+export const RECORD_ENQUEUE = 1;
+export const RECORD_UPDATE = 2;
+export const RECORD_DONE = 3;
+
+type Meta = Omit<StoredRequest, 'body'>;
+
+/** ENQUEUE body: f64 seq, f64 nextAt, u32 attempts, u32 meta length, meta JSON, body bytes. */
+export function encodeEnqueue(seq: number, nextAt: number, attempts: number, req: StoredRequest): Buffer {
+  const { body, ...meta } = req;
+  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+  const out = Buffer.allocUnsafe(24 + metaBytes.length + body.length);
+  out.writeDoubleLE(seq, 0);
+  out.writeDoubleLE(nextAt, 8);
+  out.writeUInt32LE(attempts, 16);
+  out.writeUInt32LE(metaBytes.length, 20);
+  metaBytes.copy(out, 24);
+  body.copy(out, 24 + metaBytes.length);
+  return out;
+}
+
+export interface EnqueueHead {
+  seq: number;
+  nextAt: number;
+  attempts: number;
+}
+
+export function decodeEnqueueHead(body: Buffer): EnqueueHead {
+  return { seq: body.readDoubleLE(0), nextAt: body.readDoubleLE(8), attempts: body.readUInt32LE(16) };
+}
+
+export function decodeEnqueue(body: Buffer): EnqueueHead & { req: StoredRequest } {
+  const metaLength = body.readUInt32LE(20);
+  const meta = JSON.parse(body.toString('utf8', 24, 24 + metaLength)) as Meta;
+  // copy: the caller's buffer is a read chunk that gets reused
+  const bytes = Buffer.from(body.subarray(24 + metaLength));
+  return { ...decodeEnqueueHead(body), req: { ...meta, body: bytes } };
+}
+
+export interface UpdateRecord {
+  seq: number;
+  nextAt: number;
+  attempts: number;
+  dead: boolean;
+  reason?: string;
+}
+
+/** UPDATE body: f64 seq, f64 nextAt, u32 attempts, u8 dead, reason (utf8, rest). */
+export function encodeUpdate(u: UpdateRecord): Buffer {
+  const reason = Buffer.from(u.reason ?? '', 'utf8');
+  const out = Buffer.allocUnsafe(21 + reason.length);
+  out.writeDoubleLE(u.seq, 0);
+  out.writeDoubleLE(u.nextAt, 8);
+  out.writeUInt32LE(u.attempts, 16);
+  out.writeUInt8(u.dead ? 1 : 0, 20);
+  reason.copy(out, 21);
+  return out;
+}
+
+export function decodeUpdate(body: Buffer): UpdateRecord {
+  const reason = body.toString('utf8', 21);
+  return {
+    seq: body.readDoubleLE(0),
+    nextAt: body.readDoubleLE(8),
+    attempts: body.readUInt32LE(16),
+    dead: body[20] === 1,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+export function encodeDone(seq: number): Buffer {
+  const out = Buffer.allocUnsafe(8);
+  out.writeDoubleLE(seq, 0);
+  return out;
+}
+
+export function decodeDone(body: Buffer): number {
+  return body.readDoubleLE(0);
+}

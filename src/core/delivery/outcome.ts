@@ -1,0 +1,31 @@
+/** What one HTTP attempt came back with. */
+export type AttemptResult =
+  | { kind: 'response'; status: number; headers: Record<string, string>; body: Buffer; durationMs: number }
+  | { kind: 'timeout'; error: string; durationMs: number }
+  | { kind: 'network'; error: string; durationMs: number };
+
+/**
+ * What the sender does with an attempt (DESIGN §8): 2xx delivered; 410 disables the endpoint;
+ * 408, 429, 5xx, 3xx (never followed), timeouts and network errors retry; other 4xx are permanent.
+ */
+export type Verdict = 'delivered' | 'retry' | 'permanent' | 'gone';
+
+export function verdictOf(result: AttemptResult): Verdict {
+  if (result.kind !== 'response') return 'retry';
+  const s = result.status;
+  if (s >= 200 && s < 300) return 'delivered';
+  if (s === 410) return 'gone';
+  if (s === 408 || s === 429) return 'retry';
+  if (s >= 400 && s < 500) return 'permanent';
+  return 'retry';
+}
+
+/** A 429 or a timeout: the target is overloaded, so wait at least the overload delay. */
+export function isOverload(result: AttemptResult): boolean {
+  return result.kind === 'timeout' || (result.kind === 'response' && result.status === 429);
+}
+
+export function describe(result: AttemptResult): string {
+  if (result.kind === 'response') return `HTTP ${result.status}`;
+  return result.error;
+}

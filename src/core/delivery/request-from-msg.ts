@@ -1,0 +1,146 @@
+import { randomUUID } from 'crypto';
+import type { StoredRequest } from './outbox-record';
+
+export interface MsgLike {
+  _msgid?: unknown;
+  topic?: unknown;
+  payload?: unknown;
+  headers?: unknown;
+  url?: unknown;
+  method?: unknown;
+  webhook?: unknown;
+  event?: unknown;
+}
+
+export interface RequestRules {
+  /** Let msg.url and msg.method override the endpoint's. */
+  allowOverride: boolean;
+  /** Lower-case header names a signer sets: never written to disk. */
+  stripHeaders?: readonly string[];
+  now?: number;
+}
+
+const METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']);
+
+function idOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && 'id' in value) {
+    const id = (value as { id: unknown }).id;
+    if (typeof id === 'string' && id !== '') return id;
+  }
+  return undefined;
+}
+
+function typeOf(msg: MsgLike): string | undefined {
+  for (const source of [msg.event, msg.payload]) {
+    if (source && typeof source === 'object' && typeof (source as { type?: unknown }).type === 'string') {
+      return (source as { type: string }).type;
+    }
+  }
+  return typeof msg.topic === 'string' && msg.topic !== '' ? msg.topic : undefined;
+}
+
+/**
+ * Turns an input msg into what the outbox stores. Throws an Error naming the msg field when the
+ * msg cannot be sent. A signed msg (msg.webhook from the signer) keeps its exact bytes; an unsigned
+ * object payload is serialised once as JSON.
+ */
+export function requestFromMsg(msg: MsgLike, rules: RequestRules): StoredRequest {
+  const headers: Record<string, string> = {};
+  if (msg.headers !== undefined && msg.headers !== null) {
+    if (typeof msg.headers !== 'object' || Array.isArray(msg.headers)) throw new Error('msg.headers must be an object');
+    const strip = new Set((rules.stripHeaders ?? []).map((h) => h.toLowerCase()));
+    for (const [name, value] of Object.entries(msg.headers as Record<string, unknown>)) {
+      if (value === undefined || value === null) continue;
+      const lower = name.toLowerCase();
+      if (strip.has(lower)) continue;
+      if (typeof value === 'object') throw new Error(`msg.headers.${name} must be a string`);
+      headers[lower] = String(value);
+    }
+  }
+
+  let body: Buffer;
+  let payloadKind: StoredRequest['payloadKind'];
+  const payload = msg.payload;
+  if (Buffer.isBuffer(payload)) {
+    body = payload;
+    payloadKind = 'buffer';
+  } else if (typeof payload === 'string') {
+    body = Buffer.from(payload, 'utf8');
+    payloadKind = 'string';
+  } else if (payload === undefined || payload === null) {
+    throw new Error('msg.payload is missing: nothing to send');
+  } else if (typeof payload === 'object' || typeof payload === 'number' || typeof payload === 'boolean') {
+    let text: string;
+    try {
+      text = JSON.stringify(payload);
+    } catch (e) {
+      throw new Error(`msg.payload cannot be serialised as JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    body = Buffer.from(text, 'utf8');
+    payloadKind = 'json';
+    if (!headers['content-type']) headers['content-type'] = 'application/json';
+  } else {
+    throw new Error(`msg.payload of type ${typeof payload} cannot be sent`);
+  }
+
+  let signer: string | undefined;
+  if (msg.webhook !== undefined && msg.webhook !== null) {
+    if (typeof msg.webhook !== 'object') throw new Error('msg.webhook must be an object');
+    const s = (msg.webhook as { signer?: unknown }).signer;
+    if (s !== undefined && (typeof s !== 'string' || s === '')) throw new Error('msg.webhook.signer must be a node id');
+    signer = s as string | undefined;
+  }
+
+  const req: StoredRequest = {
+    webhookId: idOf(msg.webhook) ?? idOf(msg.event) ?? idOf(msg.payload) ?? `msg_${randomUUID().replace(/-/g, '')}`,
+    method: 'POST',
+    headers,
+    payloadKind,
+    createdAt: rules.now ?? Date.now(),
+    body,
+  };
+  const eventType = typeOf(msg);
+  if (eventType) req.eventType = eventType;
+  if (signer) req.signer = signer;
+  if (typeof msg.topic === 'string' && msg.topic !== '') req.topic = msg.topic;
+  if (typeof msg._msgid === 'string') req.msgid = msg._msgid;
+
+  if (rules.allowOverride) {
+    if (msg.method !== undefined && msg.method !== null && msg.method !== '') {
+      const method = String(msg.method).toUpperCase();
+      if (!METHODS.has(method)) throw new Error(`msg.method "${String(msg.method)}" is not one of ${[...METHODS].join(', ')}`);
+      req.method = method;
+    }
+    if (msg.url !== undefined && msg.url !== null && msg.url !== '') {
+      if (typeof msg.url !== 'string') throw new Error('msg.url must be a string');
+      let parsed: URL;
+      try {
+        parsed = new URL(msg.url);
+      } catch {
+        throw new Error(`msg.url "${msg.url}" is not a valid URL`);
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('msg.url must be http(s)');
+      req.url = msg.url;
+    }
+  }
+  return req;
+}
+
+/** The msg sent on an output after delivery or as a dead letter, rebuilt from the stored request. */
+export function msgFromRequest(req: StoredRequest): Record<string, unknown> {
+  let payload: unknown;
+  if (req.payloadKind === 'buffer') payload = req.body;
+  else if (req.payloadKind === 'string') payload = req.body.toString('utf8');
+  else {
+    try {
+      payload = JSON.parse(req.body.toString('utf8'));
+    } catch {
+      payload = req.body.toString('utf8');
+    }
+  }
+  const msg: Record<string, unknown> = { payload, headers: { ...req.headers }, method: req.method };
+  if (req.msgid) msg._msgid = req.msgid;
+  if (req.topic) msg.topic = req.topic;
+  if (req.url) msg.url = req.url;
+  return msg;
+}

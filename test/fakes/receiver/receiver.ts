@@ -1,0 +1,103 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
+/** A request as the receiver saw it. */
+export interface Received {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  at: number;
+}
+
+/** How to answer one request. */
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Wait this long before answering (a timeout test). */
+  delayMs?: number;
+  /** Drop the connection without an answer. */
+  destroy?: boolean;
+}
+
+export type Script = (req: Received, index: number) => Reply | undefined;
+
+/**
+ * A real HTTP receiver on 127.0.0.1 (ephemeral port) for delivery tests: answers by a script
+ * (per request, by index) or by a queue of replies, defaulting to 204, and records every request.
+ */
+export class FakeReceiver {
+  readonly received: Received[] = [];
+  private readonly replies: Reply[] = [];
+  private script: Script | undefined;
+  private readonly server: http.Server;
+  private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
+  port = 0;
+
+  constructor() {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** Replies used in order, one per request; when empty the script (or 204) answers. */
+  reply(...replies: Reply[]): this {
+    this.replies.push(...replies);
+    return this;
+  }
+
+  answer(script: Script): this {
+    this.script = script;
+    return this;
+  }
+
+  /** Resolves once `count` requests have arrived. */
+  waitFor(count: number, timeoutMs = 8000): Promise<void> {
+    if (this.received.length >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`receiver got ${this.received.length} of ${count} requests`)), timeoutMs);
+      this.waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const got: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+      const index = this.received.length;
+      this.received.push(got);
+      for (const w of this.waiters.filter((x) => this.received.length >= x.count)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve();
+      }
+      const reply = this.replies.shift() ?? this.script?.(got, index) ?? {};
+      const send = (): void => {
+        if (reply.destroy) {
+          req.socket.destroy();
+          return;
+        }
+        if (res.destroyed) return;
+        res.writeHead(reply.status ?? 204, reply.headers ?? {});
+        res.end(reply.body ?? '');
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
+      else send();
+    });
+  }
+}
