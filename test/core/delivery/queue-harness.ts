@@ -1,0 +1,79 @@
+import { DeliveryQueue, DeliveryQueueOptions, EndpointTarget } from '../../../src/core/delivery/delivery-queue';
+import { EndpointHealth } from '../../../src/core/delivery/endpoint-health';
+import { HttpTransport } from '../../../src/core/delivery/http-transport';
+import { Outbox } from '../../../src/core/delivery/outbox';
+import { RetryPolicy } from '../../../src/core/delivery/retry-policy';
+import { getSigner } from '../../../src/core/sign/signer-registry';
+
+export interface Harness {
+  queue: DeliveryQueue;
+  outbox: Outbox;
+  health: EndpointHealth;
+  transport: HttpTransport;
+  delivered: Array<Record<string, unknown>>;
+  dead: Array<Record<string, unknown>>;
+  maxInFlight: number;
+  target: EndpointTarget;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions extends Partial<Omit<DeliveryQueueOptions, 'outbox' | 'policy' | 'target'>> {
+  dir: string;
+  url: string;
+  schedule?: number[];
+  overloadDelay?: number;
+  timeoutMs?: number;
+  health?: EndpointHealth;
+  authHeaders?: Record<string, string>;
+}
+
+/** A real queue over a real outbox and a real HTTP transport, with short delays for tests. */
+export function makeQueue(o: HarnessOptions): Harness {
+  const outbox = new Outbox(o.dir, { commitGapMs: 1 });
+  const health = o.health ?? new EndpointHealth();
+  const transport = new HttpTransport({ timeoutMs: o.timeoutMs ?? 2000 });
+  let inflight = 0;
+  const h = { delivered: [], dead: [], maxInFlight: 0 } as unknown as Harness;
+  const target: EndpointTarget = {
+    url: o.url,
+    method: 'POST',
+    authHeaders: o.authHeaders ?? {},
+    health,
+    send: async (req) => {
+      inflight += 1;
+      h.maxInFlight = Math.max(h.maxInFlight, inflight);
+      try {
+        return await transport.send(req);
+      } finally {
+        inflight -= 1;
+      }
+    },
+  };
+  const queue = new DeliveryQueue({
+    getSigner,
+    signerWaitMs: 50,
+    ...o,
+    outbox,
+    target: () => target,
+    policy: new RetryPolicy({ schedule: o.schedule ?? [0.05, 0.05], jitter: 0, overloadDelay: o.overloadDelay ?? 0.05 }),
+    onDelivered: (msg) => h.delivered.push(msg),
+    onDead: (msg) => h.dead.push(msg),
+  });
+  Object.assign(h, {
+    queue, outbox, health, transport, target,
+    stop: async () => {
+      await queue.stop(100);
+      transport.close();
+    },
+  });
+  queue.start();
+  return h;
+}
+
+export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
