@@ -1,0 +1,308 @@
+import type { PrinterEvent, PrinterRef } from '../../event';
+import { JobTracker } from '../../lifecycle';
+import { PresenceTracker } from '../../presence';
+import type { HistoryChange, LinkPhase, MoonrakerConnection, MoonrakerListener } from './connection';
+import { historyOutcome, isIdleRaw, isStartEdge, observationFrom, rawPrintState, runoutSensor, type FileMetadata } from './job-state';
+import { mergeStatus, type PrinterObjects } from './merge';
+import { SerialQueue } from './serial-queue';
+
+export interface MonitorOptions {
+  printer: PrinterRef;
+  connection: MoonrakerConnection;
+  emit: (event: PrinterEvent) => void;
+  /** Connection state changes, for the node status. */
+  onPhase?: (phase: LinkPhase, job?: { state?: string; progress?: number }) => void;
+  warn?: (message: string) => void;
+  includeRaw?: boolean;
+  /** printer.offline only after the link stayed down this long (default 30 s). */
+  offlineDelayMs?: number;
+  /** How long a new job waits for its history entry (notify_history_changed "added") before asking (default 1500 ms). */
+  historyWaitMs?: number;
+  /** Timeout of the side calls made for a job (history, metadata); default 3000 ms. */
+  callTimeoutMs?: number;
+  now?: () => Date;
+}
+
+interface AddedJob {
+  jobId: string;
+  filename?: string;
+}
+
+/**
+ * One source node's view of a shared Moonraker connection: keeps its own merged object state, maps it
+ * onto the shared JobTracker (Moonraker's job_state rules, history job ids, catch-up after reconnect)
+ * and reports presence. Printer messages are handled strictly in arrival order.
+ */
+export class MoonrakerMonitor implements MoonrakerListener {
+  private readonly tracker: JobTracker;
+  private readonly presence: PresenceTracker;
+  private readonly queue: SerialQueue;
+  private readonly options: MonitorOptions;
+  private objects: PrinterObjects = {};
+  private haveBaseline = false;
+  private lastRaw: string | undefined;
+  private lastFile: string | undefined;
+  private meta: FileMetadata | undefined;
+  private metaFile: string | undefined;
+  private latestAdded: AddedJob | undefined;
+  private addedWaiter: ((job: AddedJob) => void) | undefined;
+  private disposed = false;
+
+  constructor(options: MonitorOptions) {
+    this.options = options;
+    this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now });
+    this.presence = new PresenceTracker({ printer: options.printer, offlineDelayMs: options.offlineDelayMs, emit: (e) => this.send([e]), now: options.now });
+    this.queue = new SerialQueue((err) => this.options.warn?.(`moonraker: ${(err as Error)?.message ?? String(err)}`));
+    options.connection.addListener(this);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.queue.clear();
+    this.options.connection.removeListener(this);
+    this.presence.dispose();
+  }
+
+  get jobState(): string | undefined {
+    return this.tracker.currentState;
+  }
+
+  phase(phase: LinkPhase): void {
+    this.options.onPhase?.(phase, this.jobSummary());
+  }
+
+  baseline(objects: PrinterObjects): void {
+    this.queue.push(() => this.takeBaseline(objects));
+  }
+
+  status(diff: PrinterObjects): void {
+    this.queue.push(() => this.applyDiff(diff));
+  }
+
+  gcode(line: string): void {
+    if (!line.startsWith('!! ')) return;
+    const message = line.slice(3).trim();
+    if (!message) return;
+    this.queue.push(() => this.send(this.tracker.raiseError({ code: 'gcode_error', message, severity: 'error' }, undefined, { line })));
+  }
+
+  history(change: HistoryChange): void {
+    const jobId = typeof change.job.job_id === 'string' ? change.job.job_id : undefined;
+    if (!jobId) return;
+    if (change.action === 'added') {
+      // Needed by a start edge that may be waiting in the queue right now: hand it over at once.
+      const added = { jobId, filename: typeof change.job.filename === 'string' ? change.job.filename : undefined };
+      this.latestAdded = added;
+      this.addedWaiter?.(added);
+      return;
+    }
+    if (change.action === 'finished') {
+      // Usually print_stats has already ended this job: the tracker then ignores the settle.
+      this.queue.push(() => this.settleFromHistory(change.job));
+    }
+  }
+
+  klippy(what: 'shutdown' | 'disconnected', message: string): void {
+    this.queue.push(() => {
+      const active = this.tracker.currentState === 'printing' || this.tracker.currentState === 'paused';
+      const code = what === 'shutdown' ? 'klippy_shutdown' : 'klippy_disconnect';
+      const error = { code, message, severity: 'fatal' as const };
+      if (what === 'shutdown' || active) this.send(this.tracker.raiseError(error));
+      if (active) this.send(this.tracker.observe({ state: 'failed', error, reason: code }));
+      this.haveBaseline = false;
+      this.tracker.disconnected();
+      if (what === 'disconnected') this.presence.offline();
+      this.options.onPhase?.(this.options.connection.phase, this.jobSummary());
+    });
+  }
+
+  down(): void {
+    this.queue.push(() => {
+      this.haveBaseline = false;
+      this.tracker.disconnected();
+      this.presence.offline();
+    });
+  }
+
+  private jobSummary(): { state?: string; progress?: number } {
+    return { state: this.tracker.currentState, progress: this.tracker.currentJob?.progress };
+  }
+
+  private send(events: PrinterEvent[]): void {
+    if (this.disposed) return;
+    for (const event of events) this.options.emit(event);
+  }
+
+  private async takeBaseline(objects: PrinterObjects): Promise<void> {
+    this.objects = objects;
+    this.tracker.connected();
+    const conn = this.options.connection;
+    if (conn.hasHistory && this.hasOpenJobs()) await this.catchUp();
+    const raw = rawPrintState(this.objects);
+    const file = this.fileName();
+    let jobKey: string | undefined;
+    if (!isIdleRaw(raw)) {
+      const current = this.tracker.currentJob;
+      const [id] = await Promise.all([this.lookupRunningJob(file, false), this.loadMetadata(file)]);
+      jobKey = id ?? (current && current.file === file ? current.id : undefined);
+    } else if (file !== undefined) {
+      const current = this.tracker.currentJob;
+      // Without history a different file here is another job: do not let it end ours.
+      if (current && current.file !== undefined && current.file !== file) jobKey = `file:${file}`;
+    }
+    const obs = observationFrom(this.objects, this.metaFor(file), jobKey);
+    this.send(this.tracker.observe(this.withRaw(obs)));
+    this.lastRaw = raw;
+    this.lastFile = file;
+    this.haveBaseline = true;
+    this.presence.online();
+    this.checkRunout();
+    this.options.onPhase?.(conn.phase, this.jobSummary());
+  }
+
+  private applyDiff(diff: PrinterObjects): void | Promise<void> {
+    if (!this.haveBaseline) return;
+    const before = this.tracker.currentJob?.progress;
+    const stateBefore = this.tracker.currentState;
+    mergeStatus(this.objects, diff);
+    const raw = rawPrintState(this.objects);
+    const file = this.fileName();
+    const prevRaw = this.lastRaw;
+    const prevFile = this.lastFile;
+    this.lastRaw = raw;
+    this.lastFile = file;
+    if (isStartEdge(prevRaw, raw, prevFile, file)) return this.startJob(raw, file, diff);
+    this.send(this.tracker.observe(this.withRaw(observationFrom(this.objects, this.metaFor(file)), diff)));
+    this.checkRunout();
+    const after = this.tracker.currentJob?.progress;
+    if (stateBefore !== this.tracker.currentState || (before !== undefined && after !== undefined && Math.floor(before) !== Math.floor(after))) {
+      this.options.onPhase?.(this.options.connection.phase, this.jobSummary());
+    }
+  }
+
+  private async startJob(raw: string | undefined, file: string | undefined, diff: PrinterObjects): Promise<void> {
+    const [jobKey] = await Promise.all([this.lookupRunningJob(file, true), this.loadMetadata(file)]);
+    const obs = this.withRaw(observationFrom(this.objects, this.metaFor(file), jobKey ?? `auto:${file ?? ''}:${(this.options.now?.() ?? new Date()).toISOString()}`), diff);
+    if (raw !== 'printing' && raw !== 'paused') {
+      // Ended before we ever saw it printing: Moonraker infers the start first, so do we.
+      this.send(this.tracker.observe({ ...obs, state: 'printing', error: undefined, reason: undefined }));
+    }
+    this.send(this.tracker.observe(obs));
+    this.checkRunout();
+    this.options.onPhase?.(this.options.connection.phase, this.jobSummary());
+  }
+
+  private checkRunout(): void {
+    if (this.tracker.currentState !== 'paused') return;
+    const sensor = runoutSensor(this.objects);
+    if (sensor === undefined) return;
+    this.send(this.tracker.raiseAttention('filament_runout', `Filament runout (${sensor})`));
+  }
+
+  /**
+   * The history job_id of the job now running: the "added" notification that follows the print_stats
+   * edge, or (after a wait, or on a baseline) the newest history entry if it is in progress for this file.
+   */
+  private async lookupRunningJob(file: string | undefined, wait: boolean): Promise<string | undefined> {
+    const conn = this.options.connection;
+    if (!conn.hasHistory) return undefined;
+    const ended = new Set(this.tracker.snapshot().ended);
+    const fits = (job: AddedJob | undefined): job is AddedJob =>
+      job !== undefined && !ended.has(job.jobId) && (file === undefined || job.filename === undefined || job.filename === file);
+    if (wait) {
+      if (fits(this.latestAdded)) {
+        const id = this.latestAdded.jobId;
+        this.latestAdded = undefined;
+        return id;
+      }
+      const added = await new Promise<AddedJob | undefined>((resolve) => {
+        const timer = setTimeout(() => {
+          this.addedWaiter = undefined;
+          resolve(undefined);
+        }, this.options.historyWaitMs ?? 1500);
+        this.addedWaiter = (job) => {
+          if (!fits(job)) return;
+          clearTimeout(timer);
+          this.addedWaiter = undefined;
+          this.latestAdded = undefined;
+          resolve(job);
+        };
+      });
+      if (added) return added.jobId;
+    }
+    try {
+      const result = (await conn.call('server.history.list', { limit: 1, order: 'desc' }, this.options.callTimeoutMs ?? 3000)) as Record<string, unknown>;
+      const job = Array.isArray(result?.jobs) ? (result.jobs[0] as Record<string, unknown> | undefined) : undefined;
+      if (job && job.status === 'in_progress' && typeof job.job_id === 'string') {
+        const candidate = { jobId: job.job_id, filename: typeof job.filename === 'string' ? job.filename : undefined };
+        if (fits(candidate)) return candidate.jobId;
+      }
+    } catch (err) {
+      this.options.warn?.(`moonraker: history lookup failed: ${(err as Error).message}`);
+    }
+    return undefined;
+  }
+
+  private async loadMetadata(file: string | undefined): Promise<void> {
+    if (file === undefined || file === this.metaFile) return;
+    this.metaFile = file;
+    this.meta = undefined;
+    try {
+      const result = (await this.options.connection.call('server.files.metadata', { filename: file }, this.options.callTimeoutMs ?? 3000)) as Record<string, unknown>;
+      if (this.metaFile !== file || !result || typeof result !== 'object') return;
+      const pick = (key: string) => (typeof result[key] === 'number' ? (result[key] as number) : undefined);
+      this.meta = { gcode_start_byte: pick('gcode_start_byte'), gcode_end_byte: pick('gcode_end_byte'), estimated_time: pick('estimated_time') };
+    } catch {
+      // No metadata (not extracted yet, or no file manager): progress falls back to virtual_sdcard.
+    }
+  }
+
+  private metaFor(file: string | undefined): FileMetadata | undefined {
+    return file !== undefined && file === this.metaFile ? this.meta : undefined;
+  }
+
+  private fileName(): string | undefined {
+    const name = this.objects.print_stats?.filename;
+    return typeof name === 'string' && name !== '' ? name : undefined;
+  }
+
+  private hasOpenJobs(): boolean {
+    const snap = this.tracker.snapshot();
+    return snap.unsettled.length > 0;
+  }
+
+  /** After a reconnect: jobs we saw running that ended meanwhile get their one terminal event from history. */
+  private async catchUp(): Promise<void> {
+    try {
+      const result = (await this.options.connection.call('server.history.list', { limit: 50, order: 'desc' }, this.options.callTimeoutMs ?? 3000)) as Record<string, unknown>;
+      const jobs = Array.isArray(result?.jobs) ? result.jobs : [];
+      for (const job of [...jobs].reverse()) {
+        if (job && typeof job === 'object') this.settleFromHistory(job as Record<string, unknown>);
+      }
+    } catch (err) {
+      this.options.warn?.(`moonraker: history catch-up failed: ${(err as Error).message}`);
+    }
+  }
+
+  private settleFromHistory(job: Record<string, unknown>): void {
+    const jobId = job.job_id;
+    const mapped = historyOutcome(job.status);
+    if (typeof jobId !== 'string' || !mapped) return;
+    const end = typeof job.end_time === 'number' ? new Date(job.end_time * 1000) : undefined;
+    const duration = typeof job.total_duration === 'number' ? Math.round(job.total_duration) : undefined;
+    const error = mapped.outcome === 'failed' ? { code: String(job.status), message: `Job ended: ${String(job.status)}`, severity: 'fatal' as const } : undefined;
+    const events = this.tracker.settle(jobId, mapped.outcome, {
+      elapsed_s: duration,
+      error,
+      reason: mapped.reason,
+      time: end && end.getTime() > 0 ? end : undefined,
+      raw: this.options.includeRaw ? job : undefined,
+    });
+    this.send(events);
+  }
+
+  private withRaw<T extends { raw?: unknown }>(obs: T, diff?: PrinterObjects): T {
+    if (this.options.includeRaw) obs.raw = diff ?? structuredClone(this.objects);
+    return obs;
+  }
+}
