@@ -1,0 +1,29 @@
+import { OctoPrintProblem, type ProblemKind } from './problems';
+import { OctoPrintRest } from './rest';
+import { parseBaseUrl } from './url';
+
+export type ProbeResult =
+  | { ok: true; version: string; state: string; user: string }
+  | { ok: false; kind: ProblemKind; error: string };
+
+/**
+ * The editor's "Test connection": version, then a passive login (the socket needs one), then the
+ * printer state. Reports the first thing that is wrong, in words.
+ */
+export async function probeOctoPrint(input: { url: unknown; apiKey: unknown; allowSelfSigned?: boolean; timeoutMs?: number }): Promise<ProbeResult> {
+  let rest: OctoPrintRest | undefined;
+  try {
+    const base = parseBaseUrl(input.url);
+    if (typeof input.apiKey !== 'string' || input.apiKey.trim() === '') throw new OctoPrintProblem('config', 'API key is empty');
+    rest = new OctoPrintRest({ base, apiKey: input.apiKey.trim(), allowSelfSigned: input.allowSelfSigned, timeoutMs: input.timeoutMs ?? 5_000 });
+    const version = await rest.version();
+    const login = await rest.passiveLogin();
+    const state = await rest.printerState();
+    return { ok: true, version: version.server ?? version.text ?? 'unknown', state, user: login.name };
+  } catch (error) {
+    if (error instanceof OctoPrintProblem) return { ok: false, kind: error.kind, error: error.message };
+    return { ok: false, kind: 'config', error: (error as Error).message };
+  } finally {
+    rest?.dispose();
+  }
+}
