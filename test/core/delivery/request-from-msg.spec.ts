@@ -1,4 +1,6 @@
 import { strict as assert } from 'assert';
+import { authHeaders, parseEndpointConfig } from '../../../src/core/delivery/endpoint-config';
+import { parseSenderConfig } from '../../../src/core/delivery/sender-config';
 import { msgFromRequest, requestFromMsg } from '../../../src/core/delivery/request-from-msg';
 
 describe('delivery/request-from-msg', () => {
@@ -52,5 +54,29 @@ describe('delivery/request-from-msg', () => {
     assert.equal(msgFromRequest(json)._msgid, 'm1');
     assert.equal(msgFromRequest(requestFromMsg({ payload: 'text' }, { allowOverride: false })).payload, 'text');
     assert.ok(Buffer.isBuffer(msgFromRequest(requestFromMsg({ payload: Buffer.from([1, 2]) }, { allowOverride: false })).payload));
+  });
+});
+
+describe('delivery/endpoint and sender config', () => {
+  it('parses an endpoint with defaults and names bad fields', () => {
+    assert.deepEqual(parseEndpointConfig({ url: 'https://x.test/h' }).config, { url: 'https://x.test/h', method: 'POST', timeoutMs: 15000, allowOverride: false, tlsInsecure: false });
+    assert.deepEqual(parseEndpointConfig({ url: 'ftp://x' }).errors, ['url must be http:// or https://, not ftp:']);
+    assert.match(parseEndpointConfig({ url: '' }).errors[0], /url is empty/);
+    assert.equal(parseEndpointConfig({ url: '', allowOverride: true }).errors.length, 0);
+    assert.match(parseEndpointConfig({ url: 'http://x', method: 'GET' }).errors[0], /method/);
+    assert.match(parseEndpointConfig({ url: 'http://x', timeout: 'soon' }).errors[0], /timeout/);
+  });
+
+  it('builds auth headers: bearer wins over basic', () => {
+    assert.deepEqual(authHeaders({ token: 't', username: 'u' }), { authorization: 'Bearer t' });
+    assert.deepEqual(authHeaders({ username: 'u', password: 'p' }), { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
+    assert.deepEqual(authHeaders({}), {});
+  });
+
+  it('parses sender settings with the Svix defaults', () => {
+    assert.deepEqual(parseSenderConfig({}).config, { concurrency: 4, ordered: false, schedule: [5, 300, 1800, 7200, 18000, 36000, 36000], jitter: 0.2, overloadDelay: 60 });
+    assert.match(parseSenderConfig({ concurrency: 0 }).errors[0], /concurrency/);
+    assert.match(parseSenderConfig({ retrySchedule: '5,x' }).errors[0], /retrySchedule/);
+    assert.match(parseSenderConfig({ jitter: 2 }).errors[0], /jitter/);
   });
 });

@@ -1,0 +1,59 @@
+/** The endpoint config node's settings, checked (DESIGN §3). */
+export interface EndpointConfig {
+  url: string;
+  method: string;
+  timeoutMs: number;
+  allowOverride: boolean;
+  tlsInsecure: boolean;
+}
+
+export interface EndpointCredentials {
+  token?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface RawEndpointConfig {
+  url?: unknown;
+  method?: unknown;
+  timeout?: unknown;
+  allowOverride?: unknown;
+  tlsInsecure?: unknown;
+}
+
+export const ENDPOINT_METHODS = ['POST', 'PUT', 'PATCH'] as const;
+
+/** Parses the node's fields; the errors name the field. An empty url is allowed when msg.url may override. */
+export function parseEndpointConfig(raw: RawEndpointConfig): { config?: EndpointConfig; errors: string[] } {
+  const errors: string[] = [];
+  const url = typeof raw.url === 'string' ? raw.url.trim() : '';
+  const allowOverride = raw.allowOverride === true || raw.allowOverride === 'true';
+  if (url === '') {
+    if (!allowOverride) errors.push('url is empty (set it, or allow msg.url to override)');
+  } else {
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') errors.push(`url must be http:// or https://, not ${parsed.protocol}`);
+    } catch {
+      errors.push(`url "${url}" is not a valid URL`);
+    }
+  }
+  const method = typeof raw.method === 'string' && raw.method !== '' ? raw.method.toUpperCase() : 'POST';
+  if (!(ENDPOINT_METHODS as readonly string[]).includes(method)) errors.push(`method "${String(raw.method)}" is not one of ${ENDPOINT_METHODS.join(', ')}`);
+  const timeoutS = raw.timeout === undefined || raw.timeout === '' ? 15 : Number(raw.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 600) errors.push(`timeout "${String(raw.timeout)}" must be seconds between 0 and 600`);
+  if (errors.length) return { errors };
+  return {
+    errors,
+    config: { url, method, timeoutMs: Math.round(timeoutS * 1000), allowOverride, tlsInsecure: raw.tlsInsecure === true || raw.tlsInsecure === 'true' },
+  };
+}
+
+/** Authorization from the credentials: a bearer token wins over basic auth. */
+export function authHeaders(creds: EndpointCredentials | undefined): Record<string, string> {
+  if (creds?.token) return { authorization: `Bearer ${creds.token}` };
+  if (creds?.username) {
+    return { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`, 'utf8').toString('base64')}` };
+  }
+  return {};
+}

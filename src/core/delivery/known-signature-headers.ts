@@ -1,0 +1,17 @@
+/**
+ * Header names that carry a signature or a secret in the schemes of DESIGN §7. Stripped before a
+ * record is written when the msg names a signer that is not registered at that moment (so its own
+ * list is unknown): better to re-sign than to store a signature or token on disk.
+ */
+export const KNOWN_SIGNATURE_HEADERS: readonly string[] = [
+  'webhook-signature',
+  'webhook-timestamp',
+  'x-hub-signature-256',
+  'x-hub-signature',
+  'stripe-signature',
+  'x-signature',
+  'x-webhook-signature',
+  'x-sp-token',
+  'x-api-key',
+  'authorization',
+];
