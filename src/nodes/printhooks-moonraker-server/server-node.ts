@@ -1,0 +1,17 @@
+import type { Node } from 'node-red';
+import type { PrinterRef } from '../../core/event';
+import type { MoonrakerConnection } from '../../core/sources/moonraker/connection';
+
+export interface ServerCredentials {
+  apiKey?: string;
+}
+
+/** What a printhooks-moonraker-server config node offers the source nodes that use it. */
+export interface MoonrakerServerNode extends Node<ServerCredentials> {
+  /** Absent when the config is unusable; `configError` then says why. */
+  connection?: MoonrakerConnection;
+  configError?: string;
+  printer: PrinterRef;
+  register(user: Node): void;
+  deregister(user: Node, done: () => void): void;
+}

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { helper } from './helper';
+import serverNode = require('../../src/nodes/printhooks-moonraker-server/printhooks-moonraker-server');
+import sourceNode = require('../../src/nodes/printhooks-moonraker/printhooks-moonraker');
+import { fetchSnapshot, hasSnapshotProvider } from '../../src/core/snapshot/registry';
+import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';
+
+type Msg = { topic: string; payload: { id: string; type: string; job?: { id: string; file?: string }; printer: { id: string; kind: string } } };
+
+function flow(url: string, extra: Record<string, unknown> = {}) {
+  return [
+    { id: 'srv', type: 'printhooks-moonraker-server', name: 'Voron', url, reconnectMs: 20, klippyRetryMs: 40 },
+    { id: 'src', type: 'printhooks-moonraker', server: 'srv', offlineDelayMs: 100, historyWaitMs: 200, wires: [['out']], ...extra },
+    { id: 'out', type: 'helper' },
+  ];
+}
+
+type Status = { fill?: string; shape?: string; text?: string };
+
+/** Every status the node has set so far (the helper wraps node methods in sinon spies). */
+function statusesOf(id: string): Status[] {
+  const spy = (helper.getNode(id) as unknown as { status: { getCalls(): Array<{ args: Status[] }> } }).status;
+  return new Proxy([] as Status[], {
+    get(_target, prop) {
+      const list = spy.getCalls().map((c) => c.args[0]);
+      const value = (list as unknown as Record<string | symbol, unknown>)[prop];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(list) : value;
+    },
+  });
+}
+
+async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('printhooks-moonraker nodes', function () {
+  let fake: FakeMoonraker;
+
+  beforeEach(async () => {
+    await helper.startServer();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await helper.stopServer();
+    await fake?.close();
+  });
+
+  it('emits canonical events for a job on msg.topic and msg.payload', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    await helper.load([serverNode, sourceNode], flow(fake.url));
+    const msgs: Msg[] = [];
+    helper.getNode('out').on('input', (msg: Msg) => msgs.push(msg));
+    await until(() => msgs.some((m) => m.topic === 'printer.online'));
+    fake.update({ print_stats: { filename: 'benchy.gcode', state: 'printing' } });
+    await until(() => msgs.some((m) => m.topic === 'print.started'));
+    fake.update({ print_stats: { state: 'complete' } });
+    await until(() => msgs.some((m) => m.topic === 'print.done'));
+    const done = msgs.find((m) => m.topic === 'print.done')!;
+    assert.equal(done.payload.type, 'print.done');
+    assert.equal(done.payload.job?.id, '00002A');
+    assert.equal(done.payload.printer.kind, 'moonraker');
+    assert.match(done.payload.printer.id, /^moonraker-[0-9a-f]{12}$/);
+    assert.match(done.payload.id, /^evt_/);
+  });
+
+  it('shares one websocket between source nodes and closes it within a second after the last one leaves', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    const nodes = flow(fake.url);
+    nodes.push({ id: 'src2', type: 'printhooks-moonraker', server: 'srv', wires: [[]] } as never);
+    await helper.load([serverNode, sourceNode], nodes);
+    await fake.until(() => fake.count('printer.objects.subscribe') >= 1);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fake.upgrades, 1);
+    assert.equal(fake.clientCount, 1);
+    const started = Date.now();
+    await helper.unload();
+    await fake.until(() => fake.clientCount === 0, 1000);
+    assert.ok(Date.now() - started < 1000);
+  });
+
+  it('sends the API key and shows an unauthorized key as a red status', async () => {
+    fake = new FakeMoonraker({ apiKey: 'right-key' });
+    await fake.listen();
+    await helper.load([serverNode, sourceNode], flow(fake.url), { srv: { apiKey: 'wrong-key' } });
+    const statuses = statusesOf('src');
+    await until(() => statuses.some((s) => s.fill === 'red' && /unauthorized/.test(s.text ?? '')));
+  });
+
+  it('with the right API key reaches ready (green status)', async () => {
+    fake = new FakeMoonraker({ apiKey: 'right-key' });
+    await fake.listen();
+    await helper.load([serverNode, sourceNode], flow(fake.url), { srv: { apiKey: 'right-key' } });
+    const statuses = statusesOf('src');
+    await until(() => statuses.some((s) => s.fill === 'green' && s.text === 'ready'));
+  });
+
+  it('shows a shut-down Klippy as a red status with its message', async () => {
+    fake = new FakeMoonraker();
+    fake.klippyState = 'shutdown';
+    fake.stateMessage = 'MCU shutdown: Timer too close';
+    await fake.listen();
+    await helper.load([serverNode, sourceNode], flow(fake.url));
+    const statuses = statusesOf('src');
+    await until(() => statuses.some((s) => s.fill === 'red' && /klippy shutdown: MCU/.test(s.text ?? '')));
+  });
+
+  it('keeps a bad URL deployable with a red status and no crash', async () => {
+    fake = new FakeMoonraker();
+    await helper.load([serverNode, sourceNode], flow('ftp://nope'));
+    const srv = helper.getNode('srv') as unknown as { configError?: string };
+    assert.match(srv.configError ?? '', /http:\/\/ or https:\/\//);
+    const last = statusesOf('src').at(-1);
+    assert.equal(last?.fill, 'red');
+    assert.match(last?.text ?? '', /moonraker-server/);
+  });
+
+  it('reports a missing server as a red status', async () => {
+    fake = new FakeMoonraker();
+    await helper.load([serverNode, sourceNode], [{ id: 'src', type: 'printhooks-moonraker', server: 'missing', wires: [[]] }]);
+    const src = helper.getNode('src') as unknown as { status: { args: unknown[]; called: boolean; lastCall: { args: Array<{ fill: string; text: string }> } } };
+    assert.ok(src.status.called);
+    assert.equal(src.status.lastCall.args[0].fill, 'red');
+  });
+
+  it('registers a snapshot provider that returns the first enabled webcam image', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    fake.webcams = [
+      { name: 'off', enabled: false, snapshot_url: 'http://127.0.0.1:1/nope' },
+      { name: 'cam', enabled: true, snapshot_url: `${fake.url}/webcam/?action=snapshot` },
+    ];
+    await helper.load([serverNode, sourceNode], flow(fake.url));
+    const msgs: Msg[] = [];
+    helper.getNode('out').on('input', (msg: Msg) => msgs.push(msg));
+    await until(() => msgs.some((m) => m.topic === 'printer.online'));
+    const printerId = msgs[0].payload.printer.id;
+    assert.ok(hasSnapshotProvider(printerId));
+    const bytes = await fetchSnapshot(printerId);
+    assert.deepEqual(bytes, fake.snapshotBytes);
+    await helper.unload();
+    assert.equal(hasSnapshotProvider(printerId), false);
+  });
+
+  it('answers Test connection with the Moonraker version and Klippy state', async () => {
+    fake = new FakeMoonraker({ apiKey: 'k' });
+    await fake.listen();
+    await helper.load([serverNode, sourceNode], flow(fake.url), { srv: { apiKey: 'k' } });
+    const res = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url, apiKey: 'k' }).expect(200);
+    assert.equal(res.body.ok, true);
+    assert.equal(res.body.version, fake.version);
+    assert.equal(res.body.klippyState, 'ready');
+    // The stored key of the deployed node is used when the editor sends the password placeholder.
+    const stored = await helper.request().post('/printhooks-moonraker-server/test').send({ id: 'srv', url: fake.url, apiKey: '__PWRD__' }).expect(200);
+    assert.equal(stored.body.ok, true);
+    const wrong = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url, apiKey: 'bad' }).expect(200);
+    assert.equal(wrong.body.ok, false);
+    assert.match(wrong.body.message, /unauthorized/);
+  });
+
+  it('answers Test connection with what is wrong: unreachable, or Klippy not ready', async () => {
+    fake = new FakeMoonraker();
+    fake.klippyState = 'error';
+    fake.stateMessage = 'Config error: Option x is not valid';
+    await fake.listen();
+    await helper.load([serverNode, sourceNode], flow(fake.url));
+    const res = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url }).expect(200);
+    assert.equal(res.body.ok, false);
+    assert.equal(res.body.klippyState, 'error');
+    assert.match(res.body.message, /Config error: Option x is not valid/);
+    const down = await helper.request().post('/printhooks-moonraker-server/test').send({ url: 'http://127.0.0.1:1' }).expect(200);
+    assert.equal(down.body.ok, false);
+    assert.match(down.body.message, /ECONNREFUSED/);
+    const bad = await helper.request().post('/printhooks-moonraker-server/test').send({ url: '' }).expect(200);
+    assert.match(bad.body.message, /url is required/);
+  });
+
+  it('accepts a URL without a scheme in a config saved without a version', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    await helper.load([serverNode, sourceNode], [
+      { id: 'srv', type: 'printhooks-moonraker-server', url: fake.url.replace('http://', '') },
+      { id: 'src', type: 'printhooks-moonraker', server: 'srv', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    const msgs: Msg[] = [];
+    helper.getNode('out').on('input', (msg: Msg) => msgs.push(msg));
+    await until(() => msgs.some((m) => m.topic === 'printer.online'));
+  });
+});
