@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -15,6 +18,8 @@ export interface FakeOptions {
   globalKey?: string;
   user?: string;
   version?: string;
+  /** Serve https with the self-signed test certificate in ./tls (CN and SAN 127.0.0.1). */
+  tls?: boolean;
 }
 
 export interface FakeState {
@@ -68,7 +73,7 @@ export class FakeOctoPrint {
 
   /** The URL a user would type: http://127.0.0.1:<port><prefix> */
   get url(): string {
-    return `http://127.0.0.1:${this.port}${this.prefix}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}${this.prefix}`;
   }
 
   get openSockets(): number {
@@ -81,7 +86,10 @@ export class FakeOctoPrint {
 
   async start(port = 0): Promise<this> {
     this.wss = new WebSocketServer({ noServer: true });
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.onRequest(req, res);
+    this.server = this.options.tls
+      ? https.createServer({ key: fs.readFileSync(path.join(__dirname, 'tls', 'key.pem')), cert: fs.readFileSync(path.join(__dirname, 'tls', 'cert.pem')) }, handler)
+      : http.createServer(handler);
     this.server.on('upgrade', (req, socket, head) => {
       if (this.refuseSockets || req.url !== `${this.prefix}/sockjs/websocket`) {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
@@ -248,7 +256,7 @@ export class FakeOctoPrint {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (path.startsWith('/webcam/')) {
+      if (url.startsWith('/webcam/')) {
         if (!this.webcam) return json(404, {});
         res.writeHead(200, { 'content-type': 'image/jpeg' });
         return res.end(this.webcam);

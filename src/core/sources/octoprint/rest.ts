@@ -1,3 +1,4 @@
+import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import type { ApiJobResponse } from './mapping';
@@ -24,13 +25,16 @@ export const GLOBAL_KEY_USER = '_api';
 export class OctoPrintRest {
   readonly http: AxiosInstance;
   readonly httpsAgent: https.Agent | undefined;
+  /** Own agents without keep-alive: a few calls per connection, and no pooled socket outlives dispose(). */
+  readonly httpAgent = new http.Agent({ keepAlive: false });
 
   constructor(private readonly options: RestOptions) {
-    this.httpsAgent = options.base.url.protocol === 'https:' ? new https.Agent({ rejectUnauthorized: !options.allowSelfSigned }) : undefined;
+    this.httpsAgent = options.base.url.protocol === 'https:' ? new https.Agent({ rejectUnauthorized: !options.allowSelfSigned, keepAlive: false }) : undefined;
     this.http = axios.create({
       timeout: options.timeoutMs ?? 10_000,
       headers: { 'X-Api-Key': options.apiKey },
       httpsAgent: this.httpsAgent,
+      httpAgent: this.httpAgent,
       maxRedirects: 0,
       proxy: false,
     });
@@ -74,7 +78,7 @@ export class OctoPrintRest {
       const config = { responseType: 'arraybuffer' as const, timeout: options.timeoutMs, maxContentLength: options.maxBytes };
       const res = sameHost
         ? await this.http.get<ArrayBuffer>(url, config)
-        : await axios.get<ArrayBuffer>(url, { ...config, httpsAgent: this.httpsAgent, maxRedirects: 0, proxy: false });
+        : await axios.get<ArrayBuffer>(url, { ...config, httpsAgent: this.httpsAgent, httpAgent: this.httpAgent, maxRedirects: 0, proxy: false });
       const ct = res.headers['content-type'];
       return { data: Buffer.from(res.data), contentType: typeof ct === 'string' ? ct : undefined };
     } catch (error) {
@@ -97,5 +101,6 @@ export class OctoPrintRest {
 
   dispose(): void {
     this.httpsAgent?.destroy();
+    this.httpAgent.destroy();
   }
 }
