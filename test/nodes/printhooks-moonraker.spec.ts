@@ -7,12 +7,18 @@ import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';
 
 type Msg = { topic: string; payload: { id: string; type: string; job?: { id: string; file?: string }; printer: { id: string; kind: string } } };
 
-function flow(url: string, extra: Record<string, unknown> = {}) {
+function flow(url: string, extra: Record<string, unknown> = {}): FlowItem[] {
   return [
     { id: 'srv', type: 'printhooks-moonraker-server', name: 'Voron', url, reconnectMs: 20, klippyRetryMs: 40 },
     { id: 'src', type: 'printhooks-moonraker', server: 'srv', offlineDelayMs: 100, historyWaitMs: 200, wires: [['out']], ...extra },
     { id: 'out', type: 'helper' },
   ];
+}
+
+type FlowItem = { id: string; type: string; [key: string]: unknown };
+
+function load(nodes: FlowItem[], credentials?: Record<string, { apiKey: string }>): Promise<void> {
+  return helper.load([serverNode, sourceNode], nodes as never, credentials as never);
 }
 
 type Status = { fill?: string; shape?: string; text?: string };
@@ -52,9 +58,9 @@ describe('printhooks-moonraker nodes', function () {
   it('emits canonical events for a job on msg.topic and msg.payload', async () => {
     fake = new FakeMoonraker();
     await fake.listen();
-    await helper.load([serverNode, sourceNode], flow(fake.url));
+    await load(flow(fake.url));
     const msgs: Msg[] = [];
-    helper.getNode('out').on('input', (msg: Msg) => msgs.push(msg));
+    helper.getNode('out').on('input', (msg: unknown) => msgs.push(msg as Msg));
     await until(() => msgs.some((m) => m.topic === 'printer.online'));
     fake.update({ print_stats: { filename: 'benchy.gcode', state: 'printing' } });
     await until(() => msgs.some((m) => m.topic === 'print.started'));
@@ -72,8 +78,8 @@ describe('printhooks-moonraker nodes', function () {
     fake = new FakeMoonraker();
     await fake.listen();
     const nodes = flow(fake.url);
-    nodes.push({ id: 'src2', type: 'printhooks-moonraker', server: 'srv', wires: [[]] } as never);
-    await helper.load([serverNode, sourceNode], nodes);
+    nodes.push({ id: 'src2', type: 'printhooks-moonraker', server: 'srv', wires: [[]] });
+    await load(nodes);
     await fake.until(() => fake.count('printer.objects.subscribe') >= 1);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(fake.upgrades, 1);
@@ -87,7 +93,7 @@ describe('printhooks-moonraker nodes', function () {
   it('sends the API key and shows an unauthorized key as a red status', async () => {
     fake = new FakeMoonraker({ apiKey: 'right-key' });
     await fake.listen();
-    await helper.load([serverNode, sourceNode], flow(fake.url), { srv: { apiKey: 'wrong-key' } });
+    await load(flow(fake.url), { srv: { apiKey: 'wrong-key' } });
     const statuses = statusesOf('src');
     await until(() => statuses.some((s) => s.fill === 'red' && /unauthorized/.test(s.text ?? '')));
   });
@@ -95,7 +101,7 @@ describe('printhooks-moonraker nodes', function () {
   it('with the right API key reaches ready (green status)', async () => {
     fake = new FakeMoonraker({ apiKey: 'right-key' });
     await fake.listen();
-    await helper.load([serverNode, sourceNode], flow(fake.url), { srv: { apiKey: 'right-key' } });
+    await load(flow(fake.url), { srv: { apiKey: 'right-key' } });
     const statuses = statusesOf('src');
     await until(() => statuses.some((s) => s.fill === 'green' && s.text === 'ready'));
   });
@@ -105,14 +111,14 @@ describe('printhooks-moonraker nodes', function () {
     fake.klippyState = 'shutdown';
     fake.stateMessage = 'MCU shutdown: Timer too close';
     await fake.listen();
-    await helper.load([serverNode, sourceNode], flow(fake.url));
+    await load(flow(fake.url));
     const statuses = statusesOf('src');
     await until(() => statuses.some((s) => s.fill === 'red' && /klippy shutdown: MCU/.test(s.text ?? '')));
   });
 
   it('keeps a bad URL deployable with a red status and no crash', async () => {
     fake = new FakeMoonraker();
-    await helper.load([serverNode, sourceNode], flow('ftp://nope'));
+    await load(flow('ftp://nope'));
     const srv = helper.getNode('srv') as unknown as { configError?: string };
     assert.match(srv.configError ?? '', /http:\/\/ or https:\/\//);
     const last = statusesOf('src').at(-1);
@@ -122,7 +128,7 @@ describe('printhooks-moonraker nodes', function () {
 
   it('reports a missing server as a red status', async () => {
     fake = new FakeMoonraker();
-    await helper.load([serverNode, sourceNode], [{ id: 'src', type: 'printhooks-moonraker', server: 'missing', wires: [[]] }]);
+    await load([{ id: 'src', type: 'printhooks-moonraker', server: 'missing', wires: [[]] }]);
     const src = helper.getNode('src') as unknown as { status: { args: unknown[]; called: boolean; lastCall: { args: Array<{ fill: string; text: string }> } } };
     assert.ok(src.status.called);
     assert.equal(src.status.lastCall.args[0].fill, 'red');
@@ -135,9 +141,9 @@ describe('printhooks-moonraker nodes', function () {
       { name: 'off', enabled: false, snapshot_url: 'http://127.0.0.1:1/nope' },
       { name: 'cam', enabled: true, snapshot_url: `${fake.url}/webcam/?action=snapshot` },
     ];
-    await helper.load([serverNode, sourceNode], flow(fake.url));
+    await load(flow(fake.url));
     const msgs: Msg[] = [];
-    helper.getNode('out').on('input', (msg: Msg) => msgs.push(msg));
+    helper.getNode('out').on('input', (msg: unknown) => msgs.push(msg as Msg));
     await until(() => msgs.some((m) => m.topic === 'printer.online'));
     const printerId = msgs[0].payload.printer.id;
     assert.ok(hasSnapshotProvider(printerId));
@@ -150,7 +156,7 @@ describe('printhooks-moonraker nodes', function () {
   it('answers Test connection with the Moonraker version and Klippy state', async () => {
     fake = new FakeMoonraker({ apiKey: 'k' });
     await fake.listen();
-    await helper.load([serverNode, sourceNode], flow(fake.url), { srv: { apiKey: 'k' } });
+    await load(flow(fake.url), { srv: { apiKey: 'k' } });
     const res = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url, apiKey: 'k' }).expect(200);
     assert.equal(res.body.ok, true);
     assert.equal(res.body.version, fake.version);
@@ -168,7 +174,7 @@ describe('printhooks-moonraker nodes', function () {
     fake.klippyState = 'error';
     fake.stateMessage = 'Config error: Option x is not valid';
     await fake.listen();
-    await helper.load([serverNode, sourceNode], flow(fake.url));
+    await load(flow(fake.url));
     const res = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url }).expect(200);
     assert.equal(res.body.ok, false);
     assert.equal(res.body.klippyState, 'error');
@@ -183,13 +189,13 @@ describe('printhooks-moonraker nodes', function () {
   it('accepts a URL without a scheme in a config saved without a version', async () => {
     fake = new FakeMoonraker();
     await fake.listen();
-    await helper.load([serverNode, sourceNode], [
+    await load([
       { id: 'srv', type: 'printhooks-moonraker-server', url: fake.url.replace('http://', '') },
       { id: 'src', type: 'printhooks-moonraker', server: 'srv', wires: [['out']] },
       { id: 'out', type: 'helper' },
     ]);
     const msgs: Msg[] = [];
-    helper.getNode('out').on('input', (msg: Msg) => msgs.push(msg));
+    helper.getNode('out').on('input', (msg: unknown) => msgs.push(msg as Msg));
     await until(() => msgs.some((m) => m.topic === 'printer.online'));
   });
 });

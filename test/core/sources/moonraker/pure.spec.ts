@@ -39,7 +39,7 @@ describe('moonraker object deep-merge', () => {
       extruder: { temperature: 200 },
     });
     mergeStatus(cache, { virtual_sdcard: { file_path: null } });
-    assert.equal(cache.virtual_sdcard.file_path, null);
+    assert.equal((cache as PrinterObjects).virtual_sdcard.file_path, null);
   });
 
   it('does not share objects with the diff and ignores prototype keys and non-objects', () => {
