@@ -67,6 +67,8 @@ export class DeliveryQueue {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private stopped = false;
+  /** Set once the outbox is closed: results still arriving after the grace period are dropped. */
+  private closed = false;
   private unsubscribe: (() => void) | undefined;
   private subscribedTo: EndpointHealth | undefined;
 
@@ -152,6 +154,7 @@ export class DeliveryQueue {
         });
       });
     }
+    this.closed = true;
     await this.o.outbox.close();
   }
 
@@ -242,7 +245,8 @@ export class DeliveryQueue {
     }
     Object.assign(headers, signed);
     const result = await target.send({ method: req.method || target.method, url: req.url || target.url, headers, body: req.body });
-    if (this.stopped) return;
+    // results that arrive while stopping are still recorded (no needless resend after a restart)
+    if (this.closed) return;
     entry.attempts += 1;
     const verdict = verdictOf(result);
     this.log.add({

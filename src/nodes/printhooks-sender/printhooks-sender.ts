@@ -88,8 +88,9 @@ export = function register(RED: NodeAPI): void {
       else if (h.delivered === 0 && queue.queued === 0) node.status({ fill: 'grey', shape: 'dot', text: 'idle' });
       else node.status({ fill: 'green', shape: 'dot', text: statusText(parts.join(' · '), 48) });
     }
+    let closing = false;
     function scheduleStatus(): void {
-      if (!statusTimer) statusTimer = setTimeout(drawStatus, settings.statusIntervalMs ?? 250);
+      if (!statusTimer && !closing) statusTimer = setTimeout(drawStatus, settings.statusIntervalMs ?? 250);
     }
 
     if (queue) {
@@ -120,6 +121,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
       if (statusTimer) clearTimeout(statusTimer);
       if (!queue) return done();
       if (running.get(node.id) === queue) running.delete(node.id);
