@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import type { PrinterEvent, PrinterRef } from '../../event';
+import type { PrinterRef } from '../../event';
 import { PresenceTracker } from '../../presence';
 import { ReconnectBackoff } from './backoff';
 import { parseFrame, type PushFrame } from './frames';
