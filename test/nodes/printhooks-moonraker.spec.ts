@@ -3,7 +3,17 @@ import { helper } from './helper';
 import serverNode = require('../../src/nodes/printhooks-moonraker-server/printhooks-moonraker-server');
 import sourceNode = require('../../src/nodes/printhooks-moonraker/printhooks-moonraker');
 import { fetchSnapshot, hasSnapshotProvider } from '../../src/core/snapshot/registry';
+import fs from 'node:fs';
+import path from 'node:path';
 import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';
+import { nodeRedLine } from './helper';
+
+/** The core switch node of the Node-RED line under test, to load the shipped example as it is. */
+function coreSwitch(): unknown {
+  const pkg = nodeRedLine === '4' ? 'node-red-4' : 'node-red';
+  const nodesDir = path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(require.resolve(`${pkg}/package.json`))] }));
+  return require(path.join(nodesDir, 'core', 'function', '10-switch.js'));
+}
 
 type Msg = { topic: string; payload: { id: string; type: string; job?: { id: string; file?: string }; printer: { id: string; kind: string } } };
 
@@ -197,5 +207,31 @@ describe('printhooks-moonraker nodes', function () {
     const msgs: Msg[] = [];
     helper.getNode('out').on('input', (msg: unknown) => msgs.push(msg as Msg));
     await until(() => msgs.some((m) => m.topic === 'printer.online'));
+  });
+
+  it('runs the shipped example flow: a job end reaches the first switch output', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    const file = path.resolve(__dirname, '..', '..', 'examples', 'Moonraker - print events to a debug.json');
+    const example = JSON.parse(fs.readFileSync(file, 'utf8')) as FlowItem[];
+    const nodes = example
+      .filter((n) => n.type !== 'comment')
+      .map(({ z: _z, x: _x, y: _y, ...n }) => {
+        // The editor places imported nodes on a tab; the helper wants them without tab or position.
+        if (n.type === 'printhooks-moonraker-server') return { ...n, url: fake.url };
+        if (n.type === 'debug') return { id: n.id, type: 'helper' };
+        return n;
+      });
+    await helper.load([serverNode, sourceNode, coreSwitch()] as never, nodes as never);
+    const ends: Msg[] = [];
+    const rest: Msg[] = [];
+    helper.getNode('d00d000000000004').on('input', (msg: unknown) => ends.push(msg as Msg));
+    helper.getNode('d00d000000000005').on('input', (msg: unknown) => rest.push(msg as Msg));
+    await until(() => rest.some((m) => m.topic === 'printer.online'));
+    fake.update({ print_stats: { filename: 'benchy.gcode', state: 'printing' } });
+    await until(() => rest.some((m) => m.topic === 'print.started'));
+    fake.update({ print_stats: { state: 'complete' } });
+    await until(() => ends.some((m) => m.topic === 'print.done'));
+    assert.equal(rest.some((m) => m.topic === 'print.done'), false);
   });
 });
