@@ -18,6 +18,8 @@ export interface FakeOptions {
   noHistory?: boolean;
   /** Make server.connection.identify answer with an error. */
   identifyError?: boolean;
+  /** Behave like a Moonraker from before identify existed: method not found, notifications for all. */
+  noIdentify?: boolean;
 }
 
 interface Client {
@@ -253,7 +255,12 @@ export class FakeMoonraker {
     const params = (req.params ?? {}) as Obj;
     const ok = (result: unknown) => this.send(client, { jsonrpc: '2.0', result, id });
     const fail = (code: number, message: string) => this.send(client, { jsonrpc: '2.0', error: { code, message }, id });
+    if (this.options.noIdentify && !client.identified) {
+      client.identified = true;
+      client.authed = true;
+    }
     if (req.method === 'server.connection.identify') {
+      if (this.options.noIdentify) return fail(-32601, 'Method not found');
       if (this.options.identifyError) return fail(-32602, 'Invalid params');
       if (client.identified) return fail(-32600, 'Connection already identified');
       if (!client.authed && params.api_key !== this.options.apiKey) return fail(401, 'Unauthorized');

@@ -239,15 +239,10 @@ export class MoonrakerConnection {
 
   private async handshake(socket: WebSocket): Promise<void> {
     try {
-      const identity = await this.call('server.connection.identify', {
-        client_name: this.options.clientName ?? 'PrintHooks',
-        version: this.options.clientVersion ?? '0.1.0',
-        type: 'other',
-        url: 'https://github.com/printhooks/node-red-printhooks',
-        ...(this.apiKey ? { api_key: this.apiKey } : {}),
-      });
-      const connectionId = (identity as Record<string, unknown> | null)?.connection_id;
-      if (typeof connectionId !== 'number') throw new Error('no connection_id in the answer');
+      const identity = await this.identify();
+      if (identity !== undefined && typeof (identity as Record<string, unknown> | null)?.connection_id !== 'number') {
+        throw new Error('no connection_id in the answer');
+      }
     } catch (err) {
       // Without a successful identify Moonraker sends no notifications at all: treat it as a failed connect.
       if (this.socket === socket) this.lost(`identify failed: ${(err as Error).message}`);
@@ -256,6 +251,23 @@ export class MoonrakerConnection {
     if (this.socket !== socket) return;
     this.handshaken = true;
     this.restartKlippyLoop();
+  }
+
+  /** Resolves undefined for a Moonraker too old to know identify (it then notifies every client). */
+  private async identify(): Promise<unknown> {
+    try {
+      return await this.call('server.connection.identify', {
+        client_name: this.options.clientName ?? 'PrintHooks',
+        version: this.options.clientVersion ?? '0.1.0',
+        type: 'other',
+        url: 'https://github.com/printhooks/node-red-printhooks',
+        ...(this.apiKey ? { api_key: this.apiKey } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof RpcCallError) || err.code !== -32601) throw err;
+      this.warnOnce('identify', 'this Moonraker does not know server.connection.identify; please update it');
+      return undefined;
+    }
   }
 
   private restartKlippyLoop(): void {

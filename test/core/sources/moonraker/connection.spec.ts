@@ -57,6 +57,14 @@ describe('moonraker connection', () => {
     assert.equal(fake.count('server.info'), 0);
   });
 
+  it('works with a Moonraker too old to know identify', async () => {
+    fake = new FakeMoonraker({ noIdentify: true });
+    await fake.listen();
+    connect();
+    await until(() => conn!.isReady);
+    assert.equal(fake.count('printer.objects.subscribe'), 1);
+  });
+
   it('reconnects with backoff after the socket drops and subscribes again', async () => {
     fake = new FakeMoonraker();
     await fake.listen();
