@@ -42,7 +42,8 @@ export interface DeliveryQueueOptions {
   /** Dead letters kept for "retry dead letters"; older ones are dropped from the outbox. */
   maxDead?: number;
   log?: DeliveryLog;
-  onDelivered?: (msg: Record<string, unknown>) => void;
+  /** Gets a builder rather than the msg: building it costs a parse, skipped when output 1 is not wired. */
+  onDelivered?: (build: () => Record<string, unknown>) => void;
   onDead?: (msg: Record<string, unknown>) => void;
   onChange?: () => void;
   /** Receives internal errors (an unreadable record); the queue keeps going. */
@@ -263,7 +264,7 @@ export class DeliveryQueue {
     if (verdict === 'delivered') {
       target.health.success();
       void this.o.outbox.complete(entry).catch((e) => this.o.onError?.(toError(e)));
-      this.o.onDelivered?.(this.output(req, entry, result));
+      this.o.onDelivered?.(() => this.output(req, entry, result));
       this.o.onChange?.();
       return;
     }

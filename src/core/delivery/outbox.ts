@@ -22,6 +22,8 @@ const READ_CHUNK = 4 * 1024 * 1024;
 export interface OutboxOptions {
   /** Bodies of at most this many entries stay in memory; the rest are read back from disk when sent. */
   cacheEntries?: number;
+  /** …and at most this many bytes of records. */
+  cacheBytes?: number;
   /** Least gap between two fsyncs (group commit window), ms. */
   commitGapMs?: number;
   /** Compact once the file is this big and at least half of it is dead records. */
@@ -70,6 +72,7 @@ export class Outbox {
   private nextSeq = 1;
   private readonly map = new Map<number, OutboxEntry>();
   private cachedCount = 0;
+  private cachedBytes = 0;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
@@ -80,12 +83,14 @@ export class Outbox {
   private closed = false;
   private failure: Error | undefined;
   private readonly cacheEntries: number;
+  private readonly cacheBytes: number;
   private readonly commitGapMs: number;
   private readonly compactMinBytes: number;
   private readonly doFsync: boolean;
 
   constructor(readonly dir: string, options: OutboxOptions = {}) {
-    this.cacheEntries = options.cacheEntries ?? 2000;
+    this.cacheEntries = options.cacheEntries ?? 10000;
+    this.cacheBytes = options.cacheBytes ?? 8 * 1024 * 1024;
     this.commitGapMs = options.commitGapMs ?? 5;
     this.compactMinBytes = options.compactMinBytes ?? 8 * 1024 * 1024;
     this.doFsync = options.fsync ?? true;
@@ -122,6 +127,7 @@ export class Outbox {
     const frame = encodeFrame(RECORD_ENQUEUE, encodeEnqueue(seq, nextAt, 0, req));
     const entry: OutboxEntry = { seq, attempts: 0, nextAt, dead: false, offset: this.end, length: frame.length, cached: req };
     this.cachedCount += 1;
+    this.cachedBytes += frame.length;
     this.map.set(seq, entry);
     this.liveBytes += frame.length;
     this.written.push(entry);
@@ -140,10 +146,7 @@ export class Outbox {
     this.assertOpen();
     if (!this.map.delete(entry.seq)) return Promise.resolve();
     this.liveBytes -= entry.length;
-    if (entry.cached) {
-      entry.cached = undefined;
-      this.cachedCount -= 1;
-    }
+    if (entry.cached) this.uncache(entry);
     return this.write(encodeFrame(RECORD_DONE, encodeDone(entry.seq)));
   }
 
@@ -235,10 +238,15 @@ export class Outbox {
   }
 
   private uncacheIfOver(entry: OutboxEntry): void {
-    if (entry.cached && this.cachedCount > this.cacheEntries && this.map.has(entry.seq)) {
-      entry.cached = undefined;
-      this.cachedCount -= 1;
+    if (entry.cached && (this.cachedCount > this.cacheEntries || this.cachedBytes > this.cacheBytes) && this.map.has(entry.seq)) {
+      this.uncache(entry);
     }
+  }
+
+  private uncache(entry: OutboxEntry): void {
+    entry.cached = undefined;
+    this.cachedCount -= 1;
+    this.cachedBytes -= entry.length;
   }
 
   /** Rewrites the log with only live records when dead ones dominate. Runs between flushes. */
@@ -377,9 +385,10 @@ export class Outbox {
     if (type === RECORD_ENQUEUE) {
       const head = decodeEnqueueHead(body);
       const entry: OutboxEntry = { seq: head.seq, attempts: head.attempts, nextAt: head.nextAt, dead: false, offset, length };
-      if (this.cachedCount < this.cacheEntries) {
+      if (this.cachedCount < this.cacheEntries && this.cachedBytes + length <= this.cacheBytes) {
         entry.cached = decodeEnqueue(body).req;
         this.cachedCount += 1;
+        this.cachedBytes += length;
       }
       this.map.set(head.seq, entry);
       if (head.seq >= this.nextSeq) this.nextSeq = head.seq + 1;
@@ -395,7 +404,7 @@ export class Outbox {
       const entry = this.map.get(decodeDone(body));
       if (!entry) return;
       this.map.delete(entry.seq);
-      if (entry.cached) this.cachedCount -= 1;
+      if (entry.cached) this.uncache(entry);
     }
   }
 }

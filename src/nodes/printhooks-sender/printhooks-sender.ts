@@ -16,6 +16,7 @@ import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 
 interface SenderNodeDef extends NodeDef, RawSenderConfig {
   endpoint?: string;
+  wires?: string[][];
   version?: number;
 }
 
@@ -42,6 +43,7 @@ export = function register(RED: NodeAPI): void {
     const endpointNode = raw.endpoint ? (RED.nodes.getNode(raw.endpoint) as EndpointNode | null) : null;
     const settings = ((RED.settings as unknown as { printhooks?: { sender?: SenderSettings } }).printhooks?.sender ?? {}) as SenderSettings;
     const parsed = parseSenderConfig(raw);
+    const deliveredWired = Array.isArray(def.wires?.[0]) && def.wires[0].length > 0;
 
     let problem: string | undefined;
     if (!endpointNode) problem = 'printhooks-sender: no endpoint configured';
@@ -65,7 +67,9 @@ export = function register(RED: NodeAPI): void {
           concurrency: config.concurrency,
           ordered: config.ordered,
           signerWaitMs: settings.signerWaitMs ?? 1000,
-          onDelivered: (msg) => node.send([msg as NodeMessage, null]),
+          onDelivered: (build) => {
+            if (deliveredWired) node.send([build() as NodeMessage, null]);
+          },
           onDead: (msg) => node.send([null, msg as NodeMessage]),
           onChange: () => scheduleStatus(),
           onError: (err) => node.error(`outbox: ${err.message}`),

@@ -56,7 +56,7 @@ export function makeQueue(o: HarnessOptions): Harness {
     outbox,
     target: () => target,
     policy: new RetryPolicy({ schedule: o.schedule ?? [0.05, 0.05], jitter: 0, overloadDelay: o.overloadDelay ?? 0.05 }),
-    onDelivered: (msg) => h.delivered.push(msg),
+    onDelivered: (build) => h.delivered.push(build()),
     onDead: (msg) => h.dead.push(msg),
   });
   Object.assign(h, {

@@ -1,0 +1,225 @@
+// Delivery benchmark (issue #9). One run prints:
+//  - signed durable deliveries/s through the sender's queue vs a bare axios keep-alive loop doing the
+//    same signing (target >= 0.8) and vs the core `http request` node fed the same burst (target >= 3);
+//  - enqueue latency p50 / p99 (target p99 < 1 ms);
+//  - RSS with 100,000 queued (target < 150 MB) and the time to recover them at start (target < 3 s),
+//    each measured in a fresh child process.
+import { spawn, spawnSync } from 'child_process';
+import { createHmac } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import axios from 'axios';
+import { DeliveryQueue } from '../src/core/delivery/delivery-queue';
+import { EndpointHealth } from '../src/core/delivery/endpoint-health';
+import { HttpTransport } from '../src/core/delivery/http-transport';
+import { Outbox } from '../src/core/delivery/outbox';
+import { requestFromMsg } from '../src/core/delivery/request-from-msg';
+import { RetryPolicy, DEFAULT_SCHEDULE } from '../src/core/delivery/retry-policy';
+import { getSigner, registerSigner } from '../src/core/sign/signer-registry';
+
+const N = Number(process.env.BENCH_N ?? 8000);
+const WARMUP = 1000;
+const CONCURRENCY = 4;
+const QUEUED = 100_000;
+const KEY = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
+const BODY = JSON.stringify({ type: 'print.progress', data: { file: 'benchy.gcode', progress: 42, pad: 'x'.repeat(900) } });
+
+function sign(id: string, body: Buffer, timestamp: number): Record<string, string> {
+  const mac = createHmac('sha256', KEY).update(`${id}.${timestamp}.`).update(body).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${mac}` };
+}
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** The receiver runs in its own process so it does not share the event loop being measured. */
+async function startReceiver(): Promise<{ url: string; stop: () => void }> {
+  const code = `const http=require('http');const s=http.createServer((q,r)=>{q.resume();q.on('end',()=>{r.writeHead(204);r.end();});});s.keepAliveTimeout=30000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  return { url: `http://127.0.0.1:${port}/hook`, stop: () => child.kill() };
+}
+
+async function bareAxios(url: string, count: number): Promise<number> {
+  const client = axios.create({
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY }),
+    maxRedirects: 0,
+    validateStatus: () => true,
+  });
+  const body = Buffer.from(BODY);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = next++;
+        const headers = { 'content-type': 'application/json', ...sign(`evt_${i}`, body, Math.floor(Date.now() / 1000)) };
+        await client.post(url, body, { headers });
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function sender(url: string, count: number): Promise<{ rate: number; enqueueUs: number[]; durableMs: number[] }> {
+  const dir = tmp('printhooks-bench-send-');
+  const outbox = new Outbox(dir);
+  const transport = new HttpTransport({ timeoutMs: 15000, maxSockets: CONCURRENCY });
+  const health = new EndpointHealth();
+  const unregister = registerSigner('bench-signer', { headerNames: ['webhook-id', 'webhook-timestamp', 'webhook-signature'], sign: (a) => sign(a.id, a.body, a.timestamp) });
+  let delivered = 0;
+  let finish: () => void = () => undefined;
+  const allDone = new Promise<void>((r) => (finish = r));
+  const queue = new DeliveryQueue({
+    outbox,
+    policy: new RetryPolicy({ schedule: DEFAULT_SCHEDULE, jitter: 0.2, overloadDelay: 60 }),
+    target: () => ({ url, method: 'POST', authHeaders: {}, health, send: (r) => transport.send(r) }),
+    getSigner,
+    concurrency: CONCURRENCY,
+    // output 1 unwired, as the node does when nothing is connected: the msg is not rebuilt
+    onDelivered: () => {
+      delivered += 1;
+      if (delivered === count) finish();
+    },
+  });
+  queue.start();
+  const body = Buffer.from(BODY);
+  const enqueueUs: number[] = [];
+  const durableMs: number[] = [];
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    // what the signer node hands over: exact bytes, its headers, msg.webhook
+    const msg = { payload: body, headers: { 'content-type': 'application/json', ...sign(`evt_${i}`, body, 1) }, webhook: { id: `evt_${i}`, timestamp: 1, signer: 'bench-signer' } };
+    const t0 = performance.now();
+    const req = requestFromMsg(msg, { allowOverride: false, stripHeaders: ['webhook-id', 'webhook-timestamp', 'webhook-signature'] });
+    const p = queue.enqueue(req);
+    enqueueUs.push((performance.now() - t0) * 1000);
+    pending.push(p.then(() => void durableMs.push(performance.now() - t0)));
+  }
+  await Promise.all(pending);
+  await allDone;
+  const rate = count / ((performance.now() - started) / 1000);
+  await queue.stop();
+  transport.close();
+  unregister();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { rate, enqueueUs, durableMs };
+}
+
+/** The core http request node (Node-RED 5 via the test helper), fed the same signed msgs in one burst. */
+async function coreHttpRequest(url: string, count: number): Promise<number> {
+  const helper = require('node-red-node-test-helper');
+  helper.init(require.resolve('node-red'));
+  const httpRequest = require(require.resolve('@node-red/nodes/core/network/21-httprequest.js', { paths: [path.dirname(require.resolve('node-red'))] }));
+  await helper.startServer();
+  await helper.load(httpRequest, [
+    { id: 'hr', type: 'http request', method: 'POST', ret: 'txt', url, persist: true, wires: [['out']] },
+    { id: 'out', type: 'helper' },
+  ]);
+  const hr = helper.getNode('hr');
+  const out = helper.getNode('out');
+  let got = 0;
+  const done = new Promise<void>((resolve) => out.on('input', () => (++got === count ? resolve() : undefined)));
+  const body = BODY;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    hr.receive({ payload: body, headers: { 'content-type': 'application/json', ...sign(`evt_${i}`, Buffer.from(body), Math.floor(Date.now() / 1000)) } });
+  }
+  await done;
+  const rate = count / ((performance.now() - started) / 1000);
+  await helper.unload();
+  await helper.stopServer();
+  return rate;
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Child mode: fill an outbox with QUEUED msgs (endpoint disabled), report RSS. */
+async function fillChild(dir: string): Promise<void> {
+  const baseline = process.memoryUsage().rss;
+  const outbox = new Outbox(dir);
+  const health = new EndpointHealth();
+  health.disable('bench: nothing is sent');
+  const queue = new DeliveryQueue({
+    outbox,
+    policy: new RetryPolicy({ schedule: DEFAULT_SCHEDULE, jitter: 0.2, overloadDelay: 60 }),
+    target: () => ({ url: 'http://127.0.0.1:9/', method: 'POST', authHeaders: {}, health, send: async () => ({ kind: 'network', error: 'x', durationMs: 0 }) }),
+    getSigner,
+  });
+  const body = Buffer.from(BODY);
+  for (let start = 0; start < QUEUED; start += 5000) {
+    const batch = [];
+    for (let i = start; i < start + 5000; i++) {
+      batch.push(queue.enqueue(requestFromMsg({ payload: body, headers: { 'content-type': 'application/json' }, webhook: { id: `evt_${i}`, signer: 'bench-signer' } }, { allowOverride: false })));
+    }
+    await Promise.all(batch);
+  }
+  (global as { gc?: () => void }).gc?.();
+  console.log(JSON.stringify({ rssMb: process.memoryUsage().rss / 1048576, baselineMb: baseline / 1048576, queued: queue.queued, fileMb: outbox.fileBytes / 1048576 }));
+  process.exit(0); // no close: like a crash, the next start recovers from the log alone
+}
+
+/** Child mode: recover the outbox left by fillChild, report time and RSS. */
+function recoverChild(dir: string): void {
+  const baseline = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const outbox = new Outbox(dir);
+  const queue = new DeliveryQueue({
+    outbox,
+    policy: new RetryPolicy({ schedule: DEFAULT_SCHEDULE, jitter: 0.2, overloadDelay: 60 }),
+    target: () => undefined,
+    getSigner,
+  });
+  const ms = performance.now() - t0;
+  (global as { gc?: () => void }).gc?.();
+  console.log(JSON.stringify({ ms, queued: queue.queued, rssMb: process.memoryUsage().rss / 1048576, baselineMb: baseline / 1048576 }));
+  process.exit(0);
+}
+
+function child(mode: string, dir: string): Record<string, number> {
+  const res = spawnSync(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', __filename, mode, dir], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`${mode} child failed: ${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+}
+
+async function main(): Promise<void> {
+  const rx = await startReceiver();
+  try {
+    await bareAxios(rx.url, WARMUP);
+    const axiosRate = await bareAxios(rx.url, N);
+    await sender(rx.url, WARMUP);
+    const ours = await sender(rx.url, N);
+    const coreRate = await coreHttpRequest(rx.url, N);
+    console.log(`signed deliveries/s (${N} x 1 KB, concurrency ${CONCURRENCY}, loopback, receiver in its own process):`);
+    console.log(`  bare axios keep-alive loop      ${axiosRate.toFixed(0)} /s  (baseline)`);
+    console.log(`  printhooks sender (durable)     ${ours.rate.toFixed(0)} /s  ratio ${(ours.rate / axiosRate).toFixed(2)} of axios (target >= 0.8)`);
+    console.log(`  core http request node (burst)  ${coreRate.toFixed(0)} /s  sender/core ratio ${(ours.rate / coreRate).toFixed(2)} (target >= 3)`);
+    console.log(`enqueue call: p50 ${pct(ours.enqueueUs, 50).toFixed(1)} us, p99 ${pct(ours.enqueueUs, 99).toFixed(1)} us (target p99 < 1000 us)`);
+    console.log(`enqueue until durable (group commit, fsync): p50 ${pct(ours.durableMs, 50).toFixed(1)} ms, p99 ${pct(ours.durableMs, 99).toFixed(1)} ms`);
+  } finally {
+    rx.stop();
+  }
+  const dir = tmp('printhooks-bench-queue-');
+  try {
+    const fill = child('fill', dir);
+    console.log(`100,000 queued (1 KB bodies, ${fill.fileMb.toFixed(0)} MB on disk): RSS ${fill.rssMb.toFixed(0)} MB (process baseline ${fill.baselineMb.toFixed(0)} MB; target < 150 MB)`);
+    const rec = child('recover', dir);
+    console.log(`recover ${rec.queued} queued at start: ${(rec.ms / 1000).toFixed(2)} s (target < 3 s), RSS after ${rec.rssMb.toFixed(0)} MB`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === 'fill') void fillChild(process.argv[3]);
+else if (process.argv[2] === 'recover') recoverChild(process.argv[3]);
+else main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});
