@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { PrinterEvent } from '../../src/core/event';
 import { fetchSnapshot } from '../../src/core/snapshot/registry';
 import { printerIdFromUrl, parseBaseUrl } from '../../src/core/sources/octoprint/url';
+import filterNode = require('../../src/nodes/printhooks-filter/printhooks-filter');
 import sourceNode = require('../../src/nodes/printhooks-octoprint/printhooks-octoprint');
 import serverNode = require('../../src/nodes/printhooks-octoprint-server/printhooks-octoprint-server');
 import type { OctoPrintServerNode } from '../../src/nodes/printhooks-octoprint-server/server-node';
@@ -175,5 +178,27 @@ describe(`printhooks-octoprint nodes (Node-RED ${nodeRedLine})`, function () {
     const srv = helper.getNode('srv') as unknown as OctoPrintServerNode;
     assert.equal(srv.configProblem, undefined);
     assert.equal(srv.printer?.name, `127.0.0.1:${fake.port}`);
+  });
+
+  it('the shipped example flow loads and its filter passes the job start and the 25 % milestone', async () => {
+    const file = path.resolve(__dirname, '..', '..', 'examples', 'OctoPrint - print events and milestones.json');
+    const nodes = (JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Record<string, unknown>>).filter((n) => n.type !== 'debug' && n.type !== 'comment');
+    const serverId = String(nodes.find((n) => n.type === 'printhooks-octoprint-server')?.id);
+    const filter = nodes.find((n) => n.type === 'printhooks-filter') as Record<string, unknown>;
+    const flowNodes = [
+      { id: 't1', type: 'tab' },
+      ...nodes.map((n) => (n.type === 'printhooks-octoprint-server' ? { ...n, url: fake.url } : { ...n, z: 't1' })),
+      { ...filter, z: 't1', wires: [['milestones']] },
+      { id: 'milestones', z: 't1', type: 'helper' },
+    ];
+    await helper.load([serverNode, sourceNode, filterNode], flowNodes as never, { [serverId]: { apiKey: fake.apiKey } } as never);
+    const got = collect('milestones');
+    await waitFor(() => fake.authedSockets === 1, 'socket');
+    fake.startJob('benchy.gcode');
+    for (const pct of [10, 26, 30]) fake.progress(pct);
+    await waitFor(() => got.some((m) => m.topic === 'print.progress'), 'a milestone');
+    await sleep(100);
+    assert.deepEqual(got.map((m) => m.topic), ['print.started', 'print.progress'], 'one milestone between 10 % and 30 %');
+    assert.equal(got[1].payload.job?.progress, 25, 'the filter reports the milestone crossed');
   });
 });
