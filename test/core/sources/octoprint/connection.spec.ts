@@ -193,6 +193,18 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     await up();
   });
 
+  it('https: a self-signed certificate is refused by default (red TLS status) and accepted when allowed', async () => {
+    await fake.stop();
+    fake = await new FakeOctoPrint({ tls: true }).start();
+    const strict = connect();
+    await waitFor(() => /TLS error/.test(strict.status.text), 'TLS status');
+    assert.equal(fake.authedSockets, 0);
+    await strict.stop();
+    connect({ allowSelfSigned: true });
+    await up();
+    assert.match(fake.url, /^https:/);
+  });
+
   it('stop() closes the socket within a second and emits nothing afterwards', async () => {
     const c = connect();
     await up();
