@@ -53,7 +53,7 @@ async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> 
   }
 }
 
-describe('printhooks-moonraker nodes', function () {
+describe(`printhooks-moonraker nodes (Node-RED ${nodeRedLine})`, function () {
   let fake: FakeMoonraker;
 
   beforeEach(async () => {
