@@ -108,12 +108,14 @@ describe(`printhooks-moonraker nodes (Node-RED ${nodeRedLine})`, function () {
     await until(() => statuses.some((s) => s.fill === 'red' && /unauthorized/.test(s.text ?? '')));
   });
 
-  it('with the right API key reaches ready (green status)', async () => {
+  it('with the right API key connects: grey dot idle, then green printing with the percent', async () => {
     fake = new FakeMoonraker({ apiKey: 'right-key' });
     await fake.listen();
     await load(flow(fake.url), { srv: { apiKey: 'right-key' } });
     const statuses = statusesOf('src');
-    await until(() => statuses.some((s) => s.fill === 'green' && s.text === 'ready'));
+    await until(() => statuses.some((s) => s.fill === 'grey' && s.shape === 'dot' && s.text === 'idle'));
+    fake.update({ print_stats: { filename: 'a.gcode', state: 'printing' }, virtual_sdcard: { progress: 0.42 } });
+    await until(() => statuses.some((s) => s.fill === 'green' && s.text === 'printing 42%'));
   });
 
   it('shows a shut-down Klippy as a red status with its message', async () => {

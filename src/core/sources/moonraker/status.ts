@@ -11,11 +11,14 @@ function short(message: string, max = 32): string {
   return message.length > max ? `${message.slice(0, max - 1)}…` : message;
 }
 
-/** Node status for the shared link and the job: grey idle, yellow ring connecting, green ok, red ring problem. */
+/**
+ * Node status, the same as the OctoPrint source's: grey ring not connected, yellow ring connecting,
+ * grey dot idle printer, green dot printing, yellow dot paused, red ring a problem.
+ */
 export function statusFor(phase: LinkPhase, job?: { state?: string; progress?: number }): StatusView {
   switch (phase.phase) {
     case 'idle':
-      return { fill: 'grey', shape: 'dot', text: 'idle' };
+      return { fill: 'grey', shape: 'ring', text: 'idle' };
     case 'connecting':
       return { fill: 'yellow', shape: 'ring', text: 'connecting' };
     case 'failed':
@@ -26,8 +29,8 @@ export function statusFor(phase: LinkPhase, job?: { state?: string; progress?: n
     case 'ready':
       if (job?.state === 'printing' || job?.state === 'paused') {
         const pct = job.progress !== undefined ? ` ${Math.floor(job.progress)}%` : '';
-        return { fill: 'green', shape: 'dot', text: `${job.state}${pct}` };
+        return { fill: job.state === 'printing' ? 'green' : 'yellow', shape: 'dot', text: `${job.state}${pct}` };
       }
-      return { fill: 'green', shape: 'dot', text: 'ready' };
+      return { fill: 'grey', shape: 'dot', text: 'idle' };
   }
 }
