@@ -1,0 +1,8 @@
+import type { Preset } from './types';
+
+/** The event exactly as the source emitted it (DESIGN §4). */
+export const canonical: Preset = {
+  name: 'canonical',
+  family: 'canonical',
+  render: ({ event }) => ({ body: structuredClone(event), contentType: 'json' }),
+};

@@ -1,0 +1,27 @@
+import { canonical } from './canonical';
+import { discord } from './discord';
+import { homeAssistant } from './home-assistant';
+import { ifttt } from './ifttt';
+import { ntfy } from './ntfy';
+import { octoeverywhere } from './octoeverywhere';
+import { octoprintWebhooks } from './octoprint-webhooks';
+import { pushover } from './pushover';
+import { simplyprint } from './simplyprint';
+import { slack } from './slack';
+import { standardWebhooks } from './standard-webhooks';
+import { teams } from './teams';
+import { telegram } from './telegram';
+import type { Preset } from './types';
+
+export type { Preset, PresetCredentials, PresetInput, PresetOptions, PresetOutput } from './types';
+
+/** Every preset by name (DESIGN §6); `custom` is the user's own template, handled by the renderer. */
+export const PRESETS: ReadonlyMap<string, Preset> = new Map(
+  [canonical, standardWebhooks, octoprintWebhooks, octoeverywhere, simplyprint, discord, slack, teams, ntfy, telegram, pushover, homeAssistant, ifttt].map((p) => [p.name, p]),
+);
+
+export const PRESET_NAMES: readonly string[] = [...PRESETS.keys(), 'custom'];
+
+export function getPreset(name: string): Preset | undefined {
+  return PRESETS.get(name);
+}

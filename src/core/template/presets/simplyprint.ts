@@ -1,0 +1,67 @@
+import { compact, type EventType, type PrinterEvent } from '../../event';
+import { epochSeconds } from '../describe';
+import { RenderError } from '../errors';
+import type { Preset } from './types';
+
+/**
+ * SimplyPrint's webhook envelope `{webhook_id, event, timestamp (Unix s), data: {job}}`. SimplyPrint has
+ * job and test events only; other types are refused with a clear error (filter them out first).
+ */
+const EVENTS: Partial<Record<EventType, string>> = {
+  'print.started': 'job.started',
+  'print.paused': 'job.paused',
+  'print.resumed': 'job.resumed',
+  'print.done': 'job.done',
+  'print.failed': 'job.failed',
+  'print.cancelled': 'job.cancelled',
+  test: 'test',
+};
+
+const STATES: Partial<Record<EventType, string>> = {
+  'print.started': 'printing',
+  'print.resumed': 'printing',
+  'print.paused': 'paused',
+  'print.done': 'done',
+  'print.failed': 'failed',
+  'print.cancelled': 'cancelled',
+};
+
+function job(event: PrinterEvent): Record<string, unknown> | undefined {
+  const j = event.job;
+  if (!j) return undefined;
+  const started = j.started_at ? epochSeconds(j.started_at) : undefined;
+  const terminal = event.type === 'print.done' || event.type === 'print.failed' || event.type === 'print.cancelled';
+  return compact({
+    id: j.id,
+    uid: j.id,
+    state: STATES[event.type],
+    file: j.file,
+    percentage: typeof j.progress === 'number' ? Math.floor(j.progress) : undefined,
+    time_left: j.remaining_s,
+    current_layer: j.layer,
+    analysis: typeof j.layers === 'number' ? { totalLayers: j.layers } : undefined,
+    started,
+    ended: terminal ? epochSeconds(event.time) : undefined,
+    duration: j.elapsed_s,
+    printer_id: event.printer.id,
+    printer: { id: event.printer.id, name: event.printer.name },
+  });
+}
+
+export const simplyprint: Preset = {
+  name: 'simplyprint',
+  family: 'printer-cloud',
+  render: ({ event, options }) => {
+    const name = EVENTS[event.type];
+    if (!name) throw new RenderError(`preset simplyprint: SimplyPrint has no event for ${event.type}; filter it out before this node`);
+    const id = Number(options.identifier);
+    const j = job(event);
+    const body = compact({
+      webhook_id: options.identifier && Number.isInteger(id) ? id : undefined,
+      event: name,
+      timestamp: epochSeconds(event.time),
+      data: j ? { job: j } : {},
+    });
+    return { body, contentType: 'json' };
+  },
+};

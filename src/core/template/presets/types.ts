@@ -1,0 +1,41 @@
+import type { PrinterEvent } from '../../event';
+import type { ContentType } from '../encode';
+
+/** The node's preset options (editor fields) and credentials, as a preset sees them. */
+export interface PresetOptions {
+  /** Telegram chat_id, ntfy topic, Pushover device. */
+  recipient?: string;
+  /** A link shown with the notification (ntfy click, Pushover url, Discord/Slack title link). */
+  link?: string;
+  /** OctoPrint-Webhooks deviceIdentifier, SimplyPrint webhook_id. */
+  identifier?: string;
+}
+
+export interface PresetCredentials {
+  token?: string;
+  user?: string;
+}
+
+export interface PresetInput {
+  event: PrinterEvent;
+  options: PresetOptions;
+  credentials: PresetCredentials;
+}
+
+export interface PresetOutput {
+  body: unknown;
+  contentType: ContentType;
+  headers?: Record<string, string>;
+}
+
+export type PresetFamily = 'canonical' | 'printer-cloud' | 'chat' | 'push' | 'home-automation';
+
+export interface Preset {
+  name: string;
+  family: PresetFamily;
+  /** A URL template used when the node's `url` is empty (e.g. Telegram's bot URL). */
+  defaultUrl?: string;
+  /** Options and credentials without which the preset cannot work: checked at deploy. */
+  requires?: ('recipient' | 'identifier' | 'token' | 'user')[];
+  render(input: PresetInput): PresetOutput;
+}

@@ -1,0 +1,116 @@
+import type { PrinterEvent } from '../event';
+import { renderNode } from './body';
+import type { TemplateConfig } from './config';
+import { encodeForm, encodeMultipart, MIME } from './encode';
+import { RenderError } from './errors';
+import { renderHeaders } from './headers';
+import type { PresetCredentials } from './presets';
+import { asText, MISSING, type Scope } from './scope';
+import { renderUrl } from './url';
+
+export interface RenderDeps {
+  credentials: PresetCredentials;
+  /** The printer's current image, or undefined; may reject. */
+  fetchSnapshot?: (printerId: string) => Promise<Buffer | undefined>;
+  snapshotTimeoutMs?: number;
+  warn?: (message: string) => void;
+  /** Evaluates the prepared JSONata expression against the msg (jsonata mode). */
+  evaluateJsonata?: (msg: Record<string, unknown>) => Promise<unknown>;
+}
+
+/** What the node writes onto the msg (DESIGN §5). */
+export interface Rendered {
+  payload: unknown;
+  headers: Record<string, string>;
+  method: string;
+  url?: string;
+  event: unknown;
+}
+
+/** The event a msg carries: msg.payload, or msg.event when the payload was already replaced. */
+export function pickEvent(msg: Record<string, unknown>): unknown {
+  const payload = msg.payload;
+  if (payload !== null && typeof payload === 'object' && !Array.isArray(payload) && !Buffer.isBuffer(payload)) return payload;
+  if (msg.event !== null && typeof msg.event === 'object') return msg.event;
+  return payload;
+}
+
+function isPrinterEvent(value: unknown): value is PrinterEvent {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  const printer = v.printer as Record<string, unknown> | undefined;
+  return typeof v.type === 'string' && typeof v.time === 'string' && printer !== null && typeof printer === 'object' && typeof printer.name === 'string';
+}
+
+export async function renderTemplate(config: TemplateConfig, msg: Record<string, unknown>, deps: RenderDeps): Promise<Rendered> {
+  const event = pickEvent(msg);
+  const specials: Record<string, unknown> = { $token: deps.credentials.token, $user: deps.credentials.user };
+  if (config.usesSnapshot) specials.$snapshot = await snapshotFor(event, deps);
+  const scope: Scope = { event, msg, specials };
+
+  let body: unknown;
+  let contentType = config.contentType;
+  let presetHeaders: Record<string, string> = {};
+  if (config.preset) {
+    if (!isPrinterEvent(event)) throw new RenderError(`msg.payload: preset ${config.preset.name} needs a PrintHooks event (an object with type, time and printer)`);
+    const out = config.preset.render({ event, options: config.options, credentials: deps.credentials });
+    body = out.body;
+    contentType = out.contentType;
+    presetHeaders = out.headers ?? {};
+  } else if (config.mode === 'jsonata') {
+    if (!deps.evaluateJsonata) throw new RenderError('body: JSONata is not available');
+    body = await deps.evaluateJsonata(msg);
+    if (body === undefined) throw new RenderError('body: the JSONata expression gave no value');
+  } else {
+    body = renderNode(config.body!, scope, config.missing);
+    if (body === MISSING) body = contentType === 'json' ? {} : '';
+  }
+
+  const headers: Record<string, string> = { ...presetHeaders, ...renderHeaders(config.headers, scope, config.missing) };
+  let payload: unknown;
+  if (contentType === 'multipart') {
+    const encoded = encodeMultipart(body);
+    payload = encoded.body;
+    headers['content-type'] = encoded.contentType;
+  } else {
+    if (contentType === 'json') payload = body !== null && typeof body === 'object' ? body : JSON.stringify(body ?? null);
+    else if (contentType === 'form') payload = encodeForm(body);
+    else payload = asText(body);
+    headers['content-type'] ??= MIME[contentType];
+  }
+  const rendered: Rendered = { payload, headers: sortContentTypeFirst(headers), method: config.method, event };
+  if (config.url) rendered.url = renderUrl(config.url, scope, config.missing);
+  return rendered;
+}
+
+function sortContentTypeFirst(headers: Record<string, string>): Record<string, string> {
+  const { 'content-type': ct, ...rest } = headers;
+  return { 'content-type': ct, ...rest };
+}
+
+/** Fetches the snapshot with a timeout; on any problem warns and gives undefined (the part is dropped). */
+async function snapshotFor(event: unknown, deps: RenderDeps): Promise<Buffer | undefined> {
+  const printerId = isPrinterEvent(event) ? (event.printer as { id?: unknown }).id : undefined;
+  const warn = deps.warn ?? (() => undefined);
+  if (typeof printerId !== 'string' || !deps.fetchSnapshot) {
+    warn('snapshot: the msg names no printer with a snapshot source; the image part is left out');
+    return undefined;
+  }
+  const timeoutMs = deps.snapshotTimeoutMs ?? 5000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const image = await Promise.race([
+      deps.fetchSnapshot(printerId),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    if (!image || image.length === 0) warn(`snapshot: no snapshot source for printer ${printerId}; the image part is left out`);
+    return image && image.length > 0 ? image : undefined;
+  } catch (err) {
+    warn(`snapshot: fetching the image of printer ${printerId} failed (${(err as Error).message}); the image part is left out`);
+    return undefined;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
