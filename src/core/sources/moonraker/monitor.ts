@@ -98,7 +98,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
     }
     if (change.action === 'finished') {
       // Usually print_stats has already ended this job: the tracker then ignores the settle.
-      this.queue.push(() => this.settleFromHistory(change.job));
+      this.queue.push(() => void this.settleFromHistory(change.job));
     }
   }
 
@@ -124,6 +124,10 @@ export class MoonrakerMonitor implements MoonrakerListener {
     });
   }
 
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
   private jobSummary(): { state?: string; progress?: number } {
     return { state: this.tracker.currentState, progress: this.tracker.currentJob?.progress };
   }
@@ -137,21 +141,25 @@ export class MoonrakerMonitor implements MoonrakerListener {
     this.objects = objects;
     this.tracker.connected();
     const conn = this.options.connection;
-    if (conn.hasHistory && this.hasOpenJobs()) await this.catchUp();
+    const settled = conn.hasHistory && this.hasOpenJobs() ? await this.catchUp() : [];
     const raw = rawPrintState(this.objects);
     const file = this.fileName();
+    const current = this.tracker.currentJob;
     let jobKey: string | undefined;
     if (!isIdleRaw(raw)) {
-      const current = this.tracker.currentJob;
       const [id] = await Promise.all([this.lookupRunningJob(file, false), this.loadMetadata(file)]);
-      jobKey = id ?? (current && current.file === file ? current.id : undefined);
-    } else if (file !== undefined) {
-      const current = this.tracker.currentJob;
+      const sameAsBefore = current !== undefined && current.file === file && !settled.includes(current.id);
+      jobKey = id ?? (sameAsBefore ? current.id : `auto:${file ?? ''}:${this.now().toISOString()}`);
+    } else if (file !== undefined && current?.file !== undefined && current.file !== file) {
       // Without history a different file here is another job: do not let it end ours.
-      if (current && current.file !== undefined && current.file !== file) jobKey = `file:${file}`;
+      jobKey = `file:${file}`;
     }
-    const obs = observationFrom(this.objects, this.metaFor(file), jobKey);
-    this.send(this.tracker.observe(this.withRaw(obs)));
+    const obs = this.withRaw(observationFrom(this.objects, this.metaFor(file), jobKey));
+    if (settled.length > 0 && jobKey !== undefined && !settled.includes(jobKey) && !isIdleRaw(raw)) {
+      // The job we followed ended while we were away and this one began after it: a start we missed.
+      this.tracker.observe({ state: 'idle' });
+    }
+    this.send(this.tracker.observe(obs));
     this.lastRaw = raw;
     this.lastFile = file;
     this.haveBaseline = true;
@@ -182,7 +190,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
 
   private async startJob(raw: string | undefined, file: string | undefined, diff: PrinterObjects): Promise<void> {
     const [jobKey] = await Promise.all([this.lookupRunningJob(file, true), this.loadMetadata(file)]);
-    const obs = this.withRaw(observationFrom(this.objects, this.metaFor(file), jobKey ?? `auto:${file ?? ''}:${(this.options.now?.() ?? new Date()).toISOString()}`), diff);
+    const obs = this.withRaw(observationFrom(this.objects, this.metaFor(file), jobKey ?? `auto:${file ?? ''}:${this.now().toISOString()}`), diff);
     if (raw !== 'printing' && raw !== 'paused') {
       // Ended before we ever saw it printing: Moonraker infers the start first, so do we.
       this.send(this.tracker.observe({ ...obs, state: 'printing', error: undefined, reason: undefined }));
@@ -272,22 +280,25 @@ export class MoonrakerMonitor implements MoonrakerListener {
   }
 
   /** After a reconnect: jobs we saw running that ended meanwhile get their one terminal event from history. */
-  private async catchUp(): Promise<void> {
+  private async catchUp(): Promise<string[]> {
+    const settled: string[] = [];
     try {
       const result = (await this.options.connection.call('server.history.list', { limit: 50, order: 'desc' }, this.options.callTimeoutMs ?? 3000)) as Record<string, unknown>;
       const jobs = Array.isArray(result?.jobs) ? result.jobs : [];
       for (const job of [...jobs].reverse()) {
-        if (job && typeof job === 'object') this.settleFromHistory(job as Record<string, unknown>);
+        if (job && typeof job === 'object' && this.settleFromHistory(job as Record<string, unknown>)) settled.push(String((job as Record<string, unknown>).job_id));
       }
     } catch (err) {
       this.options.warn?.(`moonraker: history catch-up failed: ${(err as Error).message}`);
     }
+    return settled;
   }
 
-  private settleFromHistory(job: Record<string, unknown>): void {
+  /** True when this settled a job (it had no terminal event yet). */
+  private settleFromHistory(job: Record<string, unknown>): boolean {
     const jobId = job.job_id;
     const mapped = historyOutcome(job.status);
-    if (typeof jobId !== 'string' || !mapped) return;
+    if (typeof jobId !== 'string' || !mapped) return false;
     const end = typeof job.end_time === 'number' ? new Date(job.end_time * 1000) : undefined;
     const duration = typeof job.total_duration === 'number' ? Math.round(job.total_duration) : undefined;
     const error = mapped.outcome === 'failed' ? { code: String(job.status), message: `Job ended: ${String(job.status)}`, severity: 'fatal' as const } : undefined;
@@ -299,6 +310,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
       raw: this.options.includeRaw ? job : undefined,
     });
     this.send(events);
+    return events.length > 0;
   }
 
   private withRaw<T extends { raw?: unknown }>(obs: T, diff?: PrinterObjects): T {

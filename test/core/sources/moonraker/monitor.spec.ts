@@ -144,6 +144,32 @@ describe('moonraker monitor against a fake Moonraker', () => {
     assert.ok(h.fake.count('server.history.list') >= 1);
   });
 
+  it('after a reconnect: the old job ended meanwhile and a new one runs — done for one, started for the other', async () => {
+    h = await startHarness();
+    await printJob(h);
+    h.fake.dropClients();
+    h.fake.update({ print_stats: { state: 'complete' } });
+    h.fake.update({ print_stats: { state: 'printing', filename: 'second.gcode' } });
+    const started = await h.waitForType('print.started', 2);
+    assert.equal(started.job?.id, '00002B');
+    assert.equal(started.job?.file, 'second.gcode');
+    const done = h.events.find((e) => e.type === 'print.done')!;
+    assert.equal(done.job?.id, '00002A');
+    assert.ok(h.events.indexOf(done) < h.events.indexOf(started));
+    h.fake.update({ print_stats: { state: 'cancelled' } });
+    const cancelled = await h.waitForType('print.cancelled');
+    assert.equal(cancelled.job?.id, '00002B');
+  });
+
+  it('without history, a reconnect that finds another file printing reports its start', async () => {
+    h = await startHarness({ fake: { noHistory: true } });
+    await printJob(h);
+    h.fake.dropClients();
+    h.fake.update({ print_stats: { state: 'printing', filename: 'other.gcode' } });
+    const started = await h.waitForType('print.started', 2);
+    assert.equal(started.job?.file, 'other.gcode');
+  });
+
   it('after a reconnect continues a job that is still running without a second print.started', async () => {
     h = await startHarness();
     await printJob(h);
