@@ -128,6 +128,22 @@ describe(`printhooks-octoprint nodes (Node-RED ${nodeRedLine})`, function () {
     assert.equal(fake.socketsAccepted, 0);
   });
 
+  it('malformed frames and unknown message types: warned once per kind, the node keeps emitting', async () => {
+    await load(flow(fake.url), { srv: { apiKey: fake.apiKey } });
+    const got = collect('out-s1');
+    await waitFor(() => fake.authedSockets === 1, 'socket');
+    for (let i = 0; i < 3; i += 1) {
+      fake.pushRaw('{"truncated":');
+      fake.push({ somethingNew: i });
+    }
+    fake.startJob('benchy.gcode');
+    await waitFor(() => got.some((m) => m.topic === 'print.started'), 'print.started after the garbage');
+    const warn = (helper.getNode('srv') as unknown as { warn: { args: unknown[][]; thisValues: Array<{ id: string }> } }).warn;
+    const mine = warn.args.filter((_a, i) => warn.thisValues[i]?.id === 'srv').map((a) => String(a[0]));
+    assert.equal(mine.filter((w) => w.includes('not JSON')).length, 1);
+    assert.equal(mine.filter((w) => w.includes('"somethingNew"')).length, 1);
+  });
+
   it('the socket closes within 1 s when the last user leaves (redeploy/unload)', async () => {
     await load(flow(fake.url, {}, ['s1', 's2']), { srv: { apiKey: fake.apiKey } });
     await waitFor(() => fake.authedSockets === 1, 'socket');

@@ -151,6 +151,15 @@ describe('octoprint mapping', () => {
     assert.deepEqual(types(run(cancelled, [history({ completion: 30 })])), ['print.cancelled']);
   });
 
+  it('after a gap, /api/job fills what the history lacks (completion 100 → print.done)', () => {
+    const m = mapper();
+    run(m, [history({ file: null }), event('PrintStarted', filePayload()), current(printing(97))]);
+    m.disconnected();
+    m.connected();
+    m.setApiJobHint({ state: 'Operational', progress: { completion: 100 } });
+    assert.deepEqual(types(run(m, [history({ completion: null })])), ['print.done']);
+  });
+
   it('a new job running after a gap reports its start, and the old job its end', () => {
     const m = mapper();
     run(m, [history({ file: null }), event('PrintStarted', filePayload()), current(printing(50))]);
