@@ -138,6 +138,30 @@ describe(`printhooks-moonraker nodes (Node-RED ${nodeRedLine})`, function () {
     assert.match(last?.text ?? '', /moonraker-server/);
   });
 
+  it('rejects a negative offlineDelay at deploy, naming the field', async () => {
+    fake = new FakeMoonraker();
+    await load([{ id: 'srv', type: 'printhooks-moonraker-server', url: 'http://127.0.0.1:1', offlineDelay: -1 }, { id: 'src', type: 'printhooks-moonraker', server: 'srv', wires: [[]] }]);
+    assert.match((helper.getNode('srv') as unknown as { configError?: string }).configError ?? '', /offlineDelay "-1"/);
+    assert.equal(statusesOf('src').at(-1)?.fill, 'red');
+  });
+
+  it('sends printer.offline after the server offlineDelay once Moonraker is gone', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    await load([
+      { id: 'srv', type: 'printhooks-moonraker-server', url: fake.url, offlineDelay: 0.1, reconnectMs: 20 },
+      { id: 'src', type: 'printhooks-moonraker', server: 'srv', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    const msgs: Msg[] = [];
+    helper.getNode('out').on('input', (msg: unknown) => msgs.push(msg as Msg));
+    await until(() => msgs.some((m) => m.topic === 'printer.online'));
+    await fake.close();
+    const started = Date.now();
+    await until(() => msgs.some((m) => m.topic === 'printer.offline'));
+    assert.ok(Date.now() - started >= 90);
+  });
+
   it('reports a missing server as a red status', async () => {
     fake = new FakeMoonraker();
     await load([{ id: 'src', type: 'printhooks-moonraker', server: 'missing', wires: [[]] }]);

@@ -9,6 +9,8 @@ import type { MoonrakerServerNode, ServerCredentials } from './server-node';
 
 interface ServerConfig extends NodeDef {
   url: string;
+  /** Seconds the link must stay down before printer.offline (default 30). */
+  offlineDelay?: number | string;
   version?: number;
   /** Test-only knobs (not in the editor): first reconnect delay and Klippy re-ask interval in ms. */
   reconnectMs?: number;
@@ -36,6 +38,9 @@ export = function (RED: NodeAPI) {
     const apiKey = this.credentials?.apiKey?.trim() || undefined;
     try {
       const endpoint = parseMoonrakerUrl(config.url);
+      const delay = config.offlineDelay === undefined || config.offlineDelay === '' ? 30 : Number(config.offlineDelay);
+      if (!Number.isFinite(delay) || delay < 0) throw new Error(`offlineDelay "${String(config.offlineDelay)}" must be a number of seconds, 0 or more`);
+      this.offlineDelayMs = Math.round(delay * 1000);
       this.printer = { id: printerIdFor(endpoint.httpBase), name: config.name || endpoint.host, kind: 'moonraker' };
       const reconnectMs = positive(config.reconnectMs);
       this.connection = new MoonrakerConnection({

@@ -12,6 +12,8 @@ export interface MoonrakerServerNode extends Node<ServerCredentials> {
   connection?: MoonrakerConnection;
   configError?: string;
   printer: PrinterRef;
+  /** How long the link must stay down before printer.offline. */
+  offlineDelayMs?: number;
   register(user: Node): void;
   deregister(user: Node, done: () => void): void;
 }

@@ -11,7 +11,7 @@ interface SourceConfig extends NodeDef {
   server: string;
   includeRaw?: boolean;
   version?: number;
-  /** Test-only knobs (not in the editor), in ms. */
+  /** Test-only knobs (not in the editor), in ms; offlineDelayMs overrides the server's offlineDelay. */
   offlineDelayMs?: number;
   historyWaitMs?: number;
 }
@@ -38,7 +38,7 @@ export = function (RED: NodeAPI) {
       printer: server.printer,
       connection,
       includeRaw: config.includeRaw === true,
-      offlineDelayMs: positive(config.offlineDelayMs),
+      offlineDelayMs: positive(config.offlineDelayMs) ?? server.offlineDelayMs,
       historyWaitMs: positive(config.historyWaitMs),
       emit: (event) => this.send({ topic: event.type, payload: event }),
       onPhase: (phase, job) => this.status(statusFor(phase, job)),
