@@ -23,6 +23,8 @@ const N = Number(process.env.BENCH_N ?? 8000);
 const WARMUP = 1000;
 const CONCURRENCY = 4;
 const QUEUED = 100_000;
+// msgs enqueued before waiting for them to be durable, as a source bursting into the sender would
+const FILL_BATCH = Number(process.env.BENCH_FILL_BATCH ?? 1000);
 const KEY = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
 const BODY = JSON.stringify({ type: 'print.progress', data: { file: 'benchy.gcode', progress: 42, pad: 'x'.repeat(900) } });
 
@@ -154,9 +156,9 @@ async function fillChild(dir: string): Promise<void> {
     getSigner,
   });
   const body = Buffer.from(BODY);
-  for (let start = 0; start < QUEUED; start += 5000) {
+  for (let start = 0; start < QUEUED; start += FILL_BATCH) {
     const batch = [];
-    for (let i = start; i < start + 5000; i++) {
+    for (let i = start; i < start + FILL_BATCH; i++) {
       batch.push(queue.enqueue(requestFromMsg({ payload: body, headers: { 'content-type': 'application/json' }, webhook: { id: `evt_${i}`, signer: 'bench-signer' } }, { allowOverride: false })));
     }
     await Promise.all(batch);

@@ -9,6 +9,16 @@ export const FRAME_HEADER = 9;
 /** A length above this is garbage, not a record. */
 export const MAX_FRAME_BODY = 64 * 1024 * 1024;
 
+/** Builds a frame whose body `fill` writes in place (no intermediate body buffer). */
+export function buildFrame(type: number, bodyLength: number, fill: (out: Buffer, at: number) => void): Buffer {
+  const out = Buffer.allocUnsafeSlow(FRAME_HEADER + bodyLength);
+  out.writeUInt32LE(bodyLength, 0);
+  out.writeUInt8(type, 8);
+  fill(out, FRAME_HEADER);
+  out.writeUInt32LE(crc32(out.subarray(8)), 4);
+  return out;
+}
+
 export function encodeFrame(type: number, body: Buffer): Buffer {
   const out = Buffer.allocUnsafe(FRAME_HEADER + body.length);
   out.writeUInt32LE(body.length, 0);

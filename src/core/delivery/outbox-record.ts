@@ -28,17 +28,22 @@ export const RECORD_DONE = 3;
 type Meta = Omit<StoredRequest, 'body'>;
 
 /** ENQUEUE body: f64 seq, f64 nextAt, u32 attempts, u32 meta length, meta JSON, body bytes. */
-export function encodeEnqueue(seq: number, nextAt: number, attempts: number, req: StoredRequest): Buffer {
+/** The ENQUEUE body as a size and a function writing it at an offset (lets the frame be built in one allocation). */
+export function enqueueWriter(seq: number, nextAt: number, attempts: number, req: StoredRequest): { length: number; fill: (out: Buffer, at: number) => void } {
   const { body, ...meta } = req;
-  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
-  const out = Buffer.allocUnsafe(24 + metaBytes.length + body.length);
-  out.writeDoubleLE(seq, 0);
-  out.writeDoubleLE(nextAt, 8);
-  out.writeUInt32LE(attempts, 16);
-  out.writeUInt32LE(metaBytes.length, 20);
-  metaBytes.copy(out, 24);
-  body.copy(out, 24 + metaBytes.length);
-  return out;
+  const metaText = JSON.stringify(meta);
+  const metaLength = Buffer.byteLength(metaText, 'utf8');
+  return {
+    length: 24 + metaLength + body.length,
+    fill: (out, at) => {
+      out.writeDoubleLE(seq, at);
+      out.writeDoubleLE(nextAt, at + 8);
+      out.writeUInt32LE(attempts, at + 16);
+      out.writeUInt32LE(metaLength, at + 20);
+      out.write(metaText, at + 24, metaLength, 'utf8');
+      body.copy(out, at + 24 + metaLength);
+    },
+  };
 }
 
 export interface EnqueueHead {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { encodeFrame, readFrame } from './frame';
+import { buildFrame, encodeFrame, readFrame } from './frame';
 import {
   RECORD_DONE,
   RECORD_ENQUEUE,
@@ -11,8 +11,8 @@ import {
   decodeEnqueueHead,
   decodeUpdate,
   encodeDone,
-  encodeEnqueue,
   encodeUpdate,
+  enqueueWriter,
 } from './outbox-record';
 
 const MAGIC = Buffer.from('PHOUTBX1', 'ascii');
@@ -124,7 +124,8 @@ export class Outbox {
   append(req: StoredRequest, nextAt: number): { entry: OutboxEntry; durable: Promise<void> } {
     this.assertOpen();
     const seq = this.nextSeq++;
-    const frame = encodeFrame(RECORD_ENQUEUE, encodeEnqueue(seq, nextAt, 0, req));
+    const body = enqueueWriter(seq, nextAt, 0, req);
+    const frame = buildFrame(RECORD_ENQUEUE, body.length, body.fill);
     const entry: OutboxEntry = { seq, attempts: 0, nextAt, dead: false, offset: this.end, length: frame.length, cached: req };
     this.cachedCount += 1;
     this.cachedBytes += frame.length;
@@ -219,8 +220,7 @@ export class Outbox {
     this.pendingBytes = 0;
     try {
       if (buffers.length) {
-        const data = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers, bytes);
-        await writeAll(this.fd, data, this.size);
+        await writeBuffers(this.fd, buffers, this.size);
         if (this.doFsync) await fdatasync(this.fd);
         this.size += bytes;
       }
@@ -278,7 +278,8 @@ export class Outbox {
       };
       for (const entry of this.map.values()) {
         const req = this.read(entry);
-        const frame = encodeFrame(RECORD_ENQUEUE, encodeEnqueue(entry.seq, entry.nextAt, entry.attempts, req));
+        const body = enqueueWriter(entry.seq, entry.nextAt, entry.attempts, req);
+        const frame = buildFrame(RECORD_ENQUEUE, body.length, body.fill);
         offsets.set(entry.seq, { offset: position + batchBytes, length: frame.length });
         batch.push(frame);
         batchBytes += frame.length;
@@ -406,6 +407,21 @@ export class Outbox {
       this.map.delete(entry.seq);
       if (entry.cached) this.uncache(entry);
     }
+  }
+}
+
+/** Writes buffers in order at `position` with writev (no copy into one big buffer), in groups under IOV_MAX. */
+async function writeBuffers(fd: number, buffers: Buffer[], position: number): Promise<void> {
+  let at = position;
+  for (let i = 0; i < buffers.length; i += 512) {
+    const group = buffers.slice(i, i + 512);
+    const size = group.reduce((n, b) => n + b.length, 0);
+    const written = await new Promise<number>((resolve, reject) =>
+      fs.writev(fd, group, at, (err, n) => (err ? reject(err) : resolve(n))),
+    );
+    // a short write (rare on regular files): finish the rest of this group the plain way
+    if (written < size) await writeAll(fd, Buffer.concat(group, size).subarray(written), at + written);
+    at += size;
   }
 }
 
