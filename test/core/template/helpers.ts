@@ -1,0 +1,30 @@
+import { buildEvent, type EventParts, type PrinterEvent } from '../../../src/core/event';
+import { parseTemplateConfig, renderTemplate, type RawTemplateConfig, type RenderDeps, type Rendered } from '../../../src/core/template';
+import type { PresetCredentials } from '../../../src/core/template/presets';
+
+export const TIME = '2026-11-23T18:00:00.000Z';
+
+export function event(parts: Partial<EventParts> = {}): PrinterEvent {
+  return buildEvent({
+    type: 'print.done',
+    time: TIME,
+    printer: { id: 'p1', name: 'Ender 3', kind: 'octoprint' },
+    job: { id: 'j1', file: 'benchy.gcode', progress: 100, elapsed_s: 7980, remaining_s: 0, layer: 140, layers: 140, started_at: '2026-11-23T15:47:00.000Z' },
+    ...parts,
+  });
+}
+
+export async function render(
+  raw: RawTemplateConfig,
+  msg: Record<string, unknown>,
+  credentials: PresetCredentials = {},
+  deps: Partial<RenderDeps> = {},
+): Promise<Rendered> {
+  return renderTemplate(parseTemplateConfig(raw, credentials), msg, { credentials, ...deps });
+}
+
+/** Renders a custom JSON body against an event and returns the body. */
+export async function body(template: unknown, ev: unknown, extra: RawTemplateConfig = {}): Promise<unknown> {
+  const out = await render({ preset: 'custom', body: typeof template === 'string' ? template : JSON.stringify(template), ...extra }, { payload: ev });
+  return out.payload;
+}
