@@ -47,6 +47,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
   private latestAdded: AddedJob | undefined;
   private addedWaiter: ((job: AddedJob) => void) | undefined;
   private disposed = false;
+  private promptTitle: string | undefined;
 
   constructor(options: MonitorOptions) {
     this.options = options;
@@ -80,10 +81,24 @@ export class MoonrakerMonitor implements MoonrakerListener {
   }
 
   gcode(line: string): void {
+    if (line.startsWith('// action:prompt_')) return this.prompt(line.slice('// action:prompt_'.length));
     if (!line.startsWith('!! ')) return;
     const message = line.slice(3).trim();
     if (!message) return;
     this.queue.push(() => this.send(this.tracker.raiseError({ code: 'gcode_error', message, severity: 'error' }, undefined, { line })));
+  }
+
+  /** Klipper's host prompt protocol (RESPOND TYPE=command): a shown prompt waits for a person. */
+  private prompt(rest: string): void {
+    const [verb, ...words] = rest.split(' ');
+    if (verb === 'begin') this.promptTitle = words.join(' ').trim() || undefined;
+    else if (verb === 'end') this.promptTitle = undefined;
+    else if (verb === 'show') {
+      const title = this.promptTitle ?? 'The printer shows a prompt';
+      const at = this.now();
+      // A console line is never seen twice, so the time tells two prompts with the same title apart.
+      this.queue.push(() => this.send(this.tracker.raiseAttention('prompt', title, at, undefined, `${title}@${at.getTime()}`)));
+    }
   }
 
   history(change: HistoryChange): void {

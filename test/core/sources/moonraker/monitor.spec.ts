@@ -56,6 +56,23 @@ describe('moonraker monitor against a fake Moonraker', () => {
     assert.equal(paused.reason, 'filament_runout');
   });
 
+  it('turns a shown Klipper host prompt into printer.attention with its title', async () => {
+    h = await startHarness();
+    h.fake.gcode('// action:prompt_begin Load PLA and press continue');
+    h.fake.gcode('// action:prompt_button Continue|RESUME');
+    await h.settle(30);
+    assert.equal(h.types().includes('printer.attention'), false);
+    h.fake.gcode('// action:prompt_show');
+    const attention = await h.waitForType('printer.attention');
+    assert.equal(attention.reason, 'prompt');
+    assert.equal(attention.error?.message, 'Load PLA and press continue');
+    h.fake.gcode('// action:prompt_end');
+    h.fake.gcode('// action:prompt_show');
+    const second = await h.waitForType('printer.attention', 2);
+    assert.equal(second.error?.message, 'The printer shows a prompt');
+    assert.notEqual(second.id, attention.id);
+  });
+
   it('reports a user cancel as print.cancelled, never print.failed', async () => {
     h = await startHarness();
     await printJob(h);
