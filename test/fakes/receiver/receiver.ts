@@ -1,5 +1,8 @@
+import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import type { AddressInfo } from 'net';
+import * as path from 'path';
 
 /** A request as the receiver saw it. */
 export interface Received {
@@ -8,6 +11,8 @@ export interface Received {
   headers: http.IncomingHttpHeaders;
   body: Buffer;
   at: number;
+  /** The client's port: the same one on each request over a kept-alive connection. */
+  remotePort?: number;
 }
 
 /** How to answer one request. */
@@ -35,13 +40,17 @@ export class FakeReceiver {
   private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
   port = 0;
 
-  constructor() {
-    this.server = http.createServer((req, res) => this.handle(req, res));
+  /** `tls: true` serves HTTPS with a self-signed certificate for 127.0.0.1 (made for these tests). */
+  constructor(readonly options: { tls?: boolean } = {}) {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.handle(req, res);
+    this.server = options.tls
+      ? https.createServer({ key: fs.readFileSync(path.join(__dirname, 'self-signed-test.key')), cert: fs.readFileSync(path.join(__dirname, 'self-signed-test.crt')) }, handler)
+      : http.createServer(handler);
     this.server.keepAliveTimeout = 5000;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<this> {
@@ -79,7 +88,7 @@ export class FakeReceiver {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const got: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+      const got: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: Date.now(), remotePort: req.socket.remotePort };
       const index = this.received.length;
       this.received.push(got);
       for (const w of this.waiters.filter((x) => this.received.length >= x.count)) {
