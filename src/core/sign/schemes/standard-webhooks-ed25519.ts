@@ -1,0 +1,43 @@
+import { sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { parseWhpk, parseWhsk } from '../keys';
+import { reject, type Scheme } from '../scheme';
+import { checkTimestamp } from '../timestamp';
+import { signatureEntries, STANDARD_HEADERS } from './standard-webhooks';
+
+function publicKeys(secrets: readonly string[]): KeyObject[] {
+  // Receivers are given whpk_ keys; a whsk_ secret key is accepted too (its public half is used).
+  return secrets.map((s) => (s.startsWith('whsk_') ? parseWhsk(s).publicKey : parseWhpk(s)));
+}
+
+/** Standard Webhooks v1a: Ed25519 over `id.timestamp.body`, one `v1a,` entry per secret key. */
+export const standardWebhooksEd25519: Scheme = {
+  headerNames: () => [...STANDARD_HEADERS],
+  signer(secrets) {
+    const keys = secrets.map((s) => parseWhsk(s).privateKey);
+    return ({ id, body, timestamp }) => {
+      const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), body]);
+      const signature = keys.map((k) => `v1a,${edSign(null, content, k).toString('base64')}`).join(' ');
+      return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
+    };
+  },
+  verifier(secrets) {
+    const keys = publicKeys(secrets);
+    return ({ headers, body, now, tolerance }) => {
+      const id = headers['webhook-id'];
+      const signature = headers['webhook-signature'];
+      if (!id) return reject('missing-header', 'no webhook-id header');
+      if (!signature) return reject('missing-header', 'no webhook-signature header');
+      const time = checkTimestamp(headers['webhook-timestamp'], now, tolerance, 'webhook-timestamp');
+      if (!time.ok) return time;
+      const offered = signatureEntries(signature).filter((e) => e.version === 'v1a');
+      if (offered.length === 0) return reject('unknown-version', 'webhook-signature has no v1a entry');
+      const content = Buffer.concat([Buffer.from(`${id}.${time.timestamp}.`, 'utf8'), body]);
+      for (const entry of offered) {
+        const raw = Buffer.from(entry.value, 'base64');
+        if (raw.length !== 64) continue;
+        if (keys.some((k) => edVerify(null, content, k, raw))) return { ok: true, id, timestamp: time.timestamp };
+      }
+      return reject('bad-signature', 'no v1a signature matches the body, id and timestamp');
+    };
+  },
+};
