@@ -104,6 +104,7 @@ export function observationFrom(objects: PrinterObjects, meta?: FileMetadata, jo
     layers: totalLayer !== undefined && totalLayer >= 1 ? totalLayer : undefined,
     elapsed_s: totalDuration !== undefined ? Math.round(totalDuration) : undefined,
     remaining_s: remainingSeconds(printDuration, progress, meta),
+    bedTemp: num(objects.heater_bed?.temperature),
   };
   if (state === 'failed') obs.error = printError(str(ps.message));
   if (state === 'paused' && runoutSensor(objects) !== undefined) obs.reason = 'filament_runout';

@@ -14,6 +14,8 @@ export interface MonitorOptions {
   onPhase?: (phase: LinkPhase, job?: { state?: string; progress?: number }) => void;
   warn?: (message: string) => void;
   includeRaw?: boolean;
+  /** printer.bed_cooled once the bed falls below this after a job (°C; the tracker's default when absent, 0 = off). */
+  bedCooledBelow?: number;
   /** printer.offline only after the link stayed down this long (default 30 s). */
   offlineDelayMs?: number;
   /** How long a new job waits for its history entry (notify_history_changed "added") before asking (default 1500 ms). */
@@ -51,7 +53,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
 
   constructor(options: MonitorOptions) {
     this.options = options;
-    this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now });
+    this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now, bedCooledBelow: options.bedCooledBelow });
     this.presence = new PresenceTracker({ printer: options.printer, offlineDelayMs: options.offlineDelayMs, emit: (e) => this.send([e]), now: options.now });
     this.queue = new SerialQueue((err) => this.options.warn?.(`moonraker: ${(err as Error)?.message ?? String(err)}`));
     options.connection.addListener(this);

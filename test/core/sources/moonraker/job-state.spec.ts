@@ -56,11 +56,12 @@ describe('moonraker job-state mapping', () => {
       {
         print_stats: { state: 'printing', filename: 'a.gcode', total_duration: 120.6, print_duration: 100, info: { total_layer: 50, current_layer: 3 } },
         virtual_sdcard: { progress: 0.1 },
+        heater_bed: { temperature: 59.8, target: 60 },
       },
       { estimated_time: 1000 },
       'job1',
     );
-    assert.deepEqual(obs, { state: 'printing', jobKey: 'job1', file: 'a.gcode', progress: 10, layer: 3, layers: 50, elapsed_s: 121, remaining_s: 900 });
+    assert.deepEqual(obs, { state: 'printing', jobKey: 'job1', file: 'a.gcode', progress: 10, layer: 3, layers: 50, elapsed_s: 121, remaining_s: 900, bedTemp: 59.8 });
     const noInfo = observationFrom({ print_stats: { state: 'printing', filename: '', info: { total_layer: null, current_layer: 0 }, print_duration: 100 }, virtual_sdcard: { progress: 0.5 } });
     assert.equal(noInfo.layer, undefined);
     assert.equal(noInfo.layers, undefined);

@@ -31,6 +31,23 @@ describe('moonraker monitor against a fake Moonraker', () => {
     assert.equal(h.types().filter((t) => t === 'print.progress').length, 2);
   });
 
+  it('sends printer.bed_cooled once when the bed falls below the threshold after a job', async () => {
+    h = await startHarness({ monitor: { bedCooledBelow: 40 } });
+    await printJob(h);
+    h.fake.update({ heater_bed: { temperature: 60, target: 60 } });
+    h.fake.update({ print_stats: { state: 'complete' }, heater_bed: { target: 0 } });
+    await h.waitForType('print.done');
+    h.fake.update({ heater_bed: { temperature: 45 } });
+    await h.settle(30);
+    assert.equal(h.types().includes('printer.bed_cooled'), false);
+    h.fake.update({ heater_bed: { temperature: 39.5 } });
+    const cooled = await h.waitForType('printer.bed_cooled');
+    assert.equal(cooled.job?.id, '00002A');
+    h.fake.update({ heater_bed: { temperature: 30 } });
+    await h.settle(30);
+    assert.equal(h.types().filter((t) => t === 'printer.bed_cooled').length, 1);
+  });
+
   it('reports pause and resume, but not the pauses a timelapse frame takes', async () => {
     h = await startHarness({ prepare: (f) => (f.objects['gcode_macro TIMELAPSE_TAKE_FRAME'] = { is_paused: false }) });
     assert.ok(h.fake.subscribedObjects()?.includes('gcode_macro TIMELAPSE_TAKE_FRAME'));
