@@ -1,0 +1,162 @@
+import type { PrinterEvent, PrinterRef } from '../../event';
+import { isActive, JobTracker, type JobState, type Observation } from '../../lifecycle';
+import { PresenceTracker } from '../../presence';
+import { currentErrors, decodePrintError, isCancelCode, printErrorCode, printErrorText } from './codes';
+import type { BambuConnection, BambuListener, LinkPhase } from './connection';
+import { attentionReason, isActiveRaw, jobDetails, jobKeyOf, jobStateOf } from './job-state';
+import type { BambuState } from './merge';
+
+export interface MonitorOptions {
+  printer: PrinterRef;
+  connection: BambuConnection;
+  emit: (event: PrinterEvent) => void;
+  onPhase?: (phase: LinkPhase, job?: { state?: string; progress?: number }) => void;
+  includeRaw?: boolean;
+  /** printer.offline only after the link stayed down this long (default 60 s). */
+  offlineDelayMs?: number;
+  now?: () => Date;
+}
+
+const ATTENTION_TEXT: Record<string, string> = {
+  filament_runout: 'Filament ran out',
+  user_pause: 'Paused by the user',
+  gcode_pause: 'Paused by the G-code (user pause)',
+};
+
+/**
+ * One source node's view of a shared Bambu connection: turns merged reports into observations for the
+ * shared JobTracker (Bambu's cancel, failure and pause rules) and reports presence.
+ */
+export class BambuMonitor implements BambuListener {
+  private readonly tracker: JobTracker;
+  private readonly presence: PresenceTracker;
+  private lastGcodeState: string | undefined;
+  private lastPrintError: string | undefined;
+  /** A cancel was seen while the printer still says RUNNING/PAUSE: keep it cancelled until it leaves them. */
+  private cancelPending = false;
+  private disposed = false;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now });
+    this.presence = new PresenceTracker({
+      printer: options.printer,
+      offlineDelayMs: options.offlineDelayMs ?? 60_000,
+      emit: (event) => this.send([event]),
+      now: options.now,
+    });
+    options.connection.addListener(this);
+  }
+
+  get jobState(): JobState | undefined {
+    return this.tracker.currentState;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.options.connection.removeListener(this);
+    this.presence.dispose();
+  }
+
+  phase(phase: LinkPhase): void {
+    this.options.onPhase?.(phase, this.summary());
+  }
+
+  baseline(state: BambuState): void {
+    this.tracker.connected();
+    const obs = this.observation(state, true);
+    this.send(this.tracker.observe(obs));
+    this.presence.online();
+    this.afterObserve(state);
+  }
+
+  report(delta: BambuState, state: BambuState): void {
+    const stateBefore = this.tracker.currentState;
+    const progressBefore = this.tracker.currentJob?.progress;
+    this.send(this.tracker.observe(this.observation(state, false, delta)));
+    this.afterObserve(state);
+    const progressAfter = this.tracker.currentJob?.progress;
+    if (stateBefore !== this.tracker.currentState || Math.floor(progressBefore ?? -1) !== Math.floor(progressAfter ?? -1)) {
+      this.options.onPhase?.(this.options.connection.phase, this.summary());
+    }
+  }
+
+  down(): void {
+    this.tracker.disconnected();
+    this.presence.offline();
+  }
+
+  private observation(state: BambuState, baseline: boolean, delta?: BambuState): Observation {
+    const model = this.options.connection.printer.model;
+    const gcodeState = typeof state.gcode_state === 'string' ? state.gcode_state.toUpperCase() : undefined;
+    const printError = printErrorCode(state.print_error);
+    const failReason = printErrorCode(state.fail_reason);
+    const startedNow = !baseline && isActiveRaw(gcodeState) && !isActiveRaw(this.lastGcodeState);
+    const cancelEdge = !baseline && isCancelCode(printError) && this.lastPrintError === undefined;
+
+    let jobState = jobStateOf(gcodeState);
+    let reason: string | undefined;
+    let error: Observation['error'];
+    if (startedNow || !isActiveRaw(gcodeState)) this.cancelPending = false;
+    if (cancelEdge && isActiveRaw(gcodeState) && !startedNow) this.cancelPending = true;
+
+    if (jobState === 'failed' && (isCancelCode(printError) || isCancelCode(failReason))) {
+      jobState = 'cancelled';
+      reason = 'user';
+    } else if (this.cancelPending || (cancelEdge && isActive(this.tracker.currentState))) {
+      jobState = 'cancelled';
+      reason = 'user';
+    } else if (jobState === 'failed') {
+      reason = 'error';
+      error = decodePrintError(state.print_error, model) ?? decodePrintError(state.fail_reason, model) ?? { message: 'The print failed', severity: 'error' };
+    } else if (jobState === 'paused') {
+      const attention = attentionReason(state);
+      reason = attention === 'user_pause' ? 'user' : attention;
+    }
+
+    const obs: Observation = { ...jobDetails(state), state: jobState, reason, error, errors: currentErrors(state.print_error, state.hms, model) };
+    if (baseline) obs.jobKey = this.baselineKey(state);
+    else if (startedNow) obs.jobKey = this.freshKey(state);
+    if (this.options.includeRaw) obs.raw = structuredClone(delta ?? state);
+    this.lastGcodeState = gcodeState ?? this.lastGcodeState;
+    this.lastPrintError = printError;
+    return obs;
+  }
+
+  /** On (re)connect during the job we were following, keep its key even if the report names it differently. */
+  private baselineKey(state: BambuState): string | undefined {
+    const key = jobKeyOf(state);
+    const current = this.tracker.currentJob;
+    if (current && isActive(this.tracker.currentState) && isActiveRaw(state.gcode_state) && key !== current.id) {
+      const file = jobDetails(state).file;
+      if (key === undefined || (file !== undefined && file === current.file)) return current.id;
+    }
+    return key;
+  }
+
+  /** A new job may start before its name/ids arrive (delta reports): never reuse an ended job's key then. */
+  private freshKey(state: BambuState): string {
+    const key = jobKeyOf(state);
+    const now = (this.options.now?.() ?? new Date()).toISOString();
+    if (key === undefined) return `auto:${now}`;
+    return this.tracker.snapshot().ended.includes(key) ? `${key}@${now}` : key;
+  }
+
+  private afterObserve(state: BambuState): void {
+    this.lastGcodeState = typeof state.gcode_state === 'string' ? state.gcode_state.toUpperCase() : this.lastGcodeState;
+    if (this.tracker.currentState !== 'paused') return;
+    const reason = attentionReason(state);
+    if (!reason) return;
+    const code = printErrorCode(state.print_error);
+    const message = (code && printErrorText(code)) ?? ATTENTION_TEXT[reason] ?? reason;
+    this.send(this.tracker.raiseAttention(reason, message, undefined, this.options.includeRaw ? structuredClone(state) : undefined));
+  }
+
+  private summary(): { state?: string; progress?: number } {
+    return { state: this.tracker.currentState, progress: this.tracker.currentJob?.progress };
+  }
+
+  private send(events: PrinterEvent[]): void {
+    if (this.disposed) return;
+    for (const event of events) this.options.emit(event);
+  }
+}
