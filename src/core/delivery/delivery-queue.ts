@@ -39,6 +39,8 @@ export interface DeliveryQueueOptions {
   ordered?: boolean;
   /** Wait before trying a record again whose signer is not registered yet (flows still starting). */
   signerWaitMs?: number;
+  /** Report (once) a signer still missing after this long. */
+  signerMissingReportMs?: number;
   /** Dead letters kept for "retry dead letters"; older ones are dropped from the outbox. */
   maxDead?: number;
   log?: DeliveryLog;
@@ -72,6 +74,8 @@ export class DeliveryQueue {
   private closed = false;
   private unsubscribe: (() => void) | undefined;
   private subscribedTo: EndpointHealth | undefined;
+  /** When each missing signer was first needed, and whether that was reported. */
+  private readonly missingSigners = new Map<string, { since: number; reported: boolean }>();
 
   constructor(private readonly o: DeliveryQueueOptions) {
     this.log = o.log ?? new DeliveryLog();
@@ -231,8 +235,10 @@ export class DeliveryQueue {
         // the signer node may not be started yet (restart, redeploy): wait, do not send unsigned
         entry.nextAt = now + (this.o.signerWaitMs ?? 1000);
         this.heap.push(entry);
+        this.reportMissingSigner(req.signer, now);
         return;
       }
+      this.missingSigners.delete(req.signer);
       try {
         signed = signer.sign({ id: req.webhookId, body: req.body, timestamp: Math.floor(now / 1000) });
       } catch (e) {
@@ -292,6 +298,16 @@ export class DeliveryQueue {
     void this.o.outbox.update(entry).catch((e) => this.o.onError?.(toError(e)));
     this.heap.push(entry);
     this.o.onChange?.();
+  }
+
+  private reportMissingSigner(id: string, now: number): void {
+    const seen = this.missingSigners.get(id);
+    if (!seen) {
+      this.missingSigners.set(id, { since: now, reported: false });
+    } else if (!seen.reported && now - seen.since >= (this.o.signerMissingReportMs ?? 30_000)) {
+      seen.reported = true;
+      this.o.onError?.(new Error(`signer node ${id} is not deployed: msgs signed by it wait in the outbox until it is (they are never sent unsigned)`));
+    }
   }
 
   private finishDead(entry: OutboxEntry, req: StoredRequest, reason: string, result: AttemptResult | undefined): void {

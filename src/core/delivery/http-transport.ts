@@ -4,6 +4,7 @@ import axios, { AxiosInstance } from 'axios';
 import type { AttemptResult } from './outcome';
 
 export const RESPONSE_BODY_LIMIT = 20 * 1024;
+const KEPT_RESPONSE_HEADERS = ['retry-after', 'content-type'] as const;
 
 export interface TransportOptions {
   /** Request timeout, ms (DESIGN §3: 15 s by default). */
@@ -62,8 +63,10 @@ export class HttpTransport {
       });
       const body = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? '');
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(res.headers ?? {})) {
-        if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+      // only what the retry logic reads, to keep each attempt cheap
+      for (const name of KEPT_RESPONSE_HEADERS) {
+        const value = res.headers?.[name];
+        if (value !== undefined && value !== null) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
       }
       return {
         kind: 'response',

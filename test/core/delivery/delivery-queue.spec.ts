@@ -181,11 +181,14 @@ describe('delivery/queue against a real receiver', () => {
   });
 
   it('an unregistered signer: the record waits (not sent unsigned, not dead) until it appears', async () => {
-    h = makeQueue({ dir: t.dir, url: rx.url });
+    const errors: string[] = [];
+    h = makeQueue({ dir: t.dir, url: rx.url, signerMissingReportMs: 100, onError: (e) => errors.push(e.message) });
     await h.queue.enqueue(requestFromMsg({ payload: 'x', webhook: { id: 'evt_w', signer: 'late-signer' } }, { allowOverride: false }));
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(rx.received.length, 0);
     assert.equal(h.dead.length, 0);
+    assert.equal(errors.length, 1, 'reported once that the signer is missing');
+    assert.match(errors[0], /signer node late-signer is not deployed/);
     const unregister = registerSigner('late-signer', hmacSigner());
     await until(() => h!.delivered.length === 1);
     unregister();
