@@ -223,7 +223,7 @@ export class MoonrakerConnection {
     this.subscribed = false;
     this.rejectAll(new Error(reason));
     if (socket && socket.readyState !== WebSocket.CLOSED) socket.terminate();
-    if (wasUp) for (const l of this.listeners) l.down?.(reason);
+    if (wasUp) this.each((l) => l.down?.(reason));
     this.scheduleReconnect(reason);
   }
 
@@ -306,7 +306,7 @@ export class MoonrakerConnection {
       this.backoff.reset();
       const version = typeof info.moonraker_version === 'string' ? info.moonraker_version : undefined;
       this.setPhase({ phase: 'ready', version });
-      for (const l of this.listeners) l.baseline?.(this.objects());
+      this.each((l) => l.baseline?.(this.objects()));
     } catch (err) {
       if (loop !== this.loop || !this.socket) return;
       this.warnOnce(`handshake:${(err as Error).message}`, `Moonraker handshake: ${(err as Error).message}`);
@@ -349,18 +349,21 @@ export class MoonrakerConnection {
         if (!this.subscribed) return;
         const diff = params[0];
         if (!mergeStatus(this.cache, diff)) return this.warnOnce('status', 'ignored a notify_status_update without an object');
-        for (const l of this.listeners) l.status?.(diff as PrinterObjects);
+        this.each((l) => l.status?.(diff as PrinterObjects));
         return;
       }
-      case 'notify_gcode_response':
-        if (typeof params[0] === 'string') for (const l of this.listeners) l.gcode?.(params[0]);
+      case 'notify_gcode_response': {
+        const line = params[0];
+        if (typeof line === 'string') this.each((l) => l.gcode?.(line));
         return;
+      }
       case 'notify_history_changed': {
         const change = params[0] as Record<string, unknown> | undefined;
         if (!change || typeof change.action !== 'string' || typeof change.job !== 'object' || change.job === null) {
           return this.warnOnce('history', 'ignored a malformed notify_history_changed');
         }
-        for (const l of this.listeners) l.history?.({ action: change.action, job: change.job as Record<string, unknown> });
+        const update: HistoryChange = { action: change.action, job: change.job as Record<string, unknown> };
+        this.each((l) => l.history?.(update));
         return;
       }
       case 'notify_klippy_ready':
@@ -384,7 +387,7 @@ export class MoonrakerConnection {
     const message = what === 'shutdown' ? await this.klippyMessage('shutdown') : 'Klippy disconnected from Moonraker';
     if (loop !== this.loop) return;
     this.setPhase({ phase: 'klippy', klippyState: what, message });
-    for (const l of this.listeners) l.klippy?.(what, message);
+    this.each((l) => l.klippy?.(what, message));
     this.retryKlippy(loop);
   }
 
@@ -392,7 +395,18 @@ export class MoonrakerConnection {
     const same = JSON.stringify(phase) === JSON.stringify(this.current);
     this.current = phase;
     if (same) return;
-    for (const l of this.listeners) l.phase?.(phase);
+    this.each((l) => l.phase?.(phase));
+  }
+
+  /** Tells every listener; one that throws is logged and never reaches the socket's event loop. */
+  private each(call: (listener: MoonrakerListener) => void): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        call(listener);
+      } catch (err) {
+        this.warnOnce(`listener:${(err as Error)?.message}`, `a Moonraker listener failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
   }
 
   private rejectAll(error: Error): void {

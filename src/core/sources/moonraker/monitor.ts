@@ -151,7 +151,14 @@ export class MoonrakerMonitor implements MoonrakerListener {
 
   private send(events: PrinterEvent[]): void {
     if (this.disposed) return;
-    for (const event of events) this.options.emit(event);
+    for (const event of events) {
+      try {
+        this.options.emit(event);
+      } catch (err) {
+        // Also reached from the presence timer: nothing may escape into the event loop.
+        this.options.warn?.(`moonraker: emitting ${event.type} failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    }
   }
 
   private async takeBaseline(objects: PrinterObjects): Promise<void> {

@@ -102,6 +102,24 @@ describe('moonraker connection', () => {
     assert.equal(conn!.phase.phase, 'idle');
   });
 
+  it('a listener that throws is logged and the connection keeps serving the others', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    const warnings: string[] = [];
+    conn = new MoonrakerConnection({ url: fake.url, backoff: { initialMs: 20 }, klippyRetryMs: 40, warn: (m) => warnings.push(m) });
+    const seen: string[] = [];
+    conn.addListener({ status: () => { throw new Error('listener bug'); }, gcode: () => { throw new Error('listener bug'); } });
+    conn.addListener({ status: () => seen.push('status'), gcode: (line) => seen.push(line) });
+    conn.start();
+    await until(() => conn!.isReady);
+    fake.update({ extruder: { temperature: 30 } });
+    fake.gcode('// hello');
+    await until(() => seen.length === 2);
+    assert.deepEqual(seen, ['status', '// hello']);
+    assert.equal(warnings.filter((w) => w.includes('listener bug')).length, 1);
+    assert.ok(conn.isReady);
+  });
+
   it('a listener added to a ready connection gets a baseline at once', async () => {
     fake = new FakeMoonraker();
     await fake.listen();
