@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { NodeAPI, Node, NodeDef } from 'node-red';
 import { MoonrakerConnection } from '../../core/sources/moonraker/connection';
 import { probeMoonraker } from '../../core/sources/moonraker/probe';
+import { fetchMoonrakerSnapshot } from '../../core/sources/moonraker/snapshot';
+import { registerSnapshotProvider } from '../../core/snapshot/registry';
 import { parseMoonrakerUrl } from '../../core/sources/moonraker/url';
 import { reportConfigError } from '../../glue/errors';
 import { migrateConfig, type Migration } from '../../glue/migrate';
@@ -36,6 +38,7 @@ export = function (RED: NodeAPI) {
     const config = migrateConfig<ServerConfig>(raw, MIGRATIONS);
     const users = new Set<Node>();
     const apiKey = this.credentials?.apiKey?.trim() || undefined;
+    let releaseSnapshot = () => {};
     try {
       const endpoint = parseMoonrakerUrl(config.url);
       const delay = config.offlineDelay === undefined || config.offlineDelay === '' ? 30 : Number(config.offlineDelay);
@@ -51,6 +54,8 @@ export = function (RED: NodeAPI) {
         klippyRetryMs: positive(config.klippyRetryMs),
         warn: (message) => this.warn(message),
       });
+      // One provider per printer, owned here so it lives exactly as long as the printer's config.
+      releaseSnapshot = registerSnapshotProvider(this.printer.id, () => fetchMoonrakerSnapshot({ endpoint, apiKey }));
     } catch (err) {
       this.configError = `printhooks-moonraker-server: ${(err as Error).message}`;
       this.printer = { id: `moonraker-${this.id}`, name: config.name || 'Moonraker', kind: 'moonraker' };
@@ -69,6 +74,7 @@ export = function (RED: NodeAPI) {
     };
     this.on('close', (_removed: boolean, done: () => void) => {
       users.clear();
+      releaseSnapshot();
       if (!this.connection) return done();
       this.connection.stop().then(done, done);
     });

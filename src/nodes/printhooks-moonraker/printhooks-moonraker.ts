@@ -1,7 +1,5 @@
 import type { NodeAPI, Node, NodeDef } from 'node-red';
 import { MoonrakerMonitor } from '../../core/sources/moonraker/monitor';
-import { fetchMoonrakerSnapshot } from '../../core/sources/moonraker/snapshot';
-import { registerSnapshotProvider } from '../../core/snapshot/registry';
 import { statusFor } from '../../core/sources/moonraker/status';
 import { reportConfigError } from '../../glue/errors';
 import { migrateConfig, type Migration } from '../../glue/migrate';
@@ -44,14 +42,10 @@ export = function (RED: NodeAPI) {
       onPhase: (phase, job) => this.status(statusFor(phase, job)),
       warn: (message) => this.warn(message),
     });
-    const unregisterSnapshot = registerSnapshotProvider(server.printer.id, () =>
-      fetchMoonrakerSnapshot({ endpoint: connection.endpoint, apiKey: connection.apiKey }),
-    );
     server.register(this);
 
     this.on('close', (_removed: boolean, done: () => void) => {
       monitor.dispose();
-      unregisterSnapshot();
       server.deregister(this, done);
     });
   }
