@@ -47,7 +47,7 @@ export function rig(printer: FakePrinter, options: RigOptions = {}): Rig {
   const connection = new BambuConnection({
     host: '127.0.0.1',
     port: printer.port,
-    serial: printer.serial,
+    serial: options.serial ?? printer.serial,
     accessCode: options.accessCode ?? printer.accessCode,
     tls: { mode, ca: options.ca, expected: () => options.fingerprint ?? pins.get(printer.serial) },
     onFirstFingerprint: (fp) => pins.set(printer.serial, fp),
