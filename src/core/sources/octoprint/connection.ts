@@ -57,6 +57,7 @@ export class OctoPrintConnection extends EventEmitter {
   private alive = true;
   private generation = 0;
   private readonly loggedKinds = new Set<string>();
+  private lastReported: string | undefined;
   private lastStatus: ConnectionStatus = { fill: 'grey', shape: 'ring', text: 'idle' };
   /** Sockets opened so far (tests check sharing). */
   socketsOpened = 0;
@@ -126,6 +127,7 @@ export class OctoPrintConnection extends EventEmitter {
       rejectUnauthorized: !this.options.allowSelfSigned,
       handshakeTimeout: this.options.requestTimeoutMs ?? 10_000,
       perMessageDeflate: false,
+      maxPayload: 32 * 1024 * 1024,
     });
     this.ws = ws;
     this.socketsOpened += 1;
@@ -156,7 +158,7 @@ export class OctoPrintConnection extends EventEmitter {
 
   private ping(ws: WebSocket): void {
     if (!this.alive) {
-      this.problem = new OctoPrintProblem('timeout', 'OctoPrint stopped answering pings');
+      this.problem = new OctoPrintProblem('timeout', 'OctoPrint stopped answering pings', 'no answer to ping');
       ws.terminate();
       return;
     }
@@ -176,7 +178,7 @@ export class OctoPrintConnection extends EventEmitter {
           return;
         case 'reauthRequired':
           if (frame.reason === 'logout' || frame.reason === 'stale' || frame.reason === 'removed') {
-            this.fail(ws, new OctoPrintProblem('session', `OctoPrint ended the session (${frame.reason}); check the API key's user`));
+            this.fail(ws, new OctoPrintProblem('session', `OctoPrint ended the session (${frame.reason}); check the API key's user`, `session ended (${frame.reason})`));
           } else {
             this.authenticate(ws, generation, false);
           }
@@ -224,12 +226,13 @@ export class OctoPrintConnection extends EventEmitter {
     this.phase = 'up';
     if (this.problem) this.log('info', `connection to OctoPrint restored (was: ${this.problem.message})`);
     this.problem = undefined;
+    this.lastReported = undefined;
     this.backoff.reset();
   }
 
   private fail(ws: WebSocket, problem: OctoPrintProblem): void {
     this.problem = problem;
-    this.log('warn', `OctoPrint ${this.base.url.host}: ${problem.message}`);
+    this.reportProblem(problem);
     this.setStatus(this.problemStatus(problem));
     ws.close(1000, 'giving up');
   }
@@ -244,6 +247,7 @@ export class OctoPrintConnection extends EventEmitter {
     const problem = this.problem;
     const slow = problem !== undefined && (problem.kind === 'rejected' || problem.kind === 'global_key' || problem.kind === 'session');
     const delay = slow ? this.backoff.slow() : this.backoff.next();
+    if (problem) this.reportProblem(problem);
     this.setStatus(problem ? this.problemStatus(problem) : { fill: 'yellow', shape: 'ring', text: 'connecting' });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
@@ -271,7 +275,14 @@ export class OctoPrintConnection extends EventEmitter {
   }
 
   private problemStatus(problem: OctoPrintProblem): ConnectionStatus {
-    return { fill: 'red', shape: 'ring', text: problem.message };
+    return { fill: 'red', shape: 'ring', text: problem.short };
+  }
+
+  /** One warning per distinct problem, not one per retry. */
+  private reportProblem(problem: OctoPrintProblem): void {
+    if (this.lastReported === problem.message) return;
+    this.lastReported = problem.message;
+    this.log('warn', `OctoPrint ${this.base.url.host}: ${problem.message}`);
   }
 
   private setStatus(status: ConnectionStatus): void {
@@ -282,7 +293,8 @@ export class OctoPrintConnection extends EventEmitter {
   }
 
   private logOnce(kind: string, message: string): void {
-    if (this.loggedKinds.has(kind)) return;
+    // Bounded: a server inventing new message types must not grow memory without end.
+    if (this.loggedKinds.has(kind) || this.loggedKinds.size >= 100) return;
     this.loggedKinds.add(kind);
     this.log('warn', message);
   }

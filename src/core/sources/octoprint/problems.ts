@@ -2,12 +2,17 @@
 export type ProblemKind = 'config' | 'unreachable' | 'tls' | 'timeout' | 'rejected' | 'global_key' | 'session' | 'http' | 'protocol';
 
 export class OctoPrintProblem extends Error {
+  /** A few words for the node status (Node-RED asks for short status texts); the message has the detail. */
+  readonly short: string;
+
   constructor(
     readonly kind: ProblemKind,
     message: string,
+    short?: string,
   ) {
     super(message);
     this.name = 'OctoPrintProblem';
+    this.short = short ?? message;
   }
 }
 
@@ -38,15 +43,15 @@ export function classifyError(error: unknown, what: string): OctoPrintProblem {
   const code = e.code ?? cause.code ?? '';
   const status = e.response?.status;
   if (status === 401 || status === 403) return new OctoPrintProblem('rejected', 'API key rejected');
-  if (status !== undefined) return new OctoPrintProblem('http', `${what} answered HTTP ${status}`);
+  if (status !== undefined) return new OctoPrintProblem('http', `${what} answered HTTP ${status}`, `HTTP ${status} (${what})`);
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(e.message ?? '')) {
-    return new OctoPrintProblem('tls', `TLS error (${code || e.message}): the certificate is not trusted; allow self-signed certificates only if you trust this host`);
+    return new OctoPrintProblem('tls', `TLS error (${code || e.message}): the certificate is not trusted; allow self-signed certificates only if you trust this host`, 'TLS: certificate not trusted');
   }
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) {
-    return new OctoPrintProblem('timeout', `${what} timed out`);
+    return new OctoPrintProblem('timeout', `${what} timed out`, `timed out (${what})`);
   }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ECONNRESET' || code === 'EAI_AGAIN') {
-    return new OctoPrintProblem('unreachable', `OctoPrint unreachable (${code})`);
+    return new OctoPrintProblem('unreachable', `OctoPrint unreachable (${code})`, `unreachable (${code})`);
   }
   return new OctoPrintProblem('protocol', `${what} failed: ${e.message ?? String(error)}`);
 }

@@ -46,7 +46,7 @@ export class OctoPrintRest {
     const name = typeof data.name === 'string' ? data.name : undefined;
     const session = typeof data.session === 'string' ? data.session : undefined;
     if (name === GLOBAL_KEY_USER) {
-      throw new OctoPrintProblem('global_key', 'the global API key cannot open the push socket: use a user or application key');
+      throw new OctoPrintProblem('global_key', 'the global API key cannot open the push socket: use a user or application key', 'global API key refused');
     }
     if (!name || !session) throw new OctoPrintProblem('rejected', 'API key rejected (login returned no user session)');
     return { name, session };

@@ -187,7 +187,9 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     const port = fake.port;
     await fake.stop();
     connect({ url: `http://127.0.0.1:${port}/octo` });
-    await waitFor(() => /OctoPrint unreachable \(ECONNREFUSED\)/.test(conn?.status.text ?? ''), 'an unreachable status');
+    await waitFor(() => conn?.status.text === 'unreachable (ECONNREFUSED)', 'an unreachable status');
+    await sleep(150);
+    assert.equal(logs.filter((l) => l.includes('OctoPrint unreachable (ECONNREFUSED)')).length, 1, 'logged once, not per retry');
     assert.equal(conn?.status.fill, 'red');
     fake = await new FakeOctoPrint({ prefix: '/octo' }).start(port);
     await up();
@@ -197,7 +199,8 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     await fake.stop();
     fake = await new FakeOctoPrint({ tls: true }).start();
     const strict = connect();
-    await waitFor(() => /TLS error/.test(strict.status.text), 'TLS status');
+    await waitFor(() => strict.status.text === 'TLS: certificate not trusted', 'TLS status');
+    assert.ok(logs.some((l) => /DEPTH_ZERO_SELF_SIGNED_CERT/.test(l)), 'the log has the detail');
     assert.equal(fake.authedSockets, 0);
     await strict.stop();
     connect({ allowSelfSigned: true });
