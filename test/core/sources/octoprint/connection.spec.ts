@@ -75,6 +75,46 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     assert.deepEqual(events.filter((e) => e.type === 'print.progress').map((e) => e.job?.progress), [12, 13]);
   });
 
+  it('pause and resume through the socket: print.paused (user) then print.resumed', async () => {
+    connect();
+    await up();
+    fake.startJob('benchy.gcode');
+    fake.state.flags = { ...fake.state.flags, printing: false, paused: true };
+    fake.event('PrintPaused', fake.filePayload({ user: 'alice', progress: 22 }));
+    await waitFor(() => conn?.status.text.startsWith('paused') === true, 'paused status');
+    fake.setPrinting('benchy.gcode', 22);
+    fake.event('PrintResumed', fake.filePayload({ user: 'alice' }));
+    await waitFor(() => jobTypes().includes('print.resumed'), 'print.resumed');
+    assert.deepEqual(jobTypes(), ['print.started', 'print.paused', 'print.resumed']);
+    assert.equal(events.find((e) => e.type === 'print.paused')?.reason, 'user');
+  });
+
+  it('cancel through the socket: PrintCancelled then PrintFailed {cancelled} give one print.cancelled', async () => {
+    connect();
+    await up();
+    fake.startJob('benchy.gcode');
+    fake.state.markings.push({ type: 'cancel', time: Date.now() / 1000 });
+    fake.setIdle();
+    fake.event('PrintCancelled', fake.filePayload({ user: 'alice', time: 12.3, progress: 40 }));
+    fake.event('PrintFailed', fake.filePayload({ user: 'alice', time: 12.3, reason: 'cancelled' }));
+    fake.event('Connected', { port: 'VIRTUAL', baudrate: 250000 }); // a later frame: everything before it was handled
+    await waitFor(() => jobTypes().includes('print.cancelled'), 'print.cancelled');
+    await sleep(50);
+    assert.deepEqual(jobTypes(), ['print.started', 'print.cancelled']);
+  });
+
+  it('failure by error through the socket: printer.error, then print.failed with the error text', async () => {
+    connect();
+    await up();
+    fake.startJob('benchy.gcode');
+    fake.event('Error', { error: 'Thermal Runaway', reason: 'firmware', consequence: 'emergency', faq: 'firmware-thermal-runaway' });
+    fake.event('PrintFailed', fake.filePayload({ reason: 'error', error: 'Thermal Runaway', time: 80.2, progress: 0.1 }));
+    await waitFor(() => jobTypes().includes('print.failed'), 'print.failed');
+    assert.deepEqual(types().filter((t) => t !== 'printer.online'), ['print.started', 'printer.error', 'print.failed']);
+    assert.equal(events.find((e) => e.type === 'print.failed')?.error?.message, 'Thermal Runaway');
+    assert.equal(events.find((e) => e.type === 'printer.error')?.error?.code, 'firmware-thermal-runaway');
+  });
+
   it('an idle printer after a finished job: no job event at connect', async () => {
     fake.startJob('old.gcode');
     fake.finishJob();
