@@ -120,17 +120,20 @@ export class MoonrakerMonitor implements MoonrakerListener {
   }
 
   klippy(what: 'shutdown' | 'disconnected', message: string): void {
-    this.queue.push(() => {
-      const active = this.tracker.currentState === 'printing' || this.tracker.currentState === 'paused';
-      const code = what === 'shutdown' ? 'klippy_shutdown' : 'klippy_disconnect';
-      const error = { code, message, severity: 'fatal' as const };
-      if (what === 'shutdown' || active) this.send(this.tracker.raiseError(error));
-      if (active) this.send(this.tracker.observe({ state: 'failed', error, reason: code }));
-      this.haveBaseline = false;
-      this.tracker.disconnected();
-      if (what === 'disconnected') this.presence.offline();
-      this.options.onPhase?.(this.options.connection.phase, this.jobSummary());
-    });
+    this.queue.push(() => this.klippyDown(what, message));
+  }
+
+  /** Klippy halted or went away: printer.error, and during a job its one print.failed. */
+  private klippyDown(what: 'shutdown' | 'disconnected', message: string): void {
+    const active = this.tracker.currentState === 'printing' || this.tracker.currentState === 'paused';
+    const code = what === 'shutdown' ? 'klippy_shutdown' : 'klippy_disconnect';
+    const error = { code, message, severity: 'fatal' as const };
+    if (what === 'shutdown' || active) this.send(this.tracker.raiseError(error));
+    if (active) this.send(this.tracker.observe({ state: 'failed', error, reason: code }));
+    this.haveBaseline = false;
+    this.tracker.disconnected();
+    if (what === 'disconnected') this.presence.offline();
+    this.options.onPhase?.(this.options.connection.phase, this.jobSummary());
   }
 
   down(): void {
@@ -197,6 +200,11 @@ export class MoonrakerMonitor implements MoonrakerListener {
     const before = this.tracker.currentJob?.progress;
     const stateBefore = this.tracker.currentState;
     mergeStatus(this.objects, diff);
+    if (diff.webhooks?.state === 'shutdown') {
+      // Klipper may show the halted job as paused, not error (protocols.md §4.2): go by Klippy's own state.
+      const text = typeof this.objects.webhooks?.state_message === 'string' ? this.objects.webhooks.state_message.trim() : '';
+      return this.klippyDown('shutdown', text || 'Klippy shutdown');
+    }
     const raw = rawPrintState(this.objects);
     const file = this.fileName();
     const prevRaw = this.lastRaw;

@@ -143,6 +143,20 @@ describe('moonraker monitor against a fake Moonraker', () => {
     assert.equal(h.types().includes('print.paused'), false);
   });
 
+  it('a webhooks.state shutdown in a status diff fails the job once, even before notify_klippy_shutdown', async () => {
+    h = await startHarness();
+    await printJob(h);
+    h.fake.update({ webhooks: { state: 'shutdown', state_message: 'MCU shutdown: Timer too close\n' }, print_stats: { state: 'paused' } });
+    const failed = await h.waitForType('print.failed');
+    assert.equal(failed.error?.message, 'MCU shutdown: Timer too close');
+    h.fake.shutdown('MCU shutdown: Timer too close');
+    await h.waitFor(() => h!.phases.some((p) => p.phase === 'klippy'));
+    await h.settle(80);
+    assert.equal(h.types().filter((t) => t === 'print.failed').length, 1);
+    assert.equal(h.types().filter((t) => t === 'printer.error').length, 1);
+    assert.equal(h.types().includes('print.paused'), false);
+  });
+
   it('after a Klippy disconnect subscribes again on notify_klippy_ready and keeps following jobs', async () => {
     h = await startHarness();
     await printJob(h);
