@@ -5,6 +5,8 @@ import * as path from 'path';
 import { Webhook } from 'standardwebhooks';
 import { helper } from './helper';
 import { registerSigner } from '../../src/core/sign/signer-registry';
+import { Outbox } from '../../src/core/delivery/outbox';
+import { requestFromMsg } from '../../src/core/delivery/request-from-msg';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { TEST_SECRET, hmacSigner } from '../core/delivery/test-signer';
 
@@ -218,6 +220,36 @@ describe('printhooks-sender node', () => {
     assert.equal((msg.payload as { type: string }).type, 'test');
     assert.equal(msg.delivery!.webhook_id, test.body.id);
     await helper.request().get('/printhooks-sender/nope/log').expect(404);
+  });
+
+  it('never stores or sends a secret header from the msg, and warns once', async () => {
+    await load(flow());
+    const s1 = node('s1');
+    const warned = waitCall(s1, 'warn');
+    const ok = waitMsg(node('ok'));
+    s1.receive({ payload: 'x', headers: { Authorization: 'Bearer msg-secret-123', 'x-keep': 'yes' } });
+    await ok;
+    assert.match(String((await warned).args[0]), /msg.headers.authorization is not stored/);
+    assert.equal(rx.received[0].headers.authorization, undefined);
+    assert.equal(rx.received[0].headers['x-keep'], 'yes');
+    assert.equal(fs.readFileSync(path.join(outboxDir, 's1', 'outbox.log')).includes(Buffer.from('msg-secret-123')), false);
+  });
+
+  it('recovers an outbox with a torn last record at deploy: earlier msgs are delivered, a warning is logged', async () => {
+    const dir = path.join(outboxDir, 's1');
+    const outbox = new Outbox(dir);
+    for (const n of [1, 2, 3]) outbox.append(requestFromMsg({ payload: `body-${n}`, webhook: { id: `evt_t${n}` } }, { allowOverride: false }), 0);
+    await outbox.close();
+    fs.truncateSync(outbox.file, fs.statSync(outbox.file).size - 4);
+    const delivered: Msg[] = [];
+    await load(flow());
+    node('ok').on('input', (msg: never) => delivered.push(msg));
+    await rx.waitFor(2);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(delivered.map((m) => m.payload), ['body-1', 'body-2']);
+    assert.equal(rx.received.length, 2);
+    const logged = (helper.log() as unknown as { args: Array<[{ msg?: unknown }]> }).args.map((a) => String(a[0]?.msg));
+    assert.ok(logged.some((m) => /dropped a torn last record/.test(m)), 'a warning names the torn record');
   });
 
   it('migrates a config saved without version or tuning fields', async () => {

@@ -15,3 +15,12 @@ export const KNOWN_SIGNATURE_HEADERS: readonly string[] = [
   'x-api-key',
   'authorization',
 ];
+
+/** Credentials that never go to disk whatever the msg: auth comes from the endpoint's credentials. */
+export const SECRET_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie'];
+
+/** The secret headers a msg carries (lower-case), to warn that they are not stored. */
+export function secretHeadersIn(headers: unknown): string[] {
+  if (!headers || typeof headers !== 'object') return [];
+  return Object.keys(headers).map((h) => h.toLowerCase()).filter((h) => SECRET_HEADERS.includes(h));
+}

@@ -4,7 +4,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import type { Request, Response } from 'express';
 import { buildEvent } from '../../core/event';
 import { DeliveryQueue } from '../../core/delivery/delivery-queue';
-import { KNOWN_SIGNATURE_HEADERS } from '../../core/delivery/known-signature-headers';
+import { KNOWN_SIGNATURE_HEADERS, SECRET_HEADERS, secretHeadersIn } from '../../core/delivery/known-signature-headers';
 import { Outbox } from '../../core/delivery/outbox';
 import { requestFromMsg, type MsgLike } from '../../core/delivery/request-from-msg';
 import { RetryPolicy } from '../../core/delivery/retry-policy';
@@ -93,6 +93,7 @@ export = function register(RED: NodeAPI): void {
       else node.status({ fill: 'green', shape: 'dot', text: statusText(parts.join(' · '), 48) });
     }
     let closing = false;
+    let warnedSecrets = false;
     function scheduleStatus(): void {
       if (!statusTimer && !closing) statusTimer = setTimeout(drawStatus, settings.statusIntervalMs ?? 250);
     }
@@ -112,7 +113,12 @@ export = function register(RED: NodeAPI): void {
         const m = msg as unknown as MsgLike;
         const signerId = (m.webhook as { signer?: unknown } | undefined)?.signer;
         const signer = typeof signerId === 'string' ? getSigner(signerId) : undefined;
-        const strip = signerId ? signer?.headerNames ?? KNOWN_SIGNATURE_HEADERS : [];
+        const strip = [...SECRET_HEADERS, ...(signerId ? signer?.headerNames ?? KNOWN_SIGNATURE_HEADERS : [])];
+        const secrets = secretHeadersIn(m.headers).filter((h) => !signer?.headerNames.includes(h));
+        if (secrets.length && !warnedSecrets) {
+          warnedSecrets = true;
+          node.warn(`msg.headers.${secrets[0]} is not stored in the outbox nor sent: put the token or password in the endpoint's credentials`);
+        }
         const req = requestFromMsg(m, { allowOverride: endpointNode.config.allowOverride, stripHeaders: strip });
         if (!req.url && !endpointNode.config.url) throw new Error('msg.url is missing and the endpoint has no url');
         queue.enqueue(req).then(
