@@ -23,6 +23,16 @@ function flow(config: Record<string, unknown>) {
   ];
 }
 
+/** The signer node wired into the verify node of flow(). */
+function chain(signer: Record<string, unknown>, verify: Record<string, unknown>) {
+  const nodes: Record<string, unknown>[] = [
+    { id: 't1', type: 'tab' },
+    { id: 's1', z: 't1', type: 'printhooks-signer', ...signer, wires: [['v1']] },
+    ...flow(verify).slice(1),
+  ];
+  return nodes as unknown as ReturnType<typeof flow>;
+}
+
 function next(id: string): Promise<Record<string, unknown>> {
   return new Promise((resolve) => helper.getNode(id).once('input', resolve));
 }
@@ -112,11 +122,7 @@ describe(`printhooks-verify node (Node-RED ${nodeRedLine})`, () => {
 
   it('verifies v1a (ed25519) from the signer node (msg.headers) with only the whpk_ public key', async () => {
     const whsk = generateSecret('standard-webhooks-ed25519');
-    await helper.load([signerNode, verifyNode, catchNode], [
-      { id: 't1', type: 'tab' },
-      { id: 's1', z: 't1', type: 'printhooks-signer', scheme: 'standard-webhooks-ed25519', wires: [['v1']] },
-      ...flow({ scheme: 'standard-webhooks-ed25519' }).slice(1),
-    ], { s1: { secrets: whsk }, v1: { secrets: publicKeyFor(whsk) } });
+    await helper.load([signerNode, verifyNode, catchNode], chain({ scheme: 'standard-webhooks-ed25519' }, { scheme: 'standard-webhooks-ed25519' }), { s1: { secrets: whsk }, v1: { secrets: publicKeyFor(whsk) } });
     const got = next('valid');
     helper.getNode('s1').receive({ payload: { type: 'print.done' } });
     const msg = await got;
@@ -129,11 +135,7 @@ describe(`printhooks-verify node (Node-RED ${nodeRedLine})`, () => {
       ['github', 'gh', {}], ['stripe', 'whsec_abc', {}], ['hmac-sha256', 'h', { header: 'X-Shopify-Hmac-Sha256' }], ['token', 'tok', { header: 'Authorization' }],
     ];
     for (const [scheme, secret, extra] of schemes) {
-      await helper.load([signerNode, verifyNode, catchNode], [
-        { id: 't1', type: 'tab' },
-        { id: 's1', z: 't1', type: 'printhooks-signer', scheme, ...extra, wires: [['v1']] },
-        ...flow({ scheme, ...extra }).slice(1),
-      ], { s1: { secrets: secret }, v1: { secrets: secret } });
+      await helper.load([signerNode, verifyNode, catchNode], chain({ scheme, ...extra }, { scheme, ...extra }), { s1: { secrets: secret }, v1: { secrets: secret } });
       const got = Promise.race([next('valid'), next('rejected')]);
       helper.getNode('s1').receive({ payload: { scheme } });
       const msg = await got;
