@@ -81,7 +81,7 @@ export = function (RED: NodeAPI) {
           model: connection.printer.model,
         });
     } catch (err) {
-      this.configError = `printhooks-bambu-printer: ${(err as Error).message}`;
+      this.configError = (err as Error).message;
       this.printer = { id: `bambu-${this.id}`, name: config.name || 'Bambu Lab printer', kind: 'bambu' };
       reportConfigError(this, this.configError);
     }

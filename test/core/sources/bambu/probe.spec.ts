@@ -1,0 +1,41 @@
+import { strict as assert } from 'node:assert';
+import { X509Certificate } from 'node:crypto';
+import { probeBambu } from '../../../../src/core/sources/bambu/probe';
+import { FakePrinter } from '../../../fakes/bambu/fake-printer';
+import { idleAfterFinish } from '../../../fakes/bambu/reports';
+
+describe('bambu Test connection probe', () => {
+  let printer: FakePrinter;
+  before(async () => {
+    printer = await new FakePrinter({ productName: 'Bambu Lab P1P', state: idleAfterFinish() }).start();
+  });
+  after(() => printer.stop());
+
+  const base = () => ({ host: '127.0.0.1', port: printer.port, serial: printer.serial, accessCode: printer.accessCode, timeoutMs: 2000 });
+
+  it('reports model, firmware, state and the certificate fingerprint', async () => {
+    const result = await probeBambu({ ...base(), tls: { mode: 'pin' } });
+    assert.equal(result.ok, true, result.message);
+    assert.equal(result.message, 'Bambu Lab P1P, firmware 01.08.02.00, state FINISH');
+    assert.equal(result.fingerprint, new X509Certificate(printer.pki.cert).fingerprint256);
+  });
+
+  it('names a rejected access code', async () => {
+    const result = await probeBambu({ ...base(), accessCode: 'bad', tls: { mode: 'insecure' } });
+    assert.deepEqual([result.ok, result.message], [false, 'access code or serial rejected']);
+  });
+
+  it('names a certificate that does not match the pin', async () => {
+    const result = await probeBambu({ ...base(), tls: { mode: 'pin', expected: () => new X509Certificate(printer.pki.otherCert).fingerprint256 } });
+    assert.equal(result.ok, false);
+    assert.match(result.message, /certificate changed/);
+  });
+
+  it('names an unreachable printer and a wrong serial', async () => {
+    const down = await probeBambu({ ...base(), port: 1, tls: { mode: 'insecure' } });
+    assert.deepEqual([down.ok, down.message], [false, 'unreachable (ECONNREFUSED)']);
+    const serial = await probeBambu({ ...base(), serial: 'WRONG', timeoutMs: 600, tls: { mode: 'insecure' } });
+    assert.equal(serial.ok, false);
+    assert.match(serial.message, /no report/);
+  });
+});
