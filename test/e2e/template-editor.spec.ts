@@ -1,0 +1,75 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
+
+type EditorWindow = { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } };
+
+describe('e2e: template dialog and live preview in the real editor (Chromium, Node-RED 4.1)', function () {
+  this.timeout(120000);
+  let userDir: string;
+  let red: NodeRedProcess;
+  let browser: Browser;
+
+  before(async () => {
+    ensureBuilt();
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-e2e-template-'));
+    red = new NodeRedProcess({
+      userDir,
+      label: 'template-editor',
+      settings: { editorTheme: { tours: false }, telemetry: { enabled: false, updateNotification: false } },
+      flows: [
+        { id: 'tab1', type: 'tab', label: 'e2e' },
+        { id: 't1', type: 'printhooks-template', z: 'tab1', preset: 'custom', mode: 'placeholders', contentType: 'json', body: '{"file":"{{job.file}}","layer":"{{job.layer}}"}', url: '', method: 'POST', headers: '', missing: 'drop', recipient: '', link: '', identifier: '', snapshotTimeout: 5, version: 1, x: 300, y: 80, wires: [[]] },
+      ],
+    });
+    await red.start();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await red?.stop();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  async function openDialog(page: Page): Promise<void> {
+    await page.goto(red.url);
+    await page.waitForFunction(() => !!(window as unknown as Partial<EditorWindow>).RED?.nodes?.node('t1'), undefined, { timeout: 60000 });
+    await page.evaluate(() => {
+      const { RED } = window as unknown as EditorWindow;
+      RED.editor.edit(RED.nodes.node('t1'));
+    });
+    await page.waitForSelector('#node-input-preset', { timeout: 20000 });
+  }
+
+  it('renders the sample event as the fields change, and shows only the fields the preset uses', async () => {
+    const page = await browser.newPage();
+    const failures: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failures.push(`${r.status()} ${r.url()}`);
+    });
+    await openDialog(page);
+    // the preview renders on open with the saved custom body
+    await page.waitForFunction(() => /"file": "benchy.gcode"/.test(document.querySelector('#node-printhooks-template-preview')?.textContent ?? ''), undefined, { timeout: 10000 });
+    await page.selectOption('#node-printhooks-template-preview-type', 'print.layer');
+    await page.waitForFunction(() => /"layer": 2/.test(document.querySelector('#node-printhooks-template-preview')?.textContent ?? ''), undefined, { timeout: 10000 });
+
+    await page.selectOption('#node-input-preset', 'telegram');
+    assert.equal(await page.isVisible('#node-input-body'), false, 'the custom body is hidden for a preset');
+    assert.equal(await page.isVisible('#node-input-recipient'), true);
+    assert.equal(await page.getAttribute('#node-input-token', 'type'), 'password');
+    await page.fill('#node-input-recipient', '4242');
+    await page.waitForFunction(() => /"chat_id": 4242/.test(document.querySelector('#node-printhooks-template-preview')?.textContent ?? ''), undefined, { timeout: 10000 });
+    const text = (await page.textContent('#node-printhooks-template-preview')) ?? '';
+    assert.match(text, /^POST https:\/\/api\.telegram\.org\/bot%E2%80%B9token%E2%80%BA\/sendMessage/);
+
+    await page.fill('#node-input-recipient', '');
+    await page.waitForFunction(() => /Error: recipient: preset telegram needs/.test(document.querySelector('#node-printhooks-template-preview')?.textContent ?? ''), undefined, { timeout: 10000 });
+    assert.deepEqual(failures, []);
+    await page.close();
+  });
+});
