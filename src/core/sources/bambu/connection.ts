@@ -199,7 +199,8 @@ export class BambuConnection {
     }
     if (!print || typeof print !== 'object' || Array.isArray(print)) return;
     const delta = print as BambuState;
-    if (delta.command !== 'push_status') return;
+    // Command echoes (project_file, gcode_line…) are not state; a print object without a command is treated as status.
+    if (delta.command !== undefined && delta.command !== 'push_status') return;
     mergeReport(this.state, delta);
     if (!this.haveBaseline) {
       this.haveBaseline = true;

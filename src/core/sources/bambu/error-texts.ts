@@ -20,7 +20,7 @@ export const HMS_TEXTS: Readonly<Record<string, string>> = {
   '0300_0200_0001_0001': 'The nozzle temperature reading is abnormal; the nozzle temperature sensor may be broken.',
   '0300_0600_0001_0002': 'Motor A has a short circuit; it may have failed.',
   '0300_0A00_0001_0003': 'The sensitivity of force sensor 1 is too low; the electrical connection may be broken.',
-  '0300_9500_0001_0001': 'The temperature sensor of the laser module may have a short circuit.',
+  '0300_9500_0001_0001': 'The temperature sensor of the Laser Module may have a short circuit.',
   '0300_9900_0001_0001': 'The right side window appears to be open; the task has been paused.',
   '0500_0100_0003_0006': 'The SD card is not formatted; please format it.',
   '0700_0100_0002_0010': 'The assist motor resistance is abnormal. The assist motor may be faulty.',
