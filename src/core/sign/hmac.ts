@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 
-/** HMAC-SHA256 over the concatenation of `parts` (strings as UTF-8), without copying the body. */
-export function hmacSha256(key: Buffer, parts: readonly (string | Buffer)[]): Buffer {
-  const mac = createHmac('sha256', key);
-  for (const p of parts) mac.update(p);
-  return mac.digest();
+/**
+ * HMAC-SHA256 of `prefix` (UTF-8) followed by `body`, encoded by node:crypto itself (digest('base64')
+ * is measurably faster than digest().toString()), without copying the body.
+ */
+export function hmacSha256(key: Buffer, prefix: string, body: Buffer, encoding: 'base64' | 'hex'): string {
+  return createHmac('sha256', key).update(prefix).update(body).digest(encoding);
 }
 
 /** Keys of schemes that use the secret text itself (UTF-8) as the HMAC key. */

@@ -11,7 +11,7 @@ export const github: Scheme = {
   signer(secrets) {
     const [key] = utf8Keys(secrets, 'github');
     return ({ id, body }) => ({
-      'x-hub-signature-256': `sha256=${hmacSha256(key, [body]).toString('hex')}`,
+      'x-hub-signature-256': `sha256=${hmacSha256(key, '', body, 'hex')}`,
       'x-github-delivery': id,
     });
   },
@@ -23,7 +23,7 @@ export const github: Scheme = {
       if (!header.startsWith('sha256=')) return reject('unknown-version', 'x-hub-signature-256 does not start with sha256=');
       const offered = header.slice('sha256='.length).toLowerCase();
       for (const key of keys) {
-        if (safeEqual(offered, hmacSha256(key, [body]).toString('hex'))) return { ok: true, id: headers['x-github-delivery'] || undefined };
+        if (safeEqual(offered, hmacSha256(key, '', body, 'hex'))) return { ok: true, id: headers['x-github-delivery'] || undefined };
       }
       return reject('bad-signature', 'x-hub-signature-256 does not match the body');
     };

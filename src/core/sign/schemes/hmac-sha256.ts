@@ -15,7 +15,7 @@ export const hmacSha256Body: Scheme = {
     const [key] = utf8Keys(secrets, 'hmac-sha256');
     const header = headerOf(options);
     const encoding = options.encoding ?? 'base64';
-    return ({ body }) => ({ [header]: hmacSha256(key, [body]).toString(encoding) });
+    return ({ body }) => ({ [header]: hmacSha256(key, '', body, encoding) });
   },
   verifier(secrets, options) {
     const keys = utf8Keys(secrets, 'hmac-sha256');
@@ -26,7 +26,7 @@ export const hmacSha256Body: Scheme = {
       if (!raw) return reject('missing-header', `no ${header} header`);
       const offered = encoding === 'hex' ? raw.trim().toLowerCase() : raw.trim();
       for (const key of keys) {
-        if (safeEqual(offered, hmacSha256(key, [body]).toString(encoding))) return { ok: true };
+        if (safeEqual(offered, hmacSha256(key, '', body, encoding))) return { ok: true };
       }
       return reject('bad-signature', `${header} does not match the body`);
     };

@@ -10,7 +10,7 @@ export const slack: Scheme = {
     const [key] = utf8Keys(secrets, 'slack');
     return ({ body, timestamp }) => ({
       'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': `v0=${hmacSha256(key, [`v0:${timestamp}:`, body]).toString('hex')}`,
+      'x-slack-signature': `v0=${hmacSha256(key, `v0:${timestamp}:`, body, 'hex')}`,
     });
   },
   verifier(secrets) {
@@ -23,7 +23,7 @@ export const slack: Scheme = {
       if (!header.startsWith('v0=')) return reject('unknown-version', 'x-slack-signature does not start with v0=');
       const offered = header.slice(3);
       for (const key of keys) {
-        if (safeEqual(offered, hmacSha256(key, [`v0:${time.timestamp}:`, body]).toString('hex'))) return { ok: true, timestamp: time.timestamp };
+        if (safeEqual(offered, hmacSha256(key, `v0:${time.timestamp}:`, body, 'hex'))) return { ok: true, timestamp: time.timestamp };
       }
       return reject('bad-signature', 'x-slack-signature does not match the body and timestamp');
     };

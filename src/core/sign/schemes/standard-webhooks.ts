@@ -21,7 +21,7 @@ export const standardWebhooks: Scheme = {
     const keys = secrets.map(parseWhsec);
     return ({ id, body, timestamp }) => {
       const prefix = `${id}.${timestamp}.`;
-      const signature = keys.map((k) => `v1,${hmacSha256(k, [prefix, body]).toString('base64')}`).join(' ');
+      const signature = keys.map((k) => `v1,${hmacSha256(k, prefix, body, 'base64')}`).join(' ');
       return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
     };
   },
@@ -38,7 +38,7 @@ export const standardWebhooks: Scheme = {
       if (offered.length === 0) return reject('unknown-version', 'webhook-signature has no v1 entry');
       const prefix = `${id}.${time.timestamp}.`;
       for (const key of keys) {
-        const expected = hmacSha256(key, [prefix, body]).toString('base64');
+        const expected = hmacSha256(key, prefix, body, 'base64');
         if (offered.some((e) => safeEqual(e.value, expected))) return { ok: true, id, timestamp: time.timestamp };
       }
       return reject('bad-signature', 'no v1 signature matches the body, id and timestamp');

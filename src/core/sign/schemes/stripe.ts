@@ -10,7 +10,7 @@ export const stripe: Scheme = {
     const keys = utf8Keys(secrets, 'stripe');
     return ({ body, timestamp }) => {
       const prefix = `${timestamp}.`;
-      const sigs = keys.map((k) => `v1=${hmacSha256(k, [prefix, body]).toString('hex')}`);
+      const sigs = keys.map((k) => `v1=${hmacSha256(k, prefix, body, 'hex')}`);
       return { 'stripe-signature': [`t=${timestamp}`, ...sigs].join(',') };
     };
   },
@@ -31,7 +31,7 @@ export const stripe: Scheme = {
       if (offered.length === 0) return reject('unknown-version', 'stripe-signature has no v1= entry');
       const prefix = `${time.timestamp}.`;
       for (const key of keys) {
-        const expected = hmacSha256(key, [prefix, body]).toString('hex');
+        const expected = hmacSha256(key, prefix, body, 'hex');
         if (offered.some((v) => safeEqual(v, expected))) return { ok: true, timestamp: time.timestamp };
       }
       return reject('bad-signature', 'no v1= signature matches the body and timestamp');
