@@ -91,7 +91,11 @@ export class FakeOctoPrint {
       ? https.createServer({ key: fs.readFileSync(path.join(__dirname, 'tls', 'key.pem')), cert: fs.readFileSync(path.join(__dirname, 'tls', 'cert.pem')) }, handler)
       : http.createServer(handler);
     this.server.on('upgrade', (req, socket, head) => {
-      if (this.refuseSockets || req.url !== `${this.prefix}/sockjs/websocket`) {
+      if (req.url !== `${this.prefix}/sockjs/websocket`) {
+        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (this.refuseSockets) {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
         return;
       }

@@ -41,7 +41,9 @@ export function classifyError(error: unknown, what: string): OctoPrintProblem {
   const e = (error ?? {}) as ErrorLike;
   const cause = (e.cause ?? {}) as ErrorLike;
   const code = e.code ?? cause.code ?? '';
-  const status = e.response?.status;
+  // axios puts the status on the response; ws reports a refused upgrade only in its message.
+  const upgrade = /Unexpected server response: (\d+)/.exec(e.message ?? '');
+  const status = e.response?.status ?? (upgrade ? Number(upgrade[1]) : undefined);
   if (status === 401 || status === 403) return new OctoPrintProblem('rejected', 'API key rejected');
   if (status !== undefined) return new OctoPrintProblem('http', `${what} answered HTTP ${status}`, `HTTP ${status} (${what})`);
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(e.message ?? '')) {

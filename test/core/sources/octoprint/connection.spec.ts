@@ -223,6 +223,12 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     await waitFor(() => fake.socketsAccepted > sockets, 'a new socket after a missed pong', 3000);
   });
 
+  it('a wrong path prefix: the websocket upgrade answers 404 and the status says so', async () => {
+    connect({ url: `http://127.0.0.1:${fake.port}/wrong` });
+    await waitFor(() => conn?.status.text === 'HTTP 404 (websocket)', 'HTTP 404 status');
+    assert.equal(conn?.status.fill, 'red');
+  });
+
   it('unreachable OctoPrint: red status naming it, then connects once it is there', async () => {
     const port = fake.port;
     await fake.stop();
