@@ -151,7 +151,7 @@ describe('printhooks-template node', () => {
       await load({ body: '{}' }, { token: 'real-secret' });
       const res = await helper.request().post('/printhooks-template/preview').send({ preset: 'telegram', recipient: '42', eventType: 'print.failed' }).expect(200);
       assert.equal(res.body.ok, true);
-      assert.equal(res.body.url, 'https://api.telegram.org/bot%E2%80%B9token%E2%80%BA/sendMessage');
+      assert.equal(res.body.url, 'https://api.telegram.org/botYOUR-TOKEN/sendMessage');
       assert.match(res.body.payload.text, /^Print failed/);
       assert.ok(!JSON.stringify(res.body).includes('real-secret'));
     });

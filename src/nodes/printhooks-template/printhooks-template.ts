@@ -26,7 +26,7 @@ const MIGRATIONS: Migration[] = [
 ];
 
 /** Placeholders shown instead of real secrets in the editor preview. */
-const PREVIEW_CREDENTIALS: PresetCredentials = { token: '‹token›', user: '‹user›' };
+const PREVIEW_CREDENTIALS: PresetCredentials = { token: 'YOUR-TOKEN', user: 'YOUR-USER-KEY' };
 
 export = function (RED: NodeAPI) {
   /** Node-RED's own JSONata (async since 4.0: the callback form is required). */

@@ -218,7 +218,7 @@ describe('template presets: golden bodies', () => {
     assert.equal(out.url, 'https://api.telegram.org/bot123456:ABC-def/sendMessage');
     assert.deepEqual(out.payload, {
       chat_id: -100123,
-      text: 'Print finished · Ender 3\nPrint finished: benchy.gcode (2h 13m)\nPrinter: Ender 3',
+      text: 'Print finished: benchy.gcode (2h 13m)\nPrinter: Ender 3',
       disable_notification: false,
     });
     const channel = await render({ preset: 'telegram', recipient: '@printfarm' }, { payload: event({ type: 'print.progress' }) }, { token: 't' });

@@ -1,4 +1,4 @@
-import { headline, message } from '../describe';
+import { message } from '../describe';
 import { truncate } from '../truncate';
 import type { Preset } from './types';
 
@@ -17,7 +17,7 @@ export const telegram: Preset = {
   render: ({ event, options }) => {
     const recipient = (options.recipient ?? '').trim();
     const chatId = /^-?\d+$/.test(recipient) ? Number(recipient) : recipient;
-    const text = truncate(`${headline(event)} · ${event.printer.name}\n${message(event)}`, TELEGRAM_LIMITS.text);
+    const text = truncate(message(event), TELEGRAM_LIMITS.text);
     return {
       body: { chat_id: chatId, text, disable_notification: event.type === 'print.progress' || event.type === 'print.layer' },
       contentType: 'json',
