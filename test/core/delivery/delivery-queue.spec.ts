@@ -195,6 +195,26 @@ describe('delivery/queue against a real receiver', () => {
     assert.match(String(rx.received[0].headers['webhook-signature']), /^v1,/);
   });
 
+  it('keeps at most maxDead dead letters in the outbox, dropping the oldest', async () => {
+    rx.answer(() => ({ status: 400 }));
+    h = makeQueue({ dir: t.dir, url: rx.url, maxDead: 2 });
+    for (const n of [1, 2, 3]) await h.queue.enqueue(unsigned(n));
+    await until(() => h!.dead.length === 3);
+    await h.outbox.sync();
+    assert.equal(h.queue.dead, 2);
+    assert.deepEqual([...h.outbox.entries()].map((e) => h!.outbox.read(e).webhookId), ['evt_2', 'evt_3']);
+  });
+
+  it('a signer that throws sends the msg to the dead letters with the reason', async () => {
+    const unregister = registerSigner('broken-signer', { headerNames: [], sign: () => { throw new Error('bad key'); } });
+    h = makeQueue({ dir: t.dir, url: rx.url });
+    await h.queue.enqueue(requestFromMsg({ payload: 'x', webhook: { id: 'evt_b', signer: 'broken-signer' } }, { allowOverride: false }));
+    await until(() => h!.dead.length === 1);
+    unregister();
+    assert.match(String((h.dead[0].delivery as { reason: string }).reason), /signing failed: bad key/);
+    assert.equal(rx.received.length, 0);
+  });
+
   it('bounds concurrency', async () => {
     rx.answer(() => ({ delayMs: 30 }));
     h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 3 });
