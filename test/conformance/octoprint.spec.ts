@@ -98,13 +98,14 @@ describe('octoprint conformance (shared fixtures)', () => {
     assert.equal(auth.auth.split(':').length, 2);
   });
 
-  it('the probe reads the documented /api/version and /api/printer responses', async () => {
+  it('the probe reads the documented /api/version, /api/printer and /api/server (safe mode) responses', async () => {
     const server = http.createServer((req, res) => {
       const send = (body: string, status = 200) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(body);
       };
       if (req.url === '/api/version') return send(text('api.version.response.json'));
+      if (req.url === '/api/server') return send(text('api.server.response.json'));
       if (req.url?.startsWith('/api/printer')) return send(text('api.printer.exclude-temperature-sd.response.json'));
       if (req.url === '/api/login' && req.method === 'POST') return send(JSON.stringify({ name: 'someuser', session: 'LGZ0trf8By' }));
       return send('{}', 404);
@@ -112,7 +113,13 @@ describe('octoprint conformance (shared fixtures)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const result = await probeOctoPrint({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k' });
-      assert.deepEqual(result, { ok: true, version: '1.3.10', state: 'Operational', user: 'someuser' });
+      assert.deepEqual(result, {
+        ok: true,
+        version: '1.3.10',
+        state: 'Operational',
+        user: 'someuser',
+        warning: 'OctoPrint runs in safe mode (incomplete_startup): third-party plugins are disabled',
+      });
     } finally {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

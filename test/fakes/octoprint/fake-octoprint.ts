@@ -52,6 +52,8 @@ export class FakeOctoPrint {
   camera: Buffer | undefined;
   /** Bytes for /webcam/?action=snapshot (a classic mjpg-streamer URL). */
   webcam: Buffer | undefined;
+  /** /api/server `safemode`: null, or why OctoPrint started in safe mode. */
+  safemode: string | null = null;
   /** Whether OctoPrint is connected to the printer (409 from /api/printer otherwise). */
   printerConnected = true;
   private server: http.Server | undefined;
@@ -281,6 +283,7 @@ export class FakeOctoPrint {
         return json(200, { name, active: true, admin: false, permissions: [], groups: ['users'], session, _is_external_client: false, _login_mechanism: 'apikey' });
       }
       if (req.method === 'GET' && path === '/api/version') return json(200, { api: '0.1', server: this.version, text: `OctoPrint ${this.version}` });
+      if (req.method === 'GET' && path === '/api/server') return json(200, { version: this.version, safemode: this.safemode });
       if (req.method === 'GET' && path === '/api/job') {
         const m = this.stateMessage() as { job: unknown; progress: unknown };
         return json(200, { job: m.job, progress: m.progress, state: this.state.text });

@@ -3,7 +3,7 @@ import { OctoPrintRest } from './rest';
 import { parseBaseUrl } from './url';
 
 export type ProbeResult =
-  | { ok: true; version: string; state: string; user: string }
+  | { ok: true; version: string; state: string; user: string; warning?: string }
   | { ok: false; kind: ProblemKind; error: string };
 
 /**
@@ -19,7 +19,13 @@ export async function probeOctoPrint(input: { url: unknown; apiKey: unknown; all
     const version = await rest.version();
     const login = await rest.passiveLogin();
     const state = await rest.printerState();
-    return { ok: true, version: version.server ?? version.text ?? 'unknown', state, user: login.name };
+    const result: ProbeResult = { ok: true, version: version.server ?? version.text ?? 'unknown', state, user: login.name };
+    // Safe mode disables third-party plugins (e.g. layer reporting); older servers lack /api/server.
+    const server = await rest.server().catch(() => undefined);
+    if (typeof server?.safemode === 'string' && server.safemode !== '') {
+      result.warning = `OctoPrint runs in safe mode (${server.safemode}): third-party plugins are disabled`;
+    }
+    return result;
   } catch (error) {
     if (error instanceof OctoPrintProblem) return { ok: false, kind: error.kind, error: error.message };
     return { ok: false, kind: 'config', error: (error as Error).message };

@@ -56,6 +56,11 @@ export class OctoPrintRest {
     return this.request('get', 'api/version', 'version check');
   }
 
+  /** GET /api/server (1.5+): `safemode` names why plugins are off, or is null. */
+  async server(): Promise<{ version?: string; safemode?: string | null }> {
+    return this.request('get', 'api/server', 'server info');
+  }
+
   async job(): Promise<ApiJobResponse> {
     return this.request('get', 'api/job', 'job status');
   }

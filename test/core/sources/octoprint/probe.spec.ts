@@ -12,6 +12,13 @@ describe('octoprint probe (Test connection)', () => {
     assert.deepEqual(await probeOctoPrint({ url: fake.url, apiKey: fake.apiKey }), { ok: true, version: '1.10.3', state: 'Printing', user: 'alice' });
   });
 
+  it('warns when OctoPrint runs in safe mode', async () => {
+    fake = await new FakeOctoPrint().start();
+    fake.safemode = 'settings';
+    const result = await probeOctoPrint({ url: fake.url, apiKey: fake.apiKey });
+    assert.ok(result.ok && result.warning === 'OctoPrint runs in safe mode (settings): third-party plugins are disabled', JSON.stringify(result));
+  });
+
   it('says when OctoPrint has no printer connected', async () => {
     fake = await new FakeOctoPrint().start();
     fake.printerConnected = false;
