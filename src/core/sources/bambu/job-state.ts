@@ -53,6 +53,18 @@ export function fileOf(state: BambuState): string | undefined {
   return file !== '' ? file.split('/').pop() : undefined;
 }
 
+let lastSeconds = NaN;
+let lastIso = '';
+
+/** Epoch seconds → ISO text, remembering the last one (every report of a job repeats the same start time). */
+function isoSeconds(seconds: number): string {
+  if (seconds !== lastSeconds) {
+    lastSeconds = seconds;
+    lastIso = new Date(seconds * 1000).toISOString();
+  }
+  return lastIso;
+}
+
 /** Job details as the shared tracker wants them (mc_remaining_time is in minutes). */
 export function jobDetails(state: BambuState): Omit<Observation, 'state' | 'jobKey'> {
   const obs: Omit<Observation, 'state' | 'jobKey'> = { file: fileOf(state) };
@@ -65,7 +77,7 @@ export function jobDetails(state: BambuState): Omit<Observation, 'state' | 'jobK
   const remaining = num(state.mc_remaining_time);
   if (remaining !== undefined && remaining >= 0) obs.remaining_s = Math.round(remaining * 60);
   const start = num(state.gcode_start_time);
-  if (start !== undefined && start > 0) obs.started_at = new Date(start * 1000).toISOString();
+  if (start !== undefined && start > 0) obs.started_at = isoSeconds(start);
   const bed = num(state.bed_temper);
   if (bed !== undefined) obs.bedTemp = bed;
   return obs;

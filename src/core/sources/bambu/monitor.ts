@@ -1,4 +1,4 @@
-import type { PrinterEvent, PrinterRef } from '../../event';
+import type { EventError, PrinterEvent, PrinterRef } from '../../event';
 import { isActive, JobTracker, type JobState, type Observation } from '../../lifecycle';
 import { PresenceTracker } from '../../presence';
 import { currentErrors, decodePrintError, isCancelCode, printErrorCode, printErrorText } from './codes';
@@ -35,6 +35,7 @@ export class BambuMonitor implements BambuListener {
   /** A cancel was seen while the printer still says RUNNING/PAUSE: keep it cancelled until it leaves them. */
   private cancelPending = false;
   private disposed = false;
+  private errorCache: { hms: unknown; printError: unknown; model: string | undefined; errors: EventError[] } | undefined;
 
   constructor(private readonly options: MonitorOptions) {
     this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now });
@@ -113,13 +114,22 @@ export class BambuMonitor implements BambuListener {
       reason = attention === 'user_pause' ? 'user' : attention;
     }
 
-    const obs: Observation = { ...jobDetails(state), state: jobState, reason, error, errors: currentErrors(state.print_error, state.hms, model) };
+    const obs: Observation = { ...jobDetails(state), state: jobState, reason, error, errors: this.errorsOf(state, model) };
     if (baseline) obs.jobKey = this.baselineKey(state);
     else if (startedNow) obs.jobKey = this.freshKey(state);
     if (this.options.includeRaw) obs.raw = structuredClone(delta ?? state);
     this.lastGcodeState = gcodeState ?? this.lastGcodeState;
     this.lastPrintError = printError;
     return obs;
+  }
+
+  /** The decoded fault list, reused while the printer keeps reporting the same print_error and hms list. */
+  private errorsOf(state: BambuState, model: string | undefined): EventError[] {
+    const cache = this.errorCache;
+    if (cache && cache.hms === state.hms && cache.printError === state.print_error && cache.model === model) return cache.errors;
+    const errors = currentErrors(state.print_error, state.hms, model);
+    this.errorCache = { hms: state.hms, printError: state.print_error, model, errors };
+    return errors;
   }
 
   /** On (re)connect during the job we were following, keep its key even if the report names it differently. */
