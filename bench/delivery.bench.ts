@@ -21,7 +21,7 @@ import { getSigner, registerSigner } from '../src/core/sign/signer-registry';
 
 const N = Number(process.env.BENCH_N ?? 8000);
 const WARMUP = 1000;
-const CONCURRENCY = 4;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const QUEUED = 100_000;
 // msgs enqueued before waiting for them to be durable, as a source bursting into the sender would
 const FILL_BATCH = Number(process.env.BENCH_FILL_BATCH ?? 1000);
