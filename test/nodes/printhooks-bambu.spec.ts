@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import fs, { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { helper, nodeRedLine } from './helper';
@@ -10,6 +10,13 @@ import { fetchSnapshot, hasSnapshotProvider } from '../../src/core/snapshot/regi
 import { PinStore } from '../../src/core/sources/bambu/pin-store';
 import { FAKE_JPEG, FakePrinter } from '../fakes/bambu/fake-printer';
 import { delta, idleAfterFinish } from '../fakes/bambu/reports';
+
+/** The core switch node of the Node-RED line under test, to load the shipped example as it is. */
+function coreSwitch(): unknown {
+  const pkg = nodeRedLine === '4' ? 'node-red-4' : 'node-red';
+  const nodesDir = path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(require.resolve(`${pkg}/package.json`))] }));
+  return require(path.join(nodesDir, 'core', 'function', '10-switch.js'));
+}
 
 type Msg = { topic: string; payload: { id: string; type: string; job?: { id: string; file?: string }; error?: { code?: string }; printer: { id: string; kind: string } } };
 type FlowItem = { id: string; type: string; [key: string]: unknown };
@@ -174,5 +181,30 @@ describe(`printhooks-bambu nodes (Node-RED ${nodeRedLine})`, function () {
     const msgs: Msg[] = [];
     helper.getNode('out').on('input', (msg: unknown) => msgs.push(msg as Msg));
     await until(() => msgs.some((m) => m.topic === 'printer.online'));
+  });
+
+  it('runs the shipped example flow: a job end reaches the first switch output', async () => {
+    printer = await new FakePrinter().start();
+    const file = path.resolve(__dirname, '..', '..', 'examples', 'Bambu Lab - print events to a debug.json');
+    const example = JSON.parse(fs.readFileSync(file, 'utf8')) as FlowItem[];
+    const nodes = example
+      .filter((n) => n.type !== 'comment')
+      .map(({ z: _z, x: _x, y: _y, ...n }) => {
+        // The editor places imported nodes on a tab; the helper wants them without tab or position.
+        if (n.type === 'printhooks-bambu-printer') return { ...n, host: '127.0.0.1', port: printer.port, serial: printer.serial };
+        if (n.type === 'debug') return { id: n.id, type: 'helper' };
+        return n;
+      });
+    await helper.load([printerNode, sourceNode, coreSwitch()] as never, nodes as never, { ba0b000000000010: { accessCode: printer.accessCode } } as never);
+    const ends: Msg[] = [];
+    const rest: Msg[] = [];
+    helper.getNode('ba0b000000000004').on('input', (msg: unknown) => ends.push(msg as Msg));
+    helper.getNode('ba0b000000000005').on('input', (msg: unknown) => rest.push(msg as Msg));
+    await until(() => rest.some((m) => m.topic === 'printer.online'));
+    printer.publish(delta({ gcode_state: 'RUNNING', subtask_name: 'benchy', gcode_start_time: '1763900100' }));
+    await until(() => rest.some((m) => m.topic === 'print.started'));
+    printer.publish(delta({ gcode_state: 'FINISH', mc_percent: 100 }));
+    await until(() => ends.some((m) => m.topic === 'print.done'));
+    assert.equal(rest.some((m) => m.topic === 'print.done'), false);
   });
 });
