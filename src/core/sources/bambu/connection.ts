@@ -126,7 +126,36 @@ export class BambuConnection {
     this.lastProblem = undefined;
     this.setPhase({ phase: 'connecting' });
     const tlsConnect = tlsOptions(o.host, o.port ?? 8883, o.serial, o.tls);
-    const client = new MqttClient(
+    let client: MqttClient;
+    try {
+      client = this.createClient(tlsConnect);
+    } catch (err) {
+      // Options Node refuses outright (a bad port, a CA it cannot load): retried slowly, never thrown from a timer.
+      this.lastProblem = { problem: 'protocol', message: `cannot connect: ${(err as Error).message}` };
+      this.setPhase({ phase: 'failed', ...this.lastProblem });
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.connect();
+      }, o.slowRetryMs ?? 300_000);
+      this.retryTimer.unref?.();
+      return;
+    }
+    this.client = client;
+    client.on('connect', () => this.onConnect(client));
+    client.on('message', (_topic, payload) => this.onMessage(client, payload));
+    client.on('error', (err) => {
+      if (this.client !== client) return;
+      this.lastProblem = describeProblem(err);
+      this.drop(client);
+    });
+    client.on('close', () => {
+      if (this.client === client) this.drop(client);
+    });
+  }
+
+  private createClient(tlsConnect: ReturnType<typeof tlsOptions>): MqttClient {
+    const o = this.options;
+    return new MqttClient(
       () => new CheckedTlsStream(tlsConnect, o.tls, (fp) => (this.fingerprint = fp)),
       {
         clientId: o.clientId ?? `printhooks-${randomUUID()}`,
@@ -139,17 +168,6 @@ export class BambuConnection {
         clean: true,
       },
     );
-    this.client = client;
-    client.on('connect', () => this.onConnect(client));
-    client.on('message', (_topic, payload) => this.onMessage(client, payload));
-    client.on('error', (err) => {
-      if (this.client !== client) return;
-      this.lastProblem = describeProblem(err);
-      this.drop(client);
-    });
-    client.on('close', () => {
-      if (this.client === client) this.drop(client);
-    });
   }
 
   private onConnect(client: MqttClient): void {

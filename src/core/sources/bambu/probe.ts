@@ -30,10 +30,16 @@ export function probeBambu(options: ProbeOptions): Promise<ProbeResult> {
     let printer: PrinterModel = {};
     let state: BambuState | undefined;
     let done = false;
-    const client = new MqttClient(
-      () => new CheckedTlsStream(tlsOptions(options.host, options.port ?? 8883, options.serial, options.tls), options.tls, (fp) => (fingerprint = fp)),
-      { clientId: `printhooks-test-${randomUUID()}`, username: 'bblp', password: options.accessCode, protocolVersion: 4, keepalive: 30, reconnectPeriod: 0, connectTimeout: options.timeoutMs ?? 8000 },
-    );
+    let client: MqttClient;
+    try {
+      client = new MqttClient(
+        () => new CheckedTlsStream(tlsOptions(options.host, options.port ?? 8883, options.serial, options.tls), options.tls, (fp) => (fingerprint = fp)),
+        { clientId: `printhooks-test-${randomUUID()}`, username: 'bblp', password: options.accessCode, protocolVersion: 4, keepalive: 30, reconnectPeriod: 0, connectTimeout: options.timeoutMs ?? 8000 },
+      );
+    } catch (err) {
+      resolve({ ok: false, message: `cannot connect: ${(err as Error).message}` });
+      return;
+    }
     const finish = (result: ProbeResult) => {
       if (done) return;
       done = true;

@@ -165,4 +165,14 @@ describe('bambu connection (fake printer over TLS)', () => {
     await sleep(200);
     assert.equal(printer.connections, before);
   });
+
+  it('options Node refuses outright give a red status and slow retries, never an exception', async () => {
+    printer = await new FakePrinter().start();
+    r = rig(printer, { port: 70000, slowRetryMs: 100 });
+    await waitFor(() => r!.connection.phase.phase === 'failed', 'failed');
+    const phase = r.connection.phase;
+    assert.ok(phase.phase === 'failed' && /^cannot connect:/.test(phase.message), JSON.stringify(phase));
+    await sleep(250);
+    assert.equal(r.connection.phase.phase, 'failed');
+  });
 });

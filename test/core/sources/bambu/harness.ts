@@ -46,7 +46,7 @@ export function rig(printer: FakePrinter, options: RigOptions = {}): Rig {
   const mode = options.mode ?? 'pin';
   const connection = new BambuConnection({
     host: '127.0.0.1',
-    port: printer.port,
+    port: options.port ?? printer.port,
     serial: options.serial ?? printer.serial,
     accessCode: options.accessCode ?? printer.accessCode,
     tls: { mode, ca: options.ca, expected: () => options.fingerprint ?? pins.get(printer.serial) },

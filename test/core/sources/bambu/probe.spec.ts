@@ -38,4 +38,10 @@ describe('bambu Test connection probe', () => {
     assert.equal(serial.ok, false);
     assert.match(serial.message, /no report/);
   });
+
+  it('answers instead of throwing when Node refuses the options', async () => {
+    const result = await probeBambu({ ...base(), port: 70000, tls: { mode: 'insecure' } });
+    assert.equal(result.ok, false);
+    assert.match(result.message, /^cannot connect:/);
+  });
 });
