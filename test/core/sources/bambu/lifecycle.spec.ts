@@ -6,7 +6,7 @@ import { BambuMonitor } from '../../../../src/core/sources/bambu/monitor';
 import { delta, fullReport, idleAfterFinish, type Report } from '../../../fakes/bambu/reports';
 
 /** Drives a monitor the way the connection does (baseline, then merged deltas) without a network. */
-function scenario(first: Report) {
+function scenario(first: Report, includeRaw = false) {
   const connection = new BambuConnection({ host: '127.0.0.1', serial: 'S1', accessCode: 'x', tls: { mode: 'insecure' } });
   const events: PrinterEvent[] = [];
   const state: BambuState = {};
@@ -16,6 +16,7 @@ function scenario(first: Report) {
     connection,
     emit: (e) => events.push(e),
     offlineDelayMs: 10_000,
+    includeRaw,
     now: () => new Date((t += 1000)),
   });
   mergeReport(state, first);
@@ -187,6 +188,17 @@ describe('bambu lifecycle', () => {
     s.monitor.down();
     s.reconnect(fullReport());
     assert.deepEqual(s.events.filter((e) => e.type.startsWith('printer.o')).map((e) => e.type), ['printer.online']);
+    s.done();
+  });
+
+  it('attaches the report as raw only when asked', () => {
+    const plain = scenario(fullReport());
+    plain.feed(START);
+    assert.equal(plain.of('print.started')[0].raw, undefined);
+    plain.done();
+    const s = scenario(fullReport(), true);
+    s.feed(START);
+    assert.deepEqual(s.of('print.started')[0].raw, START);
     s.done();
   });
 });
