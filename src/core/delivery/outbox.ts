@@ -76,6 +76,10 @@ export class Outbox {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  /** Something pending must be fsynced (an enqueue, or an explicit sync/close). */
+  private needsFsync = false;
+  /** Bytes written since the last fsync. */
+  private dirty = false;
   private written: OutboxEntry[] = [];
   private flushing = false;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -132,14 +136,14 @@ export class Outbox {
     this.map.set(seq, entry);
     this.liveBytes += frame.length;
     this.written.push(entry);
-    return { entry, durable: this.write(frame) };
+    return { entry, durable: this.write(frame, true) };
   }
 
   /** Records a changed attempt count / next time / dead state. */
   update(entry: OutboxEntry): Promise<void> {
     this.assertOpen();
     const frame = encodeFrame(RECORD_UPDATE, encodeUpdate(entry));
-    return this.write(frame);
+    return this.write(frame, false);
   }
 
   /** Removes a delivered (or discarded) entry. */
@@ -148,7 +152,7 @@ export class Outbox {
     if (!this.map.delete(entry.seq)) return Promise.resolve();
     this.liveBytes -= entry.length;
     if (entry.cached) this.uncache(entry);
-    return this.write(encodeFrame(RECORD_DONE, encodeDone(entry.seq)));
+    return this.write(encodeFrame(RECORD_DONE, encodeDone(entry.seq)), false);
   }
 
   /** The stored request of an entry, from memory or read back from the log. */
@@ -176,7 +180,8 @@ export class Outbox {
   /** Resolves once everything appended so far is on disk. */
   sync(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (this.pending.length === 0 && !this.flushing) return Promise.resolve();
+    if (this.pending.length === 0 && !this.flushing && !this.dirty) return Promise.resolve();
+    this.needsFsync = true;
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       this.scheduleFlush();
@@ -188,7 +193,14 @@ export class Outbox {
     if (this.failure) throw this.failure;
   }
 
-  private write(frame: Buffer): Promise<void> {
+  /**
+   * Queues a record for the next group commit. Only enqueues (and explicit syncs) force an fsync:
+   * updates and completions are written at once (so a process crash keeps them) but ride on the next
+   * fsync, since losing one to a power cut only means a retry or a duplicate, never a lost msg.
+   * That keeps fsyncs (SD-card wear) proportional to incoming msgs, not to deliveries.
+   */
+  private write(frame: Buffer, durable: boolean): Promise<void> {
+    if (durable) this.needsFsync = true;
     this.pending.push(frame);
     this.pendingBytes += frame.length;
     this.end += frame.length;
@@ -212,6 +224,8 @@ export class Outbox {
     this.flushing = true;
     const buffers = this.pending;
     const waiters = this.waiters;
+    const fsyncNow = this.needsFsync;
+    this.needsFsync = false;
     const written = this.written;
     const bytes = this.pendingBytes;
     this.pending = [];
@@ -221,8 +235,12 @@ export class Outbox {
     try {
       if (buffers.length) {
         await writeBuffers(this.fd, buffers, this.size);
-        if (this.doFsync) await fdatasync(this.fd);
         this.size += bytes;
+        this.dirty = true;
+      }
+      if (fsyncNow && this.dirty) {
+        if (this.doFsync) await fdatasync(this.fd);
+        this.dirty = false;
       }
       this.lastCommit = Date.now();
       for (const entry of written) this.uncacheIfOver(entry);

@@ -161,6 +161,31 @@ describe('delivery/outbox', () => {
     assert.equal(new Outbox(t.dir).count, 5000);
   });
 
+  it('fsyncs for enqueues and explicit syncs, not for every update or completion', async () => {
+    const fs2 = require('fs') as typeof fs & { fdatasync: typeof fs.fdatasync };
+    const original = fs2.fdatasync;
+    let calls = 0;
+    fs2.fdatasync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      calls += 1;
+      return original(fd, cb);
+    }) as typeof fs.fdatasync;
+    try {
+      const a = new Outbox(t.dir, { commitGapMs: 0 });
+      const { entry, durable } = a.append(req(1), 0);
+      await durable;
+      assert.equal(calls, 1);
+      entry.attempts = 1;
+      await a.update(entry);
+      await a.complete(entry);
+      assert.equal(calls, 1, 'updates and completions are written without their own fsync');
+      await a.close();
+      assert.equal(calls, 2, 'close syncs');
+      assert.equal(new Outbox(t.dir).count, 0, 'the completion was written');
+    } finally {
+      fs2.fdatasync = original;
+    }
+  });
+
   it('rejects appends after close', async () => {
     const a = new Outbox(t.dir);
     await a.close();
