@@ -84,4 +84,17 @@ describe(`printhooks-template output as input of the core http request node (Nod
       unregister();
     }
   });
+
+  it('delivers the Discord preset with its snapshot as payload_json + files[0]', async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0x42, 0xff, 0xd9]);
+    const unregister = registerSnapshotProvider('http-printer', async () => jpeg);
+    try {
+      const req = await send({ preset: 'discord', snapshot: true });
+      assert.match(String(req.headers['content-type']), /^multipart\/form-data; boundary=/);
+      assert.ok(req.body.includes(Buffer.from('name="payload_json"\r\n\r\n{"allowed_mentions":{"parse":[]}')));
+      assert.ok(req.body.includes(Buffer.concat([Buffer.from('name="files[0]"; filename="snapshot.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'), jpeg])));
+    } finally {
+      unregister();
+    }
+  });
 });

@@ -22,6 +22,7 @@ export interface RawTemplateConfig {
   recipient?: unknown;
   link?: unknown;
   identifier?: unknown;
+  snapshot?: unknown;
 }
 
 export interface TemplateConfig {
@@ -57,7 +58,7 @@ export function parseTemplateConfig(raw: RawTemplateConfig, credentials: PresetC
   if (!(METHODS as readonly string[]).includes(method)) throw new TemplateConfigError('method', `expected one of ${METHODS.join(', ')}`);
   const missing = (text(raw.missing) || 'drop') as MissingPolicy;
   if (missing !== 'drop' && missing !== 'fail') throw new TemplateConfigError('missing', 'expected "drop" or "fail"');
-  const options: PresetOptions = { recipient: text(raw.recipient).trim(), link: text(raw.link).trim(), identifier: text(raw.identifier).trim() };
+  const options: PresetOptions = { recipient: text(raw.recipient).trim(), link: text(raw.link).trim(), identifier: text(raw.identifier).trim(), snapshot: raw.snapshot === true || raw.snapshot === 'true' };
 
   const config: TemplateConfig = {
     preset,
@@ -73,6 +74,7 @@ export function parseTemplateConfig(raw: RawTemplateConfig, credentials: PresetC
   config.url = compileUrl(urlText);
 
   if (preset) {
+    config.usesSnapshot = Boolean(options.snapshot && preset.snapshotLimit);
     for (const need of preset.requires ?? []) {
       const present = need === 'token' || need === 'user' ? Boolean(credentials[need]) : Boolean(options[need]);
       if (!present) throw new TemplateConfigError(need, `preset ${preset.name} needs ${need === 'token' || need === 'user' ? `the ${need} credential` : `the ${need} option`}`);

@@ -45,7 +45,7 @@ function isPrinterEvent(value: unknown): value is PrinterEvent {
 export async function renderTemplate(config: TemplateConfig, msg: Record<string, unknown>, deps: RenderDeps): Promise<Rendered> {
   const event = pickEvent(msg);
   const specials: Record<string, unknown> = { $token: deps.credentials.token, $user: deps.credentials.user };
-  if (config.usesSnapshot) specials.$snapshot = await snapshotFor(event, deps);
+  if (config.usesSnapshot) specials.$snapshot = await snapshotFor(event, deps, config.preset?.snapshotLimit);
   const scope: Scope = { event, msg, specials };
 
   let body: unknown;
@@ -53,7 +53,8 @@ export async function renderTemplate(config: TemplateConfig, msg: Record<string,
   let presetHeaders: Record<string, string> = {};
   if (config.preset) {
     if (!isPrinterEvent(event)) throw new RenderError(`msg.payload: preset ${config.preset.name} needs a PrintHooks event (an object with type, time and printer)`);
-    const out = config.preset.render({ event, options: config.options, credentials: deps.credentials });
+    const snapshot = specials.$snapshot as Buffer | undefined;
+    const out = config.preset.render({ event, options: config.options, credentials: deps.credentials, snapshot });
     body = out.body;
     contentType = out.contentType;
     presetHeaders = out.headers ?? {};
@@ -89,7 +90,7 @@ function sortContentTypeFirst(headers: Record<string, string>): Record<string, s
 }
 
 /** Fetches the snapshot with a timeout; on any problem warns and gives undefined (the part is dropped). */
-async function snapshotFor(event: unknown, deps: RenderDeps): Promise<Buffer | undefined> {
+async function snapshotFor(event: unknown, deps: RenderDeps, maxBytes = Infinity): Promise<Buffer | undefined> {
   const printerId = isPrinterEvent(event) ? (event.printer as { id?: unknown }).id : undefined;
   const warn = deps.warn ?? (() => undefined);
   if (typeof printerId !== 'string' || !deps.fetchSnapshot) {
@@ -105,8 +106,15 @@ async function snapshotFor(event: unknown, deps: RenderDeps): Promise<Buffer | u
         timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
-    if (!image || image.length === 0) warn(`snapshot: no snapshot source for printer ${printerId}; the image part is left out`);
-    return image && image.length > 0 ? image : undefined;
+    if (!image || image.length === 0) {
+      warn(`snapshot: no snapshot source for printer ${printerId}; the image part is left out`);
+      return undefined;
+    }
+    if (image.length > maxBytes) {
+      warn(`snapshot: the image of printer ${printerId} is ${image.length} bytes, over the target's ${maxBytes}; it is left out`);
+      return undefined;
+    }
+    return image;
   } catch (err) {
     warn(`snapshot: fetching the image of printer ${printerId} failed (${(err as Error).message}); the image part is left out`);
     return undefined;

@@ -73,3 +73,49 @@ describe('template multipart with the printer snapshot', () => {
     assert.deepEqual(JSON.parse(got[0].data.toString()), { content: 'benchy.gcode done' });
   });
 });
+
+describe('template presets with the snapshot option', () => {
+  const ev = event();
+  const jpeg = Buffer.from([0xff, 0xd8, 0x01, 0x02, 0xff, 0xd9]);
+  let unregister: (() => void) | undefined;
+  afterEach(() => unregister?.());
+
+  it('discord: payload_json plus files[0], the embed showing attachment://snapshot.jpg', async () => {
+    unregister = registerSnapshotProvider('p1', async () => jpeg);
+    const out = await render({ preset: 'discord', snapshot: true }, { payload: ev }, {}, { fetchSnapshot });
+    const got = parts(out.payload as Buffer, out.headers['content-type']);
+    assert.deepEqual(got.map((p) => p.name), ['payload_json', 'files[0]']);
+    const message = JSON.parse(got[0].data.toString());
+    assert.deepEqual(message.embeds[0].image, { url: 'attachment://snapshot.jpg' });
+    assert.deepEqual(message.allowed_mentions, { parse: [] });
+    assert.equal(got[1].filename, 'snapshot.jpg');
+    assert.deepEqual(got[1].data, jpeg);
+  });
+
+  it('pushover: the form fields as multipart with the image as attachment', async () => {
+    unregister = registerSnapshotProvider('p1', async () => jpeg);
+    const out = await render({ preset: 'pushover', snapshot: true }, { payload: ev }, { token: 't', user: 'u' }, { fetchSnapshot });
+    const got = parts(out.payload as Buffer, out.headers['content-type']);
+    assert.deepEqual(got.map((p) => p.name), ['token', 'user', 'title', 'message', 'priority', 'timestamp', 'attachment']);
+    assert.equal(got[4].data.toString(), '0');
+    assert.deepEqual(got[6].data, jpeg);
+  });
+
+  it('falls back to the plain body with a warning when there is no image or it is over the limit', async () => {
+    const warnings: string[] = [];
+    const none = await render({ preset: 'discord', snapshot: true }, { payload: ev }, {}, { fetchSnapshot, warn: (w) => warnings.push(w) });
+    assert.equal(none.headers['content-type'], 'application/json');
+    assert.equal((none.payload as { embeds: Record<string, unknown>[] }).embeds[0].image, undefined);
+    unregister = registerSnapshotProvider('p1', async () => Buffer.alloc(5 * 1024 * 1024 + 1));
+    const big = await render({ preset: 'pushover', snapshot: true }, { payload: ev }, { token: 't', user: 'u' }, { fetchSnapshot, warn: (w) => warnings.push(w) });
+    assert.equal(big.headers['content-type'], 'application/x-www-form-urlencoded');
+    assert.match(warnings[0], /left out/);
+    assert.match(warnings[1], /5242881 bytes, over the target's 5242880/);
+  });
+
+  it('ignores the option for presets that cannot attach an image', async () => {
+    unregister = registerSnapshotProvider('p1', async () => jpeg);
+    const out = await render({ preset: 'slack', snapshot: true }, { payload: ev }, {}, { fetchSnapshot });
+    assert.equal(out.headers['content-type'], 'application/json');
+  });
+});

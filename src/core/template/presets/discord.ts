@@ -6,6 +6,8 @@ import type { Preset } from './types';
  * One Discord embed coloured by the kind of news. Limits (Discord "Embed Limits"): title 256,
  * description 4096, ≤25 fields (name 256, value 1024), footer 2048, 6000 characters over the embed.
  * `allowed_mentions: {parse: []}` so an "@everyone" in a file name never pings anyone.
+ * With the snapshot option the message is multipart: `payload_json` plus the image as `files[0]`,
+ * shown in the embed through `attachment://snapshot.jpg` (files up to 10 MiB without a server boost).
  */
 export const DISCORD_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000 };
 
@@ -14,7 +16,8 @@ const COLOURS: Record<Tone, number> = { good: 0x57f287, bad: 0xed4245, warn: 0xf
 export const discord: Preset = {
   name: 'discord',
   family: 'chat',
-  render: ({ event, options }) => {
+  snapshotLimit: 10 * 1024 * 1024,
+  render: ({ event, options, snapshot }) => {
     const L = DISCORD_LIMITS;
     const title = truncate(`${headline(event)} · ${event.printer.name}`, L.title);
     const footer = truncate(`PrintHooks · ${event.printer.kind}`, L.footer);
@@ -33,6 +36,9 @@ export const discord: Preset = {
     if (options.link) embed.url = options.link;
     if (fields.length > 0) embed.fields = fields;
     embed.footer = { text: footer };
-    return { body: { allowed_mentions: { parse: [] }, embeds: [embed] }, contentType: 'json' };
+    const message = { allowed_mentions: { parse: [] }, embeds: [embed] };
+    if (!snapshot) return { body: message, contentType: 'json' };
+    embed.image = { url: 'attachment://snapshot.jpg' };
+    return { body: { payload_json: message, 'files[0]': snapshot }, contentType: 'multipart' };
   },
 };

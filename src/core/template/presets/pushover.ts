@@ -6,6 +6,7 @@ import type { Preset } from './types';
 /**
  * Pushover messages.json, form-encoded: token and user from the credentials, message ≤1024, title
  * ≤250, url ≤512, priority -1..1 (2 would need retry/expire, so it is never used), timestamp.
+ * With the snapshot option the same fields go as multipart with the image as `attachment` (≤ 5 MiB).
  */
 export const PUSHOVER_LIMITS = { message: 1024, title: 250, url: 512 };
 
@@ -22,7 +23,8 @@ export const pushover: Preset = {
   family: 'push',
   defaultUrl: 'https://api.pushover.net/1/messages.json',
   requires: ['token', 'user'],
-  render: ({ event, options, credentials }) => {
+  snapshotLimit: 5 * 1024 * 1024,
+  render: ({ event, options, credentials, snapshot }) => {
     const body: Record<string, unknown> = {
       token: credentials.token,
       user: credentials.user,
@@ -33,6 +35,7 @@ export const pushover: Preset = {
     };
     if (options.recipient) body.device = options.recipient;
     if (options.link && options.link.length <= PUSHOVER_LIMITS.url) body.url = options.link;
+    if (snapshot) return { body: { ...body, attachment: snapshot }, contentType: 'multipart' };
     return { body, contentType: 'form' };
   },
 };

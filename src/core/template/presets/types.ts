@@ -9,6 +9,8 @@ export interface PresetOptions {
   link?: string;
   /** OctoPrint-Webhooks deviceIdentifier, SimplyPrint webhook_id. */
   identifier?: string;
+  /** Attach the printer's snapshot (presets with `snapshotLimit` only). */
+  snapshot?: boolean;
 }
 
 export interface PresetCredentials {
@@ -20,6 +22,8 @@ export interface PresetInput {
   event: PrinterEvent;
   options: PresetOptions;
   credentials: PresetCredentials;
+  /** The printer's JPEG when the snapshot option is on and one could be had within the preset's limit. */
+  snapshot?: Buffer;
 }
 
 export interface PresetOutput {
@@ -37,5 +41,7 @@ export interface Preset {
   defaultUrl?: string;
   /** Options and credentials without which the preset cannot work: checked at deploy. */
   requires?: ('recipient' | 'identifier' | 'token' | 'user')[];
+  /** Largest snapshot in bytes the target accepts; set only by presets that can attach one. */
+  snapshotLimit?: number;
   render(input: PresetInput): PresetOutput;
 }
