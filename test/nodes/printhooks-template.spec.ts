@@ -164,6 +164,19 @@ describe('printhooks-template node', () => {
       assert.equal(b.body.payload, 'print.paused');
     });
 
+    it('never reads the runtime environment or context through JSONata', async () => {
+      process.env.PRINTHOOKS_PREVIEW_SECRET = 'env-secret-value';
+      try {
+        await load({ body: '{}' });
+        const env = await helper.request().post('/printhooks-template/preview').send({ preset: 'custom', mode: 'jsonata', body: '{"e": $env("PRINTHOOKS_PREVIEW_SECRET")}' }).expect(200);
+        assert.ok(!JSON.stringify(env.body).includes('env-secret-value'));
+        const ctx = await helper.request().post('/printhooks-template/preview').send({ preset: 'custom', mode: 'jsonata', body: '{"g": $globalContext("x")}' }).expect(200);
+        assert.equal(typeof ctx.body.ok, 'boolean');
+      } finally {
+        delete process.env.PRINTHOOKS_PREVIEW_SECRET;
+      }
+    });
+
     it('answers a clear error for a bad template', async () => {
       await load({ body: '{}' });
       const res = await helper.request().post('/printhooks-template/preview').send({ preset: 'custom', body: '{"a":"{{job.file"}' }).expect(200);

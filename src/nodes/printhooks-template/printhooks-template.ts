@@ -32,6 +32,9 @@ export = function (RED: NodeAPI) {
   /** Node-RED's own JSONata (async since 4.0: the callback form is required). */
   function jsonataEvaluator(expression: string, node: Node | undefined): RenderDeps['evaluateJsonata'] {
     const prepared = RED.util.prepareJSONataExpression(expression, node as Node);
+    // Without a node, Node-RED's $env falls back to process.env: the preview must not read the
+    // runtime's environment (it may hold secrets), so there $env gives nothing.
+    if (!node) (prepared as unknown as { assign(name: string, value: unknown): void }).assign('env', () => undefined);
     return (msg) =>
       new Promise((resolve, reject) => {
         try {
@@ -100,8 +103,9 @@ export = function (RED: NodeAPI) {
   });
 
   // Editor preview: renders a sample event of the chosen type with the dialog's current (unsaved)
-  // fields. Real credentials are never used or returned; placeholders stand in for them.
-  RED.httpAdmin.post('/printhooks-template/preview', RED.auth.needsPermission('printhooks-template.read'), (req: Request, res: Response) => {
+  // fields. Real credentials are never used or returned; placeholders stand in for them. It evaluates
+  // user-supplied JSONata, so it needs the same permission as deploying the node.
+  RED.httpAdmin.post('/printhooks-template/preview', RED.auth.needsPermission('printhooks-template.write'), (req: Request, res: Response) => {
     const fields = (req.body ?? {}) as RawTemplateConfig & { eventType?: string };
     void (async () => {
       try {
