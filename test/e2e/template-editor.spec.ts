@@ -23,6 +23,7 @@ describe('e2e: template dialog and live preview in the real editor (Chromium, No
       settings: { editorTheme: { tours: false }, telemetry: { enabled: false, updateNotification: false } },
       flows: [
         { id: 'tab1', type: 'tab', label: 'e2e' },
+        { id: 't2', type: 'printhooks-template', z: 'tab1', preset: 'custom', mode: 'placeholders', contentType: 'json', body: '{"broken": ', url: '', method: 'POST', headers: '[1]', missing: 'drop', version: 1, x: 300, y: 160, wires: [[]] },
         { id: 't1', type: 'printhooks-template', z: 'tab1', preset: 'custom', mode: 'placeholders', contentType: 'json', body: '{"file":"{{job.file}}","layer":"{{job.layer}}"}', url: '', method: 'POST', headers: '', missing: 'drop', recipient: '', link: '', identifier: '', snapshotTimeout: 5, version: 1, x: 300, y: 80, wires: [[]] },
       ],
     });
@@ -53,6 +54,11 @@ describe('e2e: template dialog and live preview in the real editor (Chromium, No
       if (r.status() >= 400) failures.push(`${r.status()} ${r.url()}`);
     });
     await openDialog(page);
+    const validity = await page.evaluate(() => {
+      const { RED } = window as unknown as { RED: { nodes: { node(id: string): { valid: boolean } } } };
+      return [RED.nodes.node('t1').valid, RED.nodes.node('t2').valid];
+    });
+    assert.deepEqual(validity, [true, false], 'invalid JSON body / headers mark the node invalid in the editor');
     // the preview renders on open with the saved custom body
     await page.waitForFunction(() => /"file": "benchy.gcode"/.test(document.querySelector('#node-printhooks-template-preview')?.textContent ?? ''), undefined, { timeout: 10000 });
     await page.selectOption('#node-printhooks-template-preview-type', 'print.layer');
