@@ -5,11 +5,23 @@ import { SCHEME_IMPLEMENTATIONS } from './schemes';
 
 export const DEFAULT_TOLERANCE_S = 300;
 
-/** Lower-cases header names; array values (repeated headers) are joined the way HTTP joins them. */
+/**
+ * Header names in lower case; array values (repeated headers) are joined the way HTTP joins them.
+ * Headers from Node's http server already are lower-case strings: that common case is returned as is.
+ */
 export function normaliseHeaders(headers: unknown): Record<string, string> {
+  if (headers === null || typeof headers !== 'object') return {};
+  const given = headers as Record<string, unknown>;
+  let clean = true;
+  for (const name in given) {
+    if (typeof given[name] !== 'string' || /[A-Z]/.test(name)) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return given as Record<string, string>;
   const out: Record<string, string> = {};
-  if (headers === null || typeof headers !== 'object') return out;
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+  for (const [name, value] of Object.entries(given)) {
     if (typeof value === 'string') out[name.toLowerCase()] = value;
     else if (typeof value === 'number') out[name.toLowerCase()] = String(value);
     else if (Array.isArray(value)) out[name.toLowerCase()] = value.map(String).join(', ');

@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createAttemptSigner } from '../../../src/core/sign/attempt-signer';
 import { parseSigningConfig, type SigningConfig } from '../../../src/core/sign/config';
 import { ReplayGuard } from '../../../src/core/sign/replay-guard';
+import { safeEqual } from '../../../src/core/sign/timing';
 import type { SchemeName } from '../../../src/core/sign/scheme';
 import { normaliseHeaders, WebhookVerifier } from '../../../src/core/sign/verify';
 
@@ -154,5 +155,17 @@ describe('verify helpers', () => {
     assert.equal(g.has('e', 106), true);
     g.record('f', 200);
     assert.equal(g.size, 1);
+  });
+});
+
+describe('safeEqual', () => {
+  it('is true only for identical strings, whatever the lengths', () => {
+    assert.equal(safeEqual('abc', 'abc'), true);
+    assert.equal(safeEqual('abd', 'abc'), false);
+    assert.equal(safeEqual('ab', 'abc'), false);
+    assert.equal(safeEqual('abcd', 'abc'), false);
+    assert.equal(safeEqual('', 'abc'), false);
+    assert.equal(safeEqual('', ''), true);
+    assert.equal(safeEqual('\u0000bc', 'abc'), false);
   });
 });

@@ -2,7 +2,7 @@ import { sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto'
 import { parseWhpk, parseWhsk } from '../keys';
 import { reject, type Scheme } from '../scheme';
 import { checkTimestamp } from '../timestamp';
-import { signatureEntries, STANDARD_HEADERS } from './standard-webhooks';
+import { signaturesOfVersion, STANDARD_HEADERS } from './standard-webhooks';
 
 function publicKeys(secrets: readonly string[]): KeyObject[] {
   // Receivers are given whpk_ keys; a whsk_ secret key is accepted too (its public half is used).
@@ -29,11 +29,11 @@ export const standardWebhooksEd25519: Scheme = {
       if (!signature) return reject('missing-header', 'no webhook-signature header');
       const time = checkTimestamp(headers['webhook-timestamp'], now, tolerance, 'webhook-timestamp');
       if (!time.ok) return time;
-      const offered = signatureEntries(signature).filter((e) => e.version === 'v1a');
+      const offered = signaturesOfVersion(signature, 'v1a');
       if (offered.length === 0) return reject('unknown-version', 'webhook-signature has no v1a entry');
       const content = Buffer.concat([Buffer.from(`${id}.${time.timestamp}.`, 'utf8'), body]);
-      for (const entry of offered) {
-        const raw = Buffer.from(entry.value, 'base64');
+      for (const value of offered) {
+        const raw = Buffer.from(value, 'base64');
         if (raw.length !== 64) continue;
         if (keys.some((k) => edVerify(null, content, k, raw))) return { ok: true, id, timestamp: time.timestamp };
       }

@@ -6,12 +6,14 @@ import { safeEqual } from '../timing';
 
 export const STANDARD_HEADERS = ['webhook-id', 'webhook-timestamp', 'webhook-signature'];
 
-/** The entries of a webhook-signature header: space-separated `<version>,<base64>`. */
-export function signatureEntries(header: string): { version: string; value: string }[] {
-  return header.split(' ').filter(Boolean).map((entry) => {
-    const comma = entry.indexOf(',');
-    return comma < 0 ? { version: entry, value: '' } : { version: entry.slice(0, comma), value: entry.slice(comma + 1) };
-  });
+/** The values of the `<version>,<base64>` entries of a space-separated webhook-signature header. */
+export function signaturesOfVersion(header: string, version: string): string[] {
+  const out: string[] = [];
+  const prefix = `${version},`;
+  for (const entry of header.split(' ')) {
+    if (entry.startsWith(prefix)) out.push(entry.slice(prefix.length));
+  }
+  return out;
 }
 
 /** Standard Webhooks v1: HMAC-SHA256 of `id.timestamp.body`, one `v1,` entry per key (rotation). */
@@ -21,7 +23,9 @@ export const standardWebhooks: Scheme = {
     const keys = secrets.map(parseWhsec);
     return ({ id, body, timestamp }) => {
       const prefix = `${id}.${timestamp}.`;
-      const signature = keys.map((k) => `v1,${hmacSha256(k, prefix, body, 'base64')}`).join(' ');
+      const signature = keys.length === 1
+        ? `v1,${hmacSha256(keys[0], prefix, body, 'base64')}`
+        : keys.map((k) => `v1,${hmacSha256(k, prefix, body, 'base64')}`).join(' ');
       return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
     };
   },
@@ -34,12 +38,12 @@ export const standardWebhooks: Scheme = {
       if (!signature) return reject('missing-header', 'no webhook-signature header');
       const time = checkTimestamp(headers['webhook-timestamp'], now, tolerance, 'webhook-timestamp');
       if (!time.ok) return time;
-      const offered = signatureEntries(signature).filter((e) => e.version === 'v1');
+      const offered = signaturesOfVersion(signature, 'v1');
       if (offered.length === 0) return reject('unknown-version', 'webhook-signature has no v1 entry');
       const prefix = `${id}.${time.timestamp}.`;
       for (const key of keys) {
         const expected = hmacSha256(key, prefix, body, 'base64');
-        if (offered.some((e) => safeEqual(e.value, expected))) return { ok: true, id, timestamp: time.timestamp };
+        if (offered.some((v) => safeEqual(v, expected))) return { ok: true, id, timestamp: time.timestamp };
       }
       return reject('bad-signature', 'no v1 signature matches the body, id and timestamp');
     };
