@@ -160,6 +160,21 @@ describe(`printhooks-verify node (Node-RED ${nodeRedLine})`, () => {
     });
   }
 
+  it('loads a config saved before `version` existed (defaults: 300 s, 401 answers, JSON parsing)', async () => {
+    const old = flow({});
+    const v1 = old[1] as Record<string, unknown>;
+    for (const k of ['version', 'header', 'encoding', 'tolerance', 'respond401', 'parseJson']) delete v1[k];
+    await helper.load([verifyNode, catchNode], old, { v1: { secrets: WHSEC } });
+    const valid = next('valid');
+    helper.getNode('v1').receive(received(signedHeaders('msg_old_config')));
+    assert.deepEqual((await valid).payload, JSON.parse(BODY));
+    const rejected = next('rejected');
+    helper.getNode('v1').receive(received(signedHeaders('msg_old_config2', BODY, new Date(Date.now() - 301_000))));
+    const msg = await rejected;
+    assert.equal((msg.verification as { reason: string }).reason, 'timestamp-too-old');
+    assert.equal(msg.statusCode, 401);
+  });
+
   it('admin endpoint generates a key pair for receivers', async () => {
     await helper.load([verifyNode, catchNode], flow({}), { v1: { secrets: WHSEC } });
     const res = await helper.request().post('/printhooks-verify/keys').send({ action: 'generate', scheme: 'standard-webhooks-ed25519' }).expect(200);
