@@ -11,7 +11,13 @@ export function serialiseBody(payload: unknown): SerialisedBody {
   if (Buffer.isBuffer(payload)) return { payload, bytes: payload };
   if (typeof payload === 'string') return { payload, bytes: Buffer.from(payload, 'utf8') };
   if (payload !== null && typeof payload === 'object') {
-    const text = JSON.stringify(payload);
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(payload);
+    } catch (err) {
+      throw new TypeError(`msg.payload cannot be serialised as JSON: ${(err as Error).message}`);
+    }
+    if (typeof text !== 'string') throw new TypeError('msg.payload cannot be serialised as JSON (its toJSON returned nothing)');
     return { payload: text, bytes: Buffer.from(text, 'utf8') };
   }
   const kind = payload === null ? 'null' : typeof payload;
