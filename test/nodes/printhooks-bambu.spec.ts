@@ -82,9 +82,10 @@ describe(`printhooks-bambu nodes (Node-RED ${nodeRedLine})`, function () {
     assert.equal(done.payload.printer.kind, 'bambu');
     assert.match(done.payload.printer.id, /^bambu-[0-9a-f]{12}$/);
     const seen = statuses('src0');
-    assert.deepEqual(seen[0], { fill: 'grey', shape: 'dot', text: 'idle' });
+    assert.deepEqual(seen[0], { fill: 'grey', shape: 'ring', text: 'idle' });
     assert.ok(seen.some((s) => s.fill === 'yellow' && s.shape === 'ring'));
-    assert.deepEqual(seen[seen.length - 1], { fill: 'green', shape: 'dot', text: 'ready' });
+    assert.ok(seen.some((s) => s.fill === 'green' && s.text === 'printing 10%'));
+    assert.deepEqual(seen[seen.length - 1], { fill: 'grey', shape: 'dot', text: 'idle' });
     assert.equal(pins().get(printer.serial), new X509Certificate(printer.pki.cert).fingerprint256);
   });
 
@@ -129,7 +130,7 @@ describe(`printhooks-bambu nodes (Node-RED ${nodeRedLine})`, function () {
     const shown = await helper.request().get('/printhooks-bambu-printer/pin').query({ serial: printer.serial }).expect(200);
     assert.equal(shown.body.fingerprint, new X509Certificate(printer.pki.cert).fingerprint256);
     await helper.request().post('/printhooks-bambu-printer/repin').send({ serial: printer.serial }).expect(200);
-    await until(() => statuses('src0').at(-1)?.fill === 'green');
+    await until(() => statuses('src0').at(-1)?.text === 'idle' && statuses('src0').at(-1)?.shape === 'dot');
     assert.equal(pins().get(printer.serial), new X509Certificate(printer.pki.otherCert).fingerprint256);
   });
 

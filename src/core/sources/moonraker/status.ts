@@ -1,36 +1,13 @@
+import { shortStatus, sourceStatus, type StatusView } from '../status';
 import type { LinkPhase } from './connection';
 
-/** The shape of a Node-RED node status, without importing node-red into core. */
-export interface StatusView {
-  fill: 'grey' | 'green' | 'yellow' | 'red';
-  shape: 'dot' | 'ring';
-  text: string;
-}
+export type { StatusView } from '../status';
 
-function short(message: string, max = 32): string {
-  return message.length > max ? `${message.slice(0, max - 1)}…` : message;
-}
-
-/**
- * Node status, the same as the OctoPrint source's: grey ring not connected, yellow ring connecting,
- * grey dot idle printer, green dot printing, yellow dot paused, red ring a problem.
- */
+/** The shared source status, plus Klippy's own states (starting, shutdown, error). */
 export function statusFor(phase: LinkPhase, job?: { state?: string; progress?: number }): StatusView {
-  switch (phase.phase) {
-    case 'idle':
-      return { fill: 'grey', shape: 'ring', text: 'idle' };
-    case 'connecting':
-      return { fill: 'yellow', shape: 'ring', text: 'connecting' };
-    case 'failed':
-      return { fill: 'red', shape: 'ring', text: short(phase.message) };
-    case 'klippy':
-      if (phase.klippyState === 'startup') return { fill: 'yellow', shape: 'ring', text: 'klippy starting' };
-      return { fill: 'red', shape: 'ring', text: short(`klippy ${phase.klippyState}: ${phase.message}`) };
-    case 'ready':
-      if (job?.state === 'printing' || job?.state === 'paused') {
-        const pct = job.progress !== undefined ? ` ${Math.floor(job.progress)}%` : '';
-        return { fill: job.state === 'printing' ? 'green' : 'yellow', shape: 'dot', text: `${job.state}${pct}` };
-      }
-      return { fill: 'grey', shape: 'dot', text: 'idle' };
+  if (phase.phase === 'klippy') {
+    if (phase.klippyState === 'startup') return { fill: 'yellow', shape: 'ring', text: 'klippy starting' };
+    return { fill: 'red', shape: 'ring', text: shortStatus(`klippy ${phase.klippyState}: ${phase.message}`) };
   }
+  return sourceStatus(phase.phase, { message: phase.phase === 'failed' ? phase.message : undefined, job });
 }
