@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type { NodeAPI, Node, NodeDef } from 'node-red';
+import type { NodeAPI, NodeDef } from 'node-red';
 import { fetchBambuSnapshot } from '../../core/sources/bambu/camera';
 import { BambuConnection } from '../../core/sources/bambu/connection';
 import { PinStore } from '../../core/sources/bambu/pin-store';
 import { probeBambu } from '../../core/sources/bambu/probe';
 import type { PrinterTls } from '../../core/sources/bambu/tls-stream';
 import { reportConfigError } from '../../glue/errors';
+import { shareConnection } from '../../glue/shared-connection';
 import { migrateConfig, type Migration } from '../../glue/migrate';
 import { readPrinterSettings } from './printer-config';
 import type { BambuPrinterNode, PrinterCredentials } from './printer-node';
@@ -47,7 +48,6 @@ export = function (RED: NodeAPI) {
   function BambuPrinter(this: BambuPrinterNode, raw: PrinterConfig) {
     RED.nodes.createNode(this, raw);
     const config = migrateConfig<PrinterConfig>(raw, MIGRATIONS);
-    const users = new Set<Node>();
     try {
       const settings = readPrinterSettings(config as unknown as Record<string, unknown>, this.credentials?.accessCode);
       const pins = pinStore();
@@ -86,21 +86,7 @@ export = function (RED: NodeAPI) {
       reportConfigError(this, this.configError);
     }
 
-    // Shared like core MQTT's broker node: the first user opens the link, the last one closes it.
-    this.register = (user: Node) => {
-      users.add(user);
-      if (users.size === 1) this.connection?.start();
-    };
-    this.deregister = (user: Node, done: () => void) => {
-      users.delete(user);
-      if (users.size > 0 || !this.connection) return done();
-      this.connection.stop().then(done, done);
-    };
-    this.on('close', (_removed: boolean, done: () => void) => {
-      users.clear();
-      if (!this.connection) return done();
-      this.connection.stop().then(done, done);
-    });
+    shareConnection(this, () => this.connection);
   }
 
   RED.nodes.registerType<BambuPrinterNode, PrinterConfig, unknown, PrinterCredentials>('printhooks-bambu-printer', BambuPrinter, {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { NodeAPI, Node, NodeDef } from 'node-red';
+import type { NodeAPI, NodeDef } from 'node-red';
 import { MoonrakerConnection } from '../../core/sources/moonraker/connection';
 import { probeMoonraker } from '../../core/sources/moonraker/probe';
 import { fetchMoonrakerSnapshot } from '../../core/sources/moonraker/snapshot';
 import { registerSnapshotProvider } from '../../core/snapshot/registry';
 import { parseMoonrakerUrl } from '../../core/sources/moonraker/url';
 import { reportConfigError } from '../../glue/errors';
+import { shareConnection } from '../../glue/shared-connection';
 import { migrateConfig, type Migration } from '../../glue/migrate';
 import type { MoonrakerServerNode, ServerCredentials } from './server-node';
 
@@ -36,7 +37,6 @@ export = function (RED: NodeAPI) {
   function MoonrakerServer(this: MoonrakerServerNode, raw: ServerConfig) {
     RED.nodes.createNode(this, raw);
     const config = migrateConfig<ServerConfig>(raw, MIGRATIONS);
-    const users = new Set<Node>();
     const apiKey = this.credentials?.apiKey?.trim() || undefined;
     let releaseSnapshot = () => {};
     try {
@@ -62,22 +62,7 @@ export = function (RED: NodeAPI) {
       reportConfigError(this, this.configError);
     }
 
-    // Shared like core MQTT's broker node: the first user opens the socket, the last one closes it.
-    this.register = (user: Node) => {
-      users.add(user);
-      if (users.size === 1) this.connection?.start();
-    };
-    this.deregister = (user: Node, done: () => void) => {
-      users.delete(user);
-      if (users.size > 0 || !this.connection) return done();
-      this.connection.stop().then(done, done);
-    };
-    this.on('close', (_removed: boolean, done: () => void) => {
-      users.clear();
-      releaseSnapshot();
-      if (!this.connection) return done();
-      this.connection.stop().then(done, done);
-    });
+    shareConnection(this, () => this.connection, () => releaseSnapshot());
   }
 
   RED.nodes.registerType<MoonrakerServerNode, ServerConfig, unknown, ServerCredentials>('printhooks-moonraker-server', MoonrakerServer, {
