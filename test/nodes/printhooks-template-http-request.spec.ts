@@ -97,4 +97,27 @@ describe(`printhooks-template output as input of the core http request node (Nod
       unregister();
     }
   });
+
+  it('with the secretsInMsg option delivers the real credentials in body, URL and header (the core node cannot resolve references)', async () => {
+    const req = await send(
+      {
+        preset: 'custom',
+        secretsInMsg: true,
+        contentType: 'form',
+        url: `${server.url}/bot{{$token}}/send`,
+        headers: '{"Authorization":"Bearer {{$token}}"}',
+        body: '{"user":"{{$user}}","file":"{{job.file}}"}',
+      },
+      { token: '123456:AB c', user: 'u&ser' },
+    );
+    assert.equal(req.url, '/bot123456:AB%20c/send');
+    assert.equal(req.headers.authorization, 'Bearer 123456:AB c');
+    assert.equal(new URLSearchParams(req.body.toString()).get('user'), 'u&ser');
+  });
+
+  it('without the option the core node sends the reference, never the secret', async () => {
+    const req = await send({ preset: 'custom', url: `${server.url}/bot{{$token}}/send`, body: '{"t":"{{$token}}"}' }, { token: 'tok-secret-1' });
+    assert.match(String(req.url), /^\/botphsecret\.token\./);
+    assert.ok(!req.body.toString().includes('tok-secret-1'));
+  });
 });

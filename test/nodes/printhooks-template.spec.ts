@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildEvent } from '../../src/core/event';
+import { resolveSecretRefs, secretRef } from '../../src/core/secrets/secret-refs';
 import { registerSnapshotProvider } from '../../src/core/snapshot/registry';
 import { helper } from './helper';
 
@@ -71,9 +72,25 @@ describe('printhooks-template node', () => {
     node('t1').receive({ payload: event });
     const msg = await out;
     const form = new URLSearchParams(msg.payload as string);
+    // the msg carries references that only the PrintHooks sender turns back into the secrets
+    assert.equal(form.get('token'), secretRef('t1', 'token', 'app-token'));
+    assert.equal(form.get('user'), secretRef('t1', 'user', 'user-key'));
+    assert.ok(!JSON.stringify(msg).includes('app-token') && !JSON.stringify(msg).includes('user-key'));
+    assert.equal(msg.url, 'https://api.pushover.net/1/messages.json');
+    // the running node answers for its references, and stops when it is removed
+    const resolved = new URLSearchParams(resolveSecretRefs(msg.payload as string, 'form').value);
+    assert.deepEqual([resolved.get('token'), resolved.get('user')], ['app-token', 'user-key']);
+    await helper.unload();
+    assert.equal(resolveSecretRefs(msg.payload as string, 'form').unresolved[0].reason, 'owner-missing');
+  });
+
+  it('puts the real credentials in the msg with the secretsInMsg option', async () => {
+    await load({ preset: 'pushover', secretsInMsg: true }, { token: 'app-token', user: 'user-key' });
+    const out = next('out');
+    node('t1').receive({ payload: event });
+    const form = new URLSearchParams((await out).payload as string);
     assert.equal(form.get('token'), 'app-token');
     assert.equal(form.get('user'), 'user-key');
-    assert.equal(msg.url, 'https://api.pushover.net/1/messages.json');
   });
 
   const badConfigs: [string, Record<string, unknown>, RegExp][] = [

@@ -6,6 +6,8 @@ import { Outbox, OutboxEntry } from './outbox';
 import type { StoredRequest } from './outbox-record';
 import { AttemptResult, describe, isOverload, verdictOf } from './outcome';
 import { msgFromRequest } from './request-from-msg';
+import { permanentSecretProblem, resolveRequestSecrets } from './request-secrets';
+import { isSecretOwnerRegistered, scrubSecrets } from '../secrets/secret-refs';
 import { RetryPolicy, parseRetryAfter } from './retry-policy';
 import type { OutgoingRequest } from './http-transport';
 import { RESPONSE_BODY_LIMIT } from './http-transport';
@@ -41,6 +43,10 @@ export interface DeliveryQueueOptions {
   signerWaitMs?: number;
   /** Report (once) a signer still missing after this long. */
   signerMissingReportMs?: number;
+  /** Wait before trying again a record whose secret references name a template node not running yet. */
+  secretWaitMs?: number;
+  /** How long such an owner may stay missing before its records become dead letters (default 5 min). */
+  secretGraceMs?: number;
   /** Dead letters kept for "retry dead letters"; older ones are dropped from the outbox. */
   maxDead?: number;
   log?: DeliveryLog;
@@ -76,6 +82,8 @@ export class DeliveryQueue {
   private subscribedTo: EndpointHealth | undefined;
   /** When each missing signer was first needed, and whether that was reported. */
   private readonly missingSigners = new Map<string, { since: number; reported: boolean }>();
+  /** When each missing owner of secret references was first needed. */
+  private readonly missingSecretOwners = new Map<string, number>();
 
   constructor(private readonly o: DeliveryQueueOptions) {
     this.log = o.log ?? new DeliveryLog();
@@ -228,6 +236,29 @@ export class DeliveryQueue {
       return;
     }
     const now = this.now();
+    // secret references become secrets here, for this attempt only: the outbox keeps the references
+    const resolved = resolveRequestSecrets(req);
+    if (resolved.unresolved.length > 0) {
+      const problem = permanentSecretProblem(resolved.unresolved);
+      if (problem) {
+        this.finishDead(entry, req, problem, undefined);
+        return;
+      }
+      const owner = resolved.unresolved[0].owner;
+      const since = this.missingSecretOwners.get(owner) ?? now;
+      this.missingSecretOwners.set(owner, since);
+      if (now - since >= (this.o.secretGraceMs ?? 300_000)) {
+        this.finishDead(entry, req, `secret reference: template node ${owner} that holds the ${resolved.unresolved[0].name} is not deployed`, undefined);
+        return;
+      }
+      // the template node may not be started yet (restart, redeploy): wait, never send the reference
+      entry.nextAt = now + (this.o.secretWaitMs ?? 1000);
+      this.heap.push(entry);
+      return;
+    }
+    if (this.missingSecretOwners.size > 0) {
+      for (const owner of [...this.missingSecretOwners.keys()]) if (isSecretOwnerRegistered(owner)) this.missingSecretOwners.delete(owner);
+    }
     let signed: Record<string, string> = {};
     if (req.signer) {
       const signer = this.o.getSigner(req.signer);
@@ -240,18 +271,19 @@ export class DeliveryQueue {
       }
       this.missingSigners.delete(req.signer);
       try {
-        signed = signer.sign({ id: req.webhookId, body: req.body, timestamp: Math.floor(now / 1000) });
+        signed = signer.sign({ id: req.webhookId, body: resolved.body, timestamp: Math.floor(now / 1000) });
       } catch (e) {
         this.finishDead(entry, req, `signing failed: ${toError(e).message}`, undefined);
         return;
       }
     }
-    const headers: Record<string, string> = { ...req.headers, ...target.authHeaders };
+    const headers: Record<string, string> = { ...resolved.headers, ...target.authHeaders };
     if (!('webhook-id' in headers) && !Object.keys(signed).some((h) => h.toLowerCase() === 'webhook-id')) {
       headers['webhook-id'] = req.webhookId;
     }
     Object.assign(headers, signed);
-    const result = await target.send({ method: req.method || target.method, url: req.url || target.url, headers, body: req.body });
+    const sent = await target.send({ method: req.method || target.method, url: resolved.url || target.url, headers, body: resolved.body });
+    const result = resolved.written.length > 0 ? scrubResult(sent, resolved.written) : sent;
     // results that arrive while stopping are still recorded (no needless resend after a restart)
     if (this.closed) return;
     entry.attempts += 1;
@@ -345,6 +377,14 @@ export class DeliveryQueue {
     msg.delivery = delivery;
     return msg;
   }
+}
+
+/** The attempt's result with the secrets just sent blanked out of the response text and the error. */
+function scrubResult(result: AttemptResult, secrets: readonly string[]): AttemptResult {
+  if (result.kind !== 'response') return { ...result, error: scrubSecrets(result.error, secrets) };
+  const text = result.body.toString('utf8');
+  const clean = scrubSecrets(text, secrets);
+  return clean === text ? result : { ...result, body: Buffer.from(clean, 'utf8') };
 }
 
 function toError(e: unknown): Error {

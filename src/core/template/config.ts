@@ -23,6 +23,7 @@ export interface RawTemplateConfig {
   link?: unknown;
   identifier?: unknown;
   snapshot?: unknown;
+  secretsInMsg?: unknown;
 }
 
 export interface TemplateConfig {
@@ -39,6 +40,8 @@ export interface TemplateConfig {
   missing: MissingPolicy;
   options: PresetOptions;
   usesSnapshot: boolean;
+  /** Put the real credentials in the msg instead of secret references (for the core http request node). */
+  secretsInMsg: boolean;
 }
 
 function text(value: unknown): string {
@@ -69,6 +72,7 @@ export function parseTemplateConfig(raw: RawTemplateConfig, credentials: PresetC
     missing,
     options,
     usesSnapshot: false,
+    secretsInMsg: raw.secretsInMsg === true || raw.secretsInMsg === 'true',
   };
   const urlText = text(raw.url).trim() || preset?.defaultUrl || '';
   config.url = compileUrl(urlText);

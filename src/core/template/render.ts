@@ -4,12 +4,20 @@ import type { TemplateConfig } from './config';
 import { encodeForm, encodeMultipart, MIME } from './encode';
 import { RenderError } from './errors';
 import { renderHeaders } from './headers';
+import { credentialsForMsg } from './secret-credentials';
 import type { PresetCredentials } from './presets';
 import { asText, MISSING, type Scope } from './scope';
 import { renderUrl } from './url';
 
 export interface RenderDeps {
+  /** The node's real credentials. */
   credentials: PresetCredentials;
+  /**
+   * The node id that owns the credentials: they go into the msg as secret references issued for it
+   * (unless the config's secretsInMsg is on). Without an owner the credentials are inserted as given
+   * (the editor preview, which passes stand-ins).
+   */
+  secretOwner?: string;
   /** The printer's current image, or undefined; may reject. */
   fetchSnapshot?: (printerId: string) => Promise<Buffer | undefined>;
   snapshotTimeoutMs?: number;
@@ -44,7 +52,8 @@ function isPrinterEvent(value: unknown): value is PrinterEvent {
 
 export async function renderTemplate(config: TemplateConfig, msg: Record<string, unknown>, deps: RenderDeps): Promise<Rendered> {
   const event = pickEvent(msg);
-  const specials: Record<string, unknown> = { $token: deps.credentials.token, $user: deps.credentials.user };
+  const credentials = credentialsForMsg(deps.secretOwner, deps.credentials, config.secretsInMsg);
+  const specials: Record<string, unknown> = { $token: credentials.token, $user: credentials.user };
   if (config.usesSnapshot) specials.$snapshot = await snapshotFor(event, deps, config.preset?.snapshotLimit);
   const scope: Scope = { event, msg, specials };
 
@@ -54,7 +63,7 @@ export async function renderTemplate(config: TemplateConfig, msg: Record<string,
   if (config.preset) {
     if (!isPrinterEvent(event)) throw new RenderError(`msg.payload: preset ${config.preset.name} needs a PrintHooks event (an object with type, time and printer)`);
     const snapshot = specials.$snapshot as Buffer | undefined;
-    const out = config.preset.render({ event, options: config.options, credentials: deps.credentials, snapshot });
+    const out = config.preset.render({ event, options: config.options, credentials, snapshot });
     body = out.body;
     contentType = out.contentType;
     presetHeaders = out.headers ?? {};

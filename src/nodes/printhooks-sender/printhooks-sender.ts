@@ -9,6 +9,7 @@ import { Outbox } from '../../core/delivery/outbox';
 import { requestFromMsg, type MsgLike } from '../../core/delivery/request-from-msg';
 import { RetryPolicy } from '../../core/delivery/retry-policy';
 import { parseSenderConfig, type RawSenderConfig } from '../../core/delivery/sender-config';
+import { isReferenceOnly } from '../../core/secrets/secret-refs';
 import { getSigner } from '../../core/sign/signer-registry';
 import { failMsg, reportConfigError, statusText, toError } from '../../glue/errors';
 import { migrateConfig, type Migration } from '../../glue/migrate';
@@ -24,6 +25,8 @@ interface SenderNodeDef extends NodeDef, RawSenderConfig {
 interface SenderSettings {
   outboxDir?: string;
   signerWaitMs?: number;
+  secretWaitMs?: number;
+  secretGraceMs?: number;
   statusIntervalMs?: number;
 }
 
@@ -31,6 +34,14 @@ interface SenderSettings {
 const MIGRATIONS: Migration[] = [
   (c) => ({ concurrency: 4, ordered: false, retrySchedule: '5,300,1800,7200,18000,36000,36000', jitter: 0.2, overloadDelay: 60, ...c }),
 ];
+
+/** Lower-case names of the msg headers whose value is only secret references (nothing secret to strip). */
+function referenceOnlyHeaders(headers: unknown): Set<string> {
+  const out = new Set<string>();
+  if (!headers || typeof headers !== 'object') return out;
+  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string' && isReferenceOnly(value)) out.add(name.toLowerCase());
+  return out;
+}
 
 /** Running senders by node id, for the editor's admin endpoints. */
 const running = new Map<string, DeliveryQueue>();
@@ -67,6 +78,8 @@ export = function register(RED: NodeAPI): void {
           concurrency: config.concurrency,
           ordered: config.ordered,
           signerWaitMs: settings.signerWaitMs ?? 1000,
+          secretWaitMs: settings.secretWaitMs ?? 1000,
+          secretGraceMs: settings.secretGraceMs,
           onDelivered: (build) => {
             if (deliveredWired) node.send([build() as NodeMessage, null]);
           },
@@ -113,8 +126,10 @@ export = function register(RED: NodeAPI): void {
         const m = msg as unknown as MsgLike;
         const signerId = (m.webhook as { signer?: unknown } | undefined)?.signer;
         const signer = typeof signerId === 'string' ? getSigner(signerId) : undefined;
-        const strip = [...SECRET_HEADERS, ...(signerId ? signer?.headerNames ?? KNOWN_SIGNATURE_HEADERS : [])];
-        const secrets = secretHeadersIn(m.headers).filter((h) => !signer?.headerNames.includes(h));
+        // a secret header whose secret is a template's reference (ntfy "Bearer {{$token}}") holds no secret
+        const referenceOnly = referenceOnlyHeaders(m.headers);
+        const strip = [...SECRET_HEADERS.filter((h) => !referenceOnly.has(h)), ...(signerId ? signer?.headerNames ?? KNOWN_SIGNATURE_HEADERS : [])];
+        const secrets = secretHeadersIn(m.headers).filter((h) => !signer?.headerNames.includes(h) && !referenceOnly.has(h));
         if (secrets.length && !warnedSecrets) {
           warnedSecrets = true;
           node.warn(`msg.headers.${secrets[0]} is not stored in the outbox nor sent: put the token or password in the endpoint's credentials`);

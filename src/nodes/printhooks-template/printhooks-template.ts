@@ -1,5 +1,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Request, Response } from 'express';
+import { registerSecretOwner } from '../../core/secrets/secret-refs';
 import { fetchSnapshot } from '../../core/snapshot/registry';
 import {
   parseTemplateConfig,
@@ -50,6 +51,12 @@ export = function (RED: NodeAPI) {
     const node = this;
     const raw = migrateConfig<TemplateDef>(def, MIGRATIONS);
     const credentials: PresetCredentials = { token: node.credentials?.token || undefined, user: node.credentials?.user || undefined };
+    // the msg carries secret references; the PrintHooks sender asks this resolver for the secrets
+    const unregisterSecrets = registerSecretOwner(node.id, (name) => (name === 'token' || name === 'user' ? credentials[name] : undefined));
+    node.on('close', (_removed: boolean, done: () => void) => {
+      unregisterSecrets();
+      done();
+    });
     const timeout = Number(raw.snapshotTimeout);
     let config: TemplateConfig | undefined;
     let evaluateJsonata: RenderDeps['evaluateJsonata'];
@@ -77,6 +84,7 @@ export = function (RED: NodeAPI) {
       }
       const deps: RenderDeps = {
         credentials,
+        secretOwner: node.id,
         fetchSnapshot,
         snapshotTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : 5000,
         warn: (text) => node.warn(text),

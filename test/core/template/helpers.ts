@@ -20,8 +20,11 @@ export async function render(
   credentials: PresetCredentials = {},
   deps: Partial<RenderDeps> = {},
 ): Promise<Rendered> {
-  return renderTemplate(parseTemplateConfig(raw, credentials), msg, { credentials, ...deps });
+  return renderTemplate(parseTemplateConfig(raw, credentials), msg, { credentials, secretOwner: OWNER, ...deps });
 }
+
+/** The node id the template tests render as: credentials become secret references issued for it. */
+export const OWNER = 'tpl-1';
 
 /** Renders a custom JSON body against an event and returns the body. */
 export async function body(template: unknown, ev: unknown, extra: RawTemplateConfig = {}): Promise<unknown> {

@@ -77,7 +77,7 @@ describe('OctoPrint-Webhooks @param pitfalls do not happen here', () => {
   });
 
   it('the preset apiSecret with @ or {{ in it reaches the body unchanged', async () => {
-    const out = await render({ preset: 'octoprint-webhooks' }, { payload: ev }, { token: 's@cr{{e}}t' });
+    const out = await render({ preset: 'octoprint-webhooks', secretsInMsg: true }, { payload: ev }, { token: 's@cr{{e}}t' });
     assert.equal((out.payload as Record<string, unknown>).apiSecret, 's@cr{{e}}t');
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { EVENT_TYPES } from '../../../src/core/event';
 import { PRESET_NAMES } from '../../../src/core/template';
-import { event, render, TIME } from './helpers';
+import { secretRef } from '../../../src/core/secrets/secret-refs';
+import { event, OWNER, render, TIME } from './helpers';
 
 /**
  * Golden bodies, written by hand from each target's documented request shape (reference sheets
@@ -10,6 +11,9 @@ import { event, render, TIME } from './helpers';
 const done = event();
 const T = 1795456800; // TIME in Unix seconds
 const creds = { token: 'tok-123', user: 'user-456' };
+/** By default the msg carries references to the credentials, never the credentials themselves. */
+const TOKEN_REF = secretRef(OWNER, 'token', 'tok-123');
+const USER_REF = secretRef(OWNER, 'user', 'user-456');
 const opts = { recipient: '123456789', link: 'http://octopi.local', identifier: '42' };
 
 async function preset(name: string, ev = done, options: Record<string, string> = opts) {
@@ -32,7 +36,7 @@ describe('template presets: golden bodies', () => {
     const out = await preset('octoprint-webhooks');
     assert.deepEqual(out.payload, {
       deviceIdentifier: '42',
-      apiSecret: 'tok-123',
+      apiSecret: TOKEN_REF,
       topic: 'Print Done',
       message: 'Print finished: benchy.gcode (2h 13m)',
       extra: { event: 'print.done', id: done.id, printer: 'Ender 3' },
@@ -58,7 +62,7 @@ describe('template presets: golden bodies', () => {
     const out = await preset('octoeverywhere');
     assert.deepEqual(out.payload, {
       PrinterId: 'p1',
-      SecretKey: 'tok-123',
+      SecretKey: TOKEN_REF,
       PrintId: 'j1',
       EventType: 2,
       PrinterName: 'Ender 3',
@@ -202,7 +206,7 @@ describe('template presets: golden bodies', () => {
   it('ntfy: JSON publish to the server root with topic, title, tags, priority, click and a bearer token', async () => {
     const out = await preset('ntfy', done, { recipient: 'my-printer-8f3c', link: 'http://octopi.local' });
     assert.equal(out.url, 'https://ntfy.sh');
-    assert.equal(out.headers.authorization, 'Bearer tok-123');
+    assert.equal(out.headers.authorization, `Bearer ${TOKEN_REF}`);
     assert.deepEqual(out.payload, {
       topic: 'my-printer-8f3c',
       title: 'Print finished · Ender 3',
@@ -215,7 +219,7 @@ describe('template presets: golden bodies', () => {
 
   it('telegram: sendMessage with the bot token from the credentials in the URL', async () => {
     const out = await render({ preset: 'telegram', recipient: '-100123' }, { payload: done }, { token: '123456:ABC-def' });
-    assert.equal(out.url, 'https://api.telegram.org/bot123456:ABC-def/sendMessage');
+    assert.equal(out.url, `https://api.telegram.org/bot${secretRef(OWNER, 'token', '123456:ABC-def')}/sendMessage`);
     assert.deepEqual(out.payload, {
       chat_id: -100123,
       text: 'Print finished: benchy.gcode (2h 13m)\nPrinter: Ender 3',
@@ -231,8 +235,8 @@ describe('template presets: golden bodies', () => {
     assert.equal(out.url, 'https://api.pushover.net/1/messages.json');
     assert.equal(out.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.deepEqual(Object.fromEntries(new URLSearchParams(out.payload as string)), {
-      token: 'tok-123',
-      user: 'user-456',
+      token: TOKEN_REF,
+      user: USER_REF,
       title: 'Print finished · Ender 3',
       message: 'Print finished: benchy.gcode (2h 13m)\nPrinter: Ender 3',
       priority: '0',
@@ -252,8 +256,33 @@ describe('template presets: golden bodies', () => {
 
   it('ifttt: value1..value3 and the event type in an encoded URL', async () => {
     const out = await preset('ifttt');
-    assert.equal(out.url, 'https://maker.ifttt.com/trigger/print.done/with/key/tok-123');
+    assert.equal(out.url, `https://maker.ifttt.com/trigger/print.done/with/key/${TOKEN_REF}`);
     assert.deepEqual(out.payload, { value1: 'Ender 3', value2: 'Print finished: benchy.gcode (2h 13m)', value3: 'print.done' });
+  });
+
+  it('with the secretsInMsg option every secret-bearing preset carries the real credentials instead', async () => {
+    const real = async (name: string, options: Record<string, unknown> = opts) => render({ preset: name, ...options, secretsInMsg: true }, { payload: done }, creds);
+    assert.equal((await real('ntfy')).headers.authorization, 'Bearer tok-123');
+    assert.equal((await real('ifttt')).url, 'https://maker.ifttt.com/trigger/print.done/with/key/tok-123');
+    assert.equal((await real('octoprint-webhooks')).payload && ((await real('octoprint-webhooks')).payload as Record<string, unknown>).apiSecret, 'tok-123');
+    assert.equal(((await real('octoeverywhere')).payload as Record<string, unknown>).SecretKey, 'tok-123');
+    const push = new URLSearchParams((await real('pushover')).payload as string);
+    assert.deepEqual([push.get('token'), push.get('user')], ['tok-123', 'user-456']);
+    const tg = await render({ preset: 'telegram', recipient: '1', secretsInMsg: 'true' }, { payload: done }, { token: '123456:ABC-def' });
+    assert.equal(tg.url, 'https://api.telegram.org/bot123456:ABC-def/sendMessage');
+  });
+
+  it('no preset output holds a credential by default, in body, URL or headers', async () => {
+    for (const name of PRESET_NAMES.filter((n) => n !== 'custom')) {
+      let out;
+      try {
+        out = await render({ preset: name, ...opts }, { payload: event({ type: 'test' }) }, creds);
+      } catch {
+        continue;
+      }
+      const text = JSON.stringify({ ...out, payload: Buffer.isBuffer(out.payload) ? out.payload.toString('latin1') : out.payload });
+      assert.ok(!text.includes('tok-123') && !text.includes('user-456'), name);
+    }
   });
 
   it('every preset renders every event type it can express, or fails with a clear message', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { RenderError } from '../../../src/core/template';
-import { body, event, render } from './helpers';
+import { registerSecretOwner, resolveSecretRefs, secretRef } from '../../../src/core/secrets/secret-refs';
+import { body, event, OWNER, render } from './helpers';
 
 describe('template rendering (custom placeholders)', () => {
   const ev = event({ raw: { hms: [{ code: '0300_400C', attr: 1 }] } });
@@ -108,8 +109,25 @@ describe('template URL and headers', () => {
 
   it('inserts credentials through {{$token}} / {{$user}}', async () => {
     const out = await render({ body: '{"u":"{{$user}}"}', url: 'https://api.telegram.org/bot{{$token}}/sendMessage' }, { payload: ev }, { token: '123:AB-c', user: 'me' });
-    assert.equal(out.url, 'https://api.telegram.org/bot123:AB-c/sendMessage');
-    assert.deepEqual(out.payload, { u: 'me' });
+    assert.equal(out.url, `https://api.telegram.org/bot${secretRef(OWNER, 'token', '123:AB-c')}/sendMessage`);
+    assert.deepEqual(out.payload, { u: secretRef(OWNER, 'user', 'me') });
+    const real = await render({ body: '{"u":"{{$user}}"}', url: 'https://api.telegram.org/bot{{$token}}/sendMessage', secretsInMsg: true }, { payload: ev }, { token: '123:AB-c', user: 'me' });
+    assert.equal(real.url, 'https://api.telegram.org/bot123:AB-c/sendMessage');
+    assert.deepEqual(real.payload, { u: 'me' });
+  });
+
+  it('an event value that looks like a secret reference stays text, and the sender-side resolution refuses it', async () => {
+    const unregister = registerSecretOwner(OWNER, (name) => (name === 'token' ? 'real-token' : undefined));
+    try {
+      const genuine = secretRef(OWNER, 'token', 'real-token');
+      const forged = genuine.replace(/[0-9a-f]{32}$/, 'f'.repeat(32));
+      const out = await render({ body: '{"file":"{{job.file}}","t":"{{$token}}"}' }, { payload: event({ job: { id: 'j', file: forged } }) }, { token: 'real-token' });
+      const resolved = resolveSecretRefs(JSON.stringify(out.payload), 'json');
+      assert.deepEqual(JSON.parse(resolved.value), { file: forged, t: 'real-token' });
+      assert.deepEqual(resolved.unresolved.map((u) => u.reason), ['mismatch']);
+    } finally {
+      unregister();
+    }
   });
 });
 
