@@ -83,7 +83,7 @@ export class DeliveryQueue {
   /** When each missing signer was first needed, and whether that was reported. */
   private readonly missingSigners = new Map<string, { since: number; reported: boolean }>();
   /** When each missing owner of secret references was first needed. */
-  private readonly missingSecretOwners = new Map<string, number>();
+  private readonly missingSecretOwners = new Map<string, { since: number; reported: boolean }>();
 
   constructor(private readonly o: DeliveryQueueOptions) {
     this.log = o.log ?? new DeliveryLog();
@@ -245,9 +245,13 @@ export class DeliveryQueue {
         return;
       }
       const owner = resolved.unresolved[0].owner;
-      const since = this.missingSecretOwners.get(owner) ?? now;
-      this.missingSecretOwners.set(owner, since);
-      if (now - since >= (this.o.secretGraceMs ?? 300_000)) {
+      const seen = this.missingSecretOwners.get(owner) ?? { since: now, reported: false };
+      this.missingSecretOwners.set(owner, seen);
+      if (!seen.reported && now - seen.since >= (this.o.signerMissingReportMs ?? 30_000)) {
+        seen.reported = true;
+        this.o.onError?.(new Error(`template node ${owner} is not deployed: msgs with its secret references wait in the outbox (never sent without the secret) and become dead letters after the grace period`));
+      }
+      if (now - seen.since >= (this.o.secretGraceMs ?? 300_000)) {
         this.finishDead(entry, req, `secret reference: template node ${owner} that holds the ${resolved.unresolved[0].name} is not deployed`, undefined);
         return;
       }

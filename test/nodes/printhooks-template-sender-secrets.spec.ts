@@ -1,0 +1,159 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildEvent, type PrinterEvent } from '../../src/core/event';
+import { secretRef } from '../../src/core/secrets/secret-refs';
+import { HttpCapture, type CapturedRequest } from '../fakes/http-capture/http-capture';
+import { helper, nodeRedLine } from './helper';
+
+const nodes = [
+  require('../../src/nodes/printhooks-template/printhooks-template'),
+  require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'),
+  require('../../src/nodes/printhooks-sender/printhooks-sender'),
+];
+
+const TOKEN = 'azG/DOR+ePK8 gMaC0:QOY&=';
+const USER = 'uQiRzpo4DXghDmr9QzzfQu27cmVRsG';
+const BOT = '123456:ABC-def_GHI/jkl';
+
+function makeEvent(file = 'benchy.gcode'): PrinterEvent {
+  return buildEvent({
+    type: 'print.done',
+    time: '2026-11-23T18:00:00.000Z',
+    printer: { id: 'secret-printer', name: 'Ender 3', kind: 'octoprint' },
+    job: { id: 'j1', file, progress: 100, elapsed_s: 60 },
+  });
+}
+
+/** Every way a secret could be written: raw, URL-, form- and JSON-encoded. */
+function forms(secret: string): string[] {
+  return [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
+}
+
+function leaks(text: string, secrets: string[]): string | undefined {
+  for (const s of secrets) for (const f of forms(s)) if (text.includes(f)) return f;
+  return undefined;
+}
+
+/** The raw bytes of every file the sender keeps, as one text. */
+function outboxText(dir: string): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out.push(fs.readFileSync(p).toString('latin1'), fs.readFileSync(p).toString('utf8'));
+    }
+  };
+  walk(dir);
+  return out.join('\n');
+}
+
+type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never) => void): void };
+const node = (id: string) => helper.getNode(id) as unknown as TestNode;
+
+/** Task: target secrets stay out of msgs and the outbox; the sender puts them in only when it sends. */
+describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () => {
+  let server: HttpCapture;
+  let outboxDir: string;
+  beforeEach(async () => {
+    server = await new HttpCapture().start();
+    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-secrets-'));
+    helper.settings({ printhooks: { sender: { outboxDir, secretWaitMs: 20, secretGraceMs: 60_000, statusIntervalMs: 5 } } } as never);
+    await helper.startServer();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await helper.stopServer();
+    await server.stop();
+    fs.rmSync(outboxDir, { recursive: true, force: true });
+  });
+
+  function flow(template: Record<string, unknown>, order: 'template-first' | 'sender-first' = 'template-first') {
+    const t = { id: 't1', z: 'tab', type: 'printhooks-template', version: 1, wires: [['snd', 'tap']], ...template };
+    const s = { id: 'snd', z: 'tab', type: 'printhooks-sender', endpoint: 'ep', concurrency: 1, retrySchedule: '0.05', version: 1, wires: [['ok'], ['dead']] };
+    return [
+      { id: 'tab', type: 'tab' },
+      ...(order === 'template-first' ? [t, s] : [s, t]),
+      { id: 'ep', type: 'printhooks-endpoint', url: `${server.url}/endpoint`, method: 'POST', timeout: 5, allowOverride: true, version: 1 },
+      { id: 'tap', z: 'tab', type: 'helper' },
+      { id: 'ok', z: 'tab', type: 'helper' },
+      { id: 'dead', z: 'tab', type: 'helper' },
+    ];
+  }
+
+  const once = (id: string) => new Promise<Record<string, unknown>>((resolve) => node(id).on('input', (m: never) => resolve(m)));
+
+  async function deliver(template: Record<string, unknown>, credentials: Record<string, string>, event = makeEvent()) {
+    await helper.load(nodes, flow(template) as never, { t1: credentials } as never);
+    const tapped = once('tap');
+    const delivered = once('ok');
+    const request = server.next();
+    node('t1').receive({ topic: event.type, payload: event });
+    const [req, tap, ok] = await Promise.all([request, tapped, delivered]);
+    return { req, tap, ok };
+  }
+
+  function assertNoSecretOutside(req: CapturedRequest, msgs: unknown[], secrets: string[]): void {
+    for (const m of msgs) assert.equal(leaks(JSON.stringify(m), secrets), undefined, 'a msg holds a secret');
+    assert.equal(leaks(outboxText(outboxDir), secrets), undefined, 'the outbox on disk holds a secret');
+    assert.ok(outboxText(outboxDir).includes('phsecret.'), 'the outbox keeps the references');
+    assert.ok(req.body.length > 0);
+  }
+
+  it('pushover: token and user reach the target in the form body, never the msgs or the outbox', async () => {
+    const { req, tap, ok } = await deliver({ preset: 'pushover', url: `${server.url}/1/messages.json` }, { token: TOKEN, user: USER });
+    assert.equal(req.url, '/1/messages.json');
+    const form = new URLSearchParams(req.body.toString());
+    assert.equal(form.get('token'), TOKEN);
+    assert.equal(form.get('user'), USER);
+    assert.equal(form.get('title'), 'Print finished · Ender 3');
+    assertNoSecretOutside(req, [tap, ok], [TOKEN, USER]);
+  });
+
+  it('telegram: the bot token reaches the target in the URL path, never the msgs or the outbox', async () => {
+    const { req, tap, ok } = await deliver({ preset: 'telegram', recipient: '-100123', url: `${server.url}/bot{{$token}}/sendMessage` }, { token: BOT });
+    assert.equal(req.url, `/bot${encodeURIComponent(BOT).replace(/%3A/g, ':')}/sendMessage`);
+    assert.equal(JSON.parse(req.body.toString()).chat_id, -100123);
+    assert.match(String(tap.url), /\/botphsecret\.token\./);
+    assertNoSecretOutside(req, [tap, ok], [BOT]);
+  });
+
+  it('ntfy: an Authorization header holding only a reference is kept and sent with the token', async () => {
+    const { req, tap, ok } = await deliver({ preset: 'ntfy', recipient: 'farm', url: `${server.url}/` }, { token: TOKEN });
+    assert.equal(req.headers.authorization, `Bearer ${TOKEN}`);
+    assertNoSecretOutside(req, [tap, ok], [TOKEN]);
+  });
+
+  it('after a restart, records wait for the template to register and are then delivered', async () => {
+    // 1. the sender alone (the template not running): the msg is accepted but never sent with a reference
+    const ref = secretRef('t1', 'token', TOKEN);
+    await helper.load(nodes, flow({ preset: 'ifttt' }).filter((n) => n.id !== 't1') as never);
+    node('snd').receive({ payload: { value1: 'x' }, url: `${server.url}/trigger/print.done/with/key/${ref}`, event: { id: 'evt_restart', type: 'print.done' } });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(server.requests.length, 0);
+    await helper.unload();
+    // 2. "restart": the sender starts first and reads its outbox, then the template registers
+    await helper.load(nodes, flow({ preset: 'ifttt' }, 'sender-first') as never, { t1: { token: TOKEN } } as never);
+    const delivered = once('ok');
+    const req = await server.next();
+    const ok = await delivered;
+    assert.equal(req.url, `/trigger/print.done/with/key/${encodeURIComponent(TOKEN).replace(/%3A/g, ':')}`);
+    assert.equal(req.headers['webhook-id'], 'evt_restart');
+    assertNoSecretOutside(req, [ok], [TOKEN]);
+  });
+
+  it('an event value written like a reference is never turned into the secret', async () => {
+    const genuine = secretRef('t1', 'token', TOKEN);
+    const forged = secretRef('t1', 'token', 'a guess');
+    await helper.load(nodes, flow({ preset: 'custom', body: '{"file":"{{job.file}}","note":"{{msg.note}}"}' }) as never, { t1: { token: TOKEN } } as never);
+    const dead = once('dead');
+    node('t1').receive({ payload: makeEvent(forged), note: genuine.replace(/.$/, (c) => (c === '0' ? '1' : '0')) });
+    const msg = await dead;
+    assert.equal(server.requests.length, 0, 'nothing is sent');
+    assert.match(String((msg.delivery as Record<string, unknown>).reason), /secret reference/);
+    assert.equal(leaks(JSON.stringify(msg), [TOKEN]), undefined);
+    assert.equal(leaks(outboxText(outboxDir), [TOKEN]), undefined);
+  });
+});
