@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHmac } from 'node:crypto';
 import { buildEvent, type PrinterEvent } from '../../src/core/event';
 import { secretRef } from '../../src/core/secrets/secret-refs';
 import { HttpCapture, type CapturedRequest } from '../fakes/http-capture/http-capture';
@@ -9,6 +10,7 @@ import { helper, nodeRedLine } from './helper';
 
 const nodes = [
   require('../../src/nodes/printhooks-template/printhooks-template'),
+  require('../../src/nodes/printhooks-signer/printhooks-signer'),
   require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'),
   require('../../src/nodes/printhooks-sender/printhooks-sender'),
 ];
@@ -124,6 +126,26 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     const { req, tap, ok } = await deliver({ preset: 'ntfy', recipient: 'farm', url: `${server.url}/` }, { token: TOKEN });
     assert.equal(req.headers.authorization, `Bearer ${TOKEN}`);
     assertNoSecretOutside(req, [tap, ok], [TOKEN]);
+  });
+
+  it('with the signer in between, the signature covers the bytes sent (secret in), not the reference text', async () => {
+    const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const withSigner = flow({ preset: 'pushover', url: `${server.url}/1/messages.json` });
+    const t1 = withSigner.find((n) => n.id === 't1') as { wires: string[][] };
+    t1.wires = [['sig', 'tap']];
+    withSigner.push({ id: 'sig', z: 'tab', type: 'printhooks-signer', scheme: 'standard-webhooks', header: '', encoding: 'base64', version: 1, wires: [['snd']] } as never);
+    await helper.load(nodes, withSigner as never, { t1: { token: TOKEN, user: USER }, sig: { secrets: WHSEC } } as never);
+    const delivered = once('ok');
+    const request = server.next();
+    const event = makeEvent();
+    node('t1').receive({ topic: event.type, payload: event });
+    const [req, ok] = await Promise.all([request, delivered]);
+    assert.equal(new URLSearchParams(req.body.toString()).get('token'), TOKEN);
+    // Standard Webhooks v1 over the exact bytes received (a form body, so no JSON parse)
+    const key = Buffer.from(WHSEC.slice('whsec_'.length), 'base64');
+    const mac = createHmac('sha256', key).update(`${req.headers['webhook-id']}.${req.headers['webhook-timestamp']}.`).update(req.body).digest('base64');
+    assert.equal(req.headers['webhook-signature'], `v1,${mac}`);
+    assertNoSecretOutside(req, [ok], [TOKEN, USER]);
   });
 
   it('after a restart, records wait for the template to register and are then delivered', async () => {
