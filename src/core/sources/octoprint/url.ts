@@ -10,16 +10,21 @@ export interface OctoPrintBase {
   url: URL;
 }
 
+/** The url as an error message may show it: a user or password before "@" is left out. */
+function shown(raw: string): string {
+  return raw.replace(/[^\s/@]+@/g, '…@');
+}
+
 export function parseBaseUrl(raw: unknown): OctoPrintBase {
   if (typeof raw !== 'string' || raw.trim() === '') throw new Error('url is empty: enter the OctoPrint address, e.g. http://octopi.local');
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new Error(`url "${raw}" is not a valid address (expected http(s)://host[:port][/prefix])`);
+    throw new Error(`url "${shown(raw)}" is not a valid address (expected http(s)://host[:port][/prefix])`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`url "${raw}" must start with http:// or https://`);
+    throw new Error(`url "${shown(raw)}" must start with http:// or https://`);
   }
   if (url.username || url.password) throw new Error('url must not carry a user or password; the API key goes in its own field');
   url.search = '';
@@ -55,7 +60,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
  */
 export function rewriteSnapshotUrl(base: OctoPrintBase, snapshot: string): string {
   const url = new URL(snapshot.trim(), base.href);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`snapshot URL "${snapshot}" must be http(s)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`snapshot URL "${shown(snapshot)}" must be http(s)`);
   if (LOOPBACK.has(url.hostname)) url.hostname = base.url.hostname;
   return url.toString();
 }
