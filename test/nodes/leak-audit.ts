@@ -43,7 +43,7 @@ export function dump(value: unknown, allow: Record<string, string> = {}): string
   const text = JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
     const raw = this[key];
     if (raw instanceof Uint8Array) return `<bytes ${Buffer.from(raw).toString('latin1')}>`;
-    if (raw instanceof Error) return { name: raw.name, message: raw.message, stack: raw.stack, ...raw };
+    if (raw instanceof Error) return { ...raw, name: raw.name, message: raw.message, stack: raw.stack };
     if (typeof v === 'bigint') return `${v}n`;
     if (typeof v === 'function') return '<function>';
     if (typeof v === 'string' && allow[key.toLowerCase()] === v) return '<allowed header value>';

@@ -291,4 +291,289 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       assert.match(hay, /certificate changed/);
     });
   });
+
+  describe('signer', () => {
+    const types = [signerNode, endpointNode, senderNode, catchNode];
+    const WHSEC_OLD = `whsec_${Buffer.from('SECRET-sw-rotated-key-1b2c').toString('base64')}`;
+    const SIGNERS: Array<[string, string, string, Record<string, unknown>]> = [
+      ['s-sw', 'standard-webhooks', `${WHSEC}\n${WHSEC_OLD}`, {}],
+      ['s-ed', 'standard-webhooks-ed25519', WHSK, {}],
+      ['s-gh', 'github', GITHUB, {}],
+      ['s-stripe', 'stripe', STRIPE, {}],
+      ['s-hmac', 'hmac-sha256', HMAC, { header: 'X-Signature', encoding: 'hex' }],
+      ['s-token', 'token', TOKEN, {}],
+    ];
+    const event = { id: 'evt_audit_1', type: 'print.done', time: '2026-11-23T18:00:00.000Z', printer: { id: 'p1', name: 'Ender', kind: 'octoprint' } };
+
+    it('normal path for every scheme, re-signed by the sender with retries: no secret in msgs (but the token header), logs or the outbox', async () => {
+      const rx = await new FakeReceiver().start();
+      cleanups.push(() => rx.stop());
+      rx.reply(...SIGNERS.map(() => ({ status: 503 })));
+      const flow: object[] = [
+        { id: 't1', type: 'tab' },
+        ...SIGNERS.map(([id, scheme, , extra]) => ({ id, z: 't1', type: 'printhooks-signer', scheme, version: 1, ...extra, wires: [['out', 'snd']] })),
+        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
+        { id: 'snd', z: 't1', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.05', jitter: 0, version: 1, wires: [['ok'], ['dead']] },
+        { id: 'out', z: 't1', type: 'helper' },
+        { id: 'ok', z: 't1', type: 'helper' },
+        { id: 'dead', z: 't1', type: 'helper' },
+      ];
+      await audit.load(types, flow, Object.fromEntries(SIGNERS.map(([id, , secrets]) => [id, { secrets }])));
+      const out = collect('out');
+      const ok = collect('ok');
+      for (const [id] of SIGNERS) node(id).receive({ topic: 'print.done', payload: event, event, headers: { 'content-type': 'application/json' } });
+      await until(() => out.length === SIGNERS.length && ok.length === SIGNERS.length, 'every msg signed and delivered');
+      assert.equal(rx.received.length, 2 * SIGNERS.length, 'one retry each, so every record went to the outbox');
+      const tokenMsg = out.find((m) => (m.headers as Record<string, string>)['x-sp-token'] !== undefined);
+      assert.equal((tokenMsg?.headers as Record<string, string>)['x-sp-token'], TOKEN, 'the documented exception: the token scheme header is the token');
+      const keys = [
+        await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'standard-webhooks' }),
+        await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'standard-webhooks' }),
+        await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'standard-webhooks-ed25519' }),
+        await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'github' }),
+        await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'token' }),
+      ];
+      const fresh = keys.map((k) => String(k.body.secret));
+      assert.equal(new Set(fresh).size, fresh.length, 'every Generate is a new secret');
+      const ed = await audit.admin('get', '/printhooks-signer/s-ed/public-keys');
+      assert.deepEqual(ed.body, { publicKeys: [publicKeyFor(WHSK)] });
+      const sw = await audit.admin('get', '/printhooks-signer/s-sw/public-keys');
+      assert.deepEqual(sw.body, { publicKeys: [] });
+      await helper.unload();
+      const hay = audit.assertNoLeak([...SIGNING_SECRETS, secret('rotated standard-webhooks secret', WHSEC_OLD, Buffer.from('SECRET-sw-rotated-key-1b2c'))], { 'x-sp-token': TOKEN });
+      assert.match(hay, /webhook-signature/, 'the signed msgs were captured');
+      assert.match(hay, /outbox/, 'the outbox files were audited');
+    });
+
+    it('bad secrets, bad header, unknown scheme and bad msgs: red status and done(err) without the secret', async () => {
+      const BAD_WHSEC = 'whsec_SECRET-bad-whsec-7f3a$$';
+      const SHORT = `whsec_${Buffer.from('SECRET-short').toString('base64')}`;
+      const BAD_WHSK = `whsk_${Buffer.concat([ED_SEED, Buffer.from('SECRET-bad-public-half-7f3a-0000')]).toString('base64')}`;
+      const TYPED = 'whsk_SECRET-typed-bad-7f3a';
+      const bad: Array<[string, string, string, Record<string, unknown>]> = [
+        ['b-whsec', 'standard-webhooks', BAD_WHSEC, {}],
+        ['b-short', 'standard-webhooks', SHORT, {}],
+        ['b-whsk', 'standard-webhooks-ed25519', BAD_WHSK, {}],
+        ['b-scheme', 'nope', GITHUB, {}],
+        ['b-header', 'hmac-sha256', HMAC, { header: 'bad header' }],
+      ];
+      const good = SIGNERS.filter(([id]) => ['s-sw', 's-gh', 's-token'].includes(id));
+      const flow: object[] = [
+        { id: 't1', type: 'tab' },
+        ...[...bad, ...good].map(([id, scheme, , extra]) => ({ id, z: 't1', type: 'printhooks-signer', scheme, version: 1, ...extra, wires: [['out']] })),
+        { id: 'c1', z: 't1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'out', z: 't1', type: 'helper' },
+        { id: 'caught', z: 't1', type: 'helper' },
+      ];
+      await audit.load(types, flow, Object.fromEntries([...bad, ...good].map(([id, , secrets]) => [id, { secrets }])));
+      const out = collect('out');
+      const caught = collect('caught');
+      for (const [id] of bad) assert.ok(red(audit, id), `${id} shows a red status`);
+      const circular: Record<string, unknown> = { type: 'print.done' };
+      circular.self = circular;
+      for (const [id] of bad) node(id).receive({ payload: event });
+      for (const [id] of good) for (const payload of [42, circular, { n: 10n }, null]) node(id).receive({ payload });
+      const expected = bad.length + good.length * 4;
+      await until(() => caught.length === expected, `${expected} errors caught`);
+      assert.equal(out.length, 0);
+      const typed = await audit.admin('post', '/printhooks-signer/keys', { action: 'public-key', secret: TYPED });
+      assert.equal(typed.status, 400);
+      const unknown = await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'nope' });
+      assert.equal(unknown.status, 400);
+      await helper.unload();
+      const hay = audit.assertNoLeak([
+        ...SIGNING_SECRETS,
+        secret('malformed whsec_', BAD_WHSEC),
+        secret('short whsec_', SHORT, Buffer.from('SECRET-short')),
+        secret('inconsistent whsk_', BAD_WHSK, ED_SEED),
+        secret('typed whsk_', TYPED),
+      ]);
+      assert.match(hay, /is not valid base64/, 'the config errors were captured');
+      assert.match(hay, /msg\.payload/, 'the msg errors were captured');
+    });
+  });
+
+  describe('verify', () => {
+    const types = [signerNode, verifyNode, catchNode];
+    const BODY = '{"type":"print.done","data":{"file":"benchy.gcode"}}';
+    const VERIFIERS: Array<[string, string, string, string, Record<string, unknown>]> = [
+      ['sw', 'standard-webhooks', WHSEC, WHSEC, {}],
+      ['ed', 'standard-webhooks-ed25519', WHSK, publicKeyFor(WHSK), {}],
+      ['gh', 'github', GITHUB, GITHUB, {}],
+      ['stripe', 'stripe', STRIPE, STRIPE, {}],
+      ['hmac', 'hmac-sha256', HMAC, HMAC, { header: 'X-Signature', encoding: 'hex' }],
+      ['token', 'token', TOKEN, TOKEN, { header: 'Authorization' }],
+    ];
+    const flowOf = (extraNodes: object[] = []) => [
+      { id: 't1', type: 'tab' },
+      ...VERIFIERS.flatMap(([id, scheme, , , extra]) => [
+        { id: `sg-${id}`, z: 't1', type: 'printhooks-signer', scheme, version: 1, ...extra, wires: [[`v-${id}`]] },
+        { id: `v-${id}`, z: 't1', type: 'printhooks-verify', scheme, tolerance: 300, respond401: true, parseJson: true, version: 1, ...extra, wires: [['valid'], ['rejected']] },
+      ]),
+      ...extraNodes,
+      { id: 'c1', z: 't1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'valid', z: 't1', type: 'helper' },
+      { id: 'rejected', z: 't1', type: 'helper' },
+      { id: 'caught', z: 't1', type: 'helper' },
+    ];
+    const credentialsOf = (extra: Record<string, { secrets: string }> = {}) => ({
+      ...Object.fromEntries(VERIFIERS.flatMap(([id, , signWith, verifyWith]) => [[`sg-${id}`, { secrets: signWith }], [`v-${id}`, { secrets: verifyWith }]])),
+      ...extra,
+    });
+
+    it('normal path: signer → verify for every scheme, valid msgs carry no secret (but the received token header)', async () => {
+      await audit.load(types, flowOf(), credentialsOf());
+      const valid = collect('valid');
+      for (const [id] of VERIFIERS) node(`sg-${id}`).receive({ payload: JSON.parse(BODY) });
+      await until(() => valid.length === VERIFIERS.length, 'every webhook verified');
+      const keys = [
+        await audit.admin('post', '/printhooks-verify/keys', { action: 'generate', scheme: 'standard-webhooks' }),
+        await audit.admin('post', '/printhooks-verify/keys', { action: 'generate', scheme: 'standard-webhooks-ed25519' }),
+      ];
+      assert.ok(keys.every((k) => typeof k.body.secret === 'string' && k.body.secret !== WHSEC && k.body.secret !== WHSK));
+      await helper.unload();
+      const hay = audit.assertNoLeak(SIGNING_SECRETS, { authorization: `Bearer ${TOKEN}` });
+      assert.match(hay, /"valid":true/);
+    });
+
+    it('forged signatures, wrong token, bad msgs and bad config: neither the secret nor the expected signature leaks', async () => {
+      const BAD = 'whsec_SECRET-verify-bad-7f3a$$';
+      const BAD_PK = 'whpk_SECRET-verify-bad-pk-7f3a';
+      await audit.load(
+        types,
+        flowOf([
+          { id: 'v-bad', z: 't1', type: 'printhooks-verify', scheme: 'standard-webhooks', version: 1, wires: [['valid'], ['rejected']] },
+          { id: 'v-badpk', z: 't1', type: 'printhooks-verify', scheme: 'standard-webhooks-ed25519', version: 1, wires: [['valid'], ['rejected']] },
+          { id: 'v-tol', z: 't1', type: 'printhooks-verify', scheme: 'github', tolerance: 'soon', version: 1, wires: [['valid'], ['rejected']] },
+        ]),
+        credentialsOf({ 'v-bad': { secrets: BAD }, 'v-badpk': { secrets: BAD_PK }, 'v-tol': { secrets: GITHUB } }),
+      );
+      const rejected = collect('rejected');
+      const caught = collect('caught');
+      const timestamp = Math.floor(Date.now() / 1000);
+      const forged: Record<string, Record<string, string>> = {
+        sw: { 'webhook-id': 'msg_forged', 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` },
+        ed: { 'webhook-id': 'msg_forged', 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1a,${Buffer.alloc(64).toString('base64')}` },
+        gh: { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+        stripe: { 'stripe-signature': `t=${timestamp},v1=${'0'.repeat(64)}` },
+        hmac: { 'x-signature': '0'.repeat(64) },
+        token: { authorization: 'Bearer not-the-token' },
+      };
+      // What a correct signature of the same request would be: the verify node must never tell it.
+      const expectedSignatures: Secret[] = [];
+      for (const [id, scheme, signWith, , extra] of VERIFIERS) {
+        const parsed = parseSigningConfig({ scheme, ...extra }, signWith, 'sign');
+        assert.ok(parsed.ok);
+        const headers = createAttemptSigner(parsed.config).sign({ id: 'msg_forged', body: Buffer.from(BODY), timestamp });
+        for (const value of Object.values(headers)) {
+          for (const part of value.split(/[ ,=]/)) if (part.length >= 16) expectedSignatures.push(secret(`expected ${id} signature`, part));
+        }
+        node(`v-${id}`).receive({ payload: Buffer.from(BODY), req: { headers: { 'content-type': 'application/json', ...forged[id] } }, res: { _res: {} } });
+      }
+      await until(() => rejected.length === VERIFIERS.length, 'every forged webhook rejected');
+      assert.ok(rejected.every((m) => m.statusCode === 401));
+      for (const [id] of VERIFIERS) {
+        node(`v-${id}`).receive({ payload: JSON.parse(BODY), req: { headers: forged[id] } });
+        node(`v-${id}`).receive({ payload: Buffer.from(BODY) });
+        node(`v-${id}`).receive({ payload: 42, headers: forged[id] });
+      }
+      for (const id of ['v-bad', 'v-badpk', 'v-tol']) {
+        assert.ok(red(audit, id), `${id} shows a red status`);
+        node(id).receive({ payload: Buffer.from(BODY), req: { headers: forged.gh } });
+      }
+      await until(() => rejected.length + caught.length === VERIFIERS.length * 4 + 3, 'every bad msg answered');
+      assert.equal(caught.length >= 3, true);
+      await helper.unload();
+      const hay = audit.assertNoLeak([...SIGNING_SECRETS, ...expectedSignatures, secret('malformed whsec_', BAD), secret('malformed whpk_', BAD_PK)]);
+      assert.match(hay, /bad-signature/);
+    });
+  });
+
+  describe('endpoint', () => {
+    const types = [endpointNode, senderNode];
+    const SECRETS = [secret('endpoint token', EP_TOKEN), secret('endpoint user', EP_USER), secret('endpoint password', EP_PASS), secret('basic auth pair', `${EP_USER}:${EP_PASS}`)];
+    const TOKEN_CREDS = { token: EP_TOKEN };
+    const BASIC_CREDS = { username: EP_USER, password: EP_PASS };
+    const pair = (id: string, url: string, extra: Record<string, unknown> = {}) => [
+      { id: `ep-${id}`, type: 'printhooks-endpoint', url, version: 1, ...extra },
+      { id: `snd-${id}`, z: 't1', type: 'printhooks-sender', endpoint: `ep-${id}`, retrySchedule: '0.05', jitter: 0, version: 1, wires: [['ok'], ['dead']] },
+    ];
+    const tail = [{ id: 'ok', z: 't1', type: 'helper' }, { id: 'dead', z: 't1', type: 'helper' }];
+
+    it('normal path with token and basic auth, retried through the outbox: no credential outside the request', async () => {
+      const rx = await new FakeReceiver().start();
+      cleanups.push(() => rx.stop());
+      rx.reply({ status: 503 }, { status: 503 });
+      await audit.load(types, [{ id: 't1', type: 'tab' }, ...pair('token', `${rx.url}/t`), ...pair('basic', `${rx.url}/b`), ...tail], { 'ep-token': TOKEN_CREDS, 'ep-basic': BASIC_CREDS });
+      const ok = collect('ok');
+      node('snd-token').receive({ payload: { type: 'print.done' } });
+      node('snd-basic').receive({ payload: 'plain text' });
+      await until(() => ok.length === 2, 'both delivered');
+      const auth = rx.received.map((r) => r.headers.authorization).sort();
+      assert.deepEqual([...new Set(auth)], [`Basic ${Buffer.from(`${EP_USER}:${EP_PASS}`).toString('base64')}`, `Bearer ${EP_TOKEN}`]);
+      const enabled = await audit.admin('post', '/printhooks-endpoint/ep-token/enable');
+      assert.equal(enabled.body.enabled, true);
+      await helper.unload();
+      const hay = audit.assertNoLeak(SECRETS);
+      assert.match(hay, /outbox/, 'the outbox files were audited');
+    });
+
+    it('401, 410 Gone, unreachable host, TLS mismatch and bad config: no credential in dead letters, status, logs or files', async () => {
+      const rx = await new FakeReceiver().start();
+      const tlsRx = await new FakeReceiver({ tls: true }).start();
+      cleanups.push(() => rx.stop(), () => tlsRx.stop());
+      rx.answer((req) => ({ status: req.path.startsWith('/gone') ? 410 : 401, body: 'no' }));
+      await audit.load(
+        types,
+        [
+          { id: 't1', type: 'tab' },
+          ...pair('401', `${rx.url}/auth`),
+          ...pair('gone', `${rx.url}/gone`),
+          ...pair('down', 'http://127.0.0.1:1/hook', { timeout: 2 }),
+          ...pair('tls', `${tlsRx.url}/hook`, { timeout: 2 }),
+          ...pair('bad', 'not a url'),
+          ...tail,
+        ],
+        { 'ep-401': TOKEN_CREDS, 'ep-gone': BASIC_CREDS, 'ep-down': TOKEN_CREDS, 'ep-tls': BASIC_CREDS, 'ep-bad': TOKEN_CREDS },
+      );
+      const dead = collect('dead');
+      for (const id of ['401', 'gone', 'down', 'tls', 'bad']) node(`snd-${id}`).receive({ payload: { type: 'print.failed' } });
+      await until(() => dead.length === 3 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'three dead letters and a disabled endpoint', 8000);
+      assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [401, 'no answer', 'no answer']);
+      const gone = await audit.admin('post', '/printhooks-endpoint/ep-gone/enable');
+      assert.equal(gone.body.wasDisabled, true);
+      await audit.admin('post', '/printhooks-endpoint/ep-bad/enable');
+      await helper.unload();
+      const hay = audit.assertNoLeak(SECRETS);
+      assert.match(hay, /printhooks-endpoint: /, 'the config error was captured');
+    });
+  });
+
+  describe('the audit itself', () => {
+    it('finds a planted secret in every channel it watches, in every encoding', async () => {
+      const PLANTED = 'SECRET-planted-7f3a';
+      const bytes = Buffer.from(PLANTED);
+      const channels: Array<[string, (n: Record<string, (...a: unknown[]) => void>) => void | Promise<unknown>]> = [
+        ['node.warn', (n) => n.warn(`oops ${PLANTED}`)],
+        ['node.log (base64)', (n) => n.log(bytes.toString('base64'))],
+        ['node.error (hex, in an Error)', (n) => n.error(new Error(`failed: ${bytes.toString('hex')}`))],
+        ['node.status (URL-encoded)', (n) => n.status({ text: encodeURIComponent(`${PLANTED} ?`) })],
+        ['node.send (Buffer)', (n) => n.send({ payload: Buffer.from(`x${PLANTED}`) })],
+        ['node.send (base64url)', (n) => n.send({ payload: { deep: [bytes.toString('base64url')] } })],
+        ['file', () => fs.writeFileSync(path.join(userDir, 'planted.bin'), Buffer.concat([Buffer.from([0, 1]), bytes]))],
+        ['admin answer', () => audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: PLANTED })],
+      ];
+      for (const [channel, plant] of channels) {
+        audit = new LeakAudit();
+        audit.dirs.push(userDir);
+        // Wired: Node-RED gives a node without wires a no-op send that no spy sees (and no msg leaves).
+        await audit.load([signerNode], [{ id: 'h1', type: 'helper', wires: [['h2']] }, { id: 'h2', type: 'helper' }]);
+        assert.doesNotMatch(audit.haystack(), /SECRET-planted/);
+        await plant(helper.getNode('h1') as unknown as Record<string, (...a: unknown[]) => void>);
+        await helper.unload();
+        assert.throws(() => audit.assertNoLeak([secret('planted', PLANTED)]), /planted leaked/, channel);
+        fs.rmSync(path.join(userDir, 'planted.bin'), { force: true });
+      }
+    });
+  });
 });
