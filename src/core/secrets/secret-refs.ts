@@ -27,7 +27,20 @@ const REF = /phsecret\.([a-z]{1,16})\.((?:[0-9a-f]{2}){1,128})\.([0-9a-f]{32})/g
 /** Longest possible reference, to read a bounded window of a Buffer. */
 const MAX_REF = PREFIX.length + 17 + MAX_OWNER_HEX + 1 + TAG_HEX;
 
+/** The last tag computed per owner and name: resolving is per attempt, the secret rarely changes. */
+const tagCache = new Map<string, { secret: string; tag: string }>();
+
 function tagOf(owner: string, name: string, secret: string): string {
+  const key = `${owner}\0${name}`;
+  const hit = tagCache.get(key);
+  if (hit && hit.secret === secret) return hit.tag;
+  const tag = computeTag(owner, name, secret);
+  if (tagCache.size >= 1000) tagCache.clear();
+  tagCache.set(key, { secret, tag });
+  return tag;
+}
+
+function computeTag(owner: string, name: string, secret: string): string {
   return createHmac('sha256', secret).update(`printhooks-secret-ref\0${owner}\0${name}`).digest('hex').slice(0, TAG_HEX);
 }
 
