@@ -94,6 +94,11 @@ export class LeakAudit {
     return res as unknown as { status: number; body: Record<string, unknown>; text: string };
   }
 
+  /** Any other text a secret could reach through (an error a snapshot provider rejects with …). */
+  note(label: string, text: string): void {
+    this.answers.push(`<${label}> ${text}`);
+  }
+
   /** Statuses node `id` set (from every load so far). */
   statuses(id: string): Array<{ fill?: string; shape?: string; text?: string }> {
     return this.nodeSpies

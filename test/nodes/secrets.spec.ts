@@ -85,6 +85,18 @@ function collect(id: string): Msg[] {
 
 const red = (audit: LeakAudit, id: string) => audit.statuses(id).some((s) => s.fill === 'red');
 
+/** Fetches a printer's snapshot and notes the outcome: its error text is what the template would show. */
+async function noteSnapshot(audit: LeakAudit, printerId: string): Promise<string> {
+  const outcome = await fetchSnapshot(printerId).then(
+    (bytes) => `bytes: ${bytes ? bytes.length : 'none'}`,
+    (err: Error) => `error: ${err.message}\n${err.stack ?? ''}`,
+  );
+  audit.note(`snapshot ${printerId}`, outcome);
+  return outcome;
+}
+
+const printerIdOf = (id: string) => (helper.getNode(id) as unknown as { printer: { id: string } }).printer.id;
+
 describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
   this.timeout(10_000);
   let userDir: string;
@@ -141,6 +153,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     it('rejected key, global key, TLS mismatch, unreachable host and bad url: red status, no key anywhere', async () => {
       const fake = await new FakeOctoPrint({ apiKey: OCTO_KEY, globalKey: OCTO_GLOBAL }).start();
       const tlsFake = await new FakeOctoPrint({ apiKey: OCTO_KEY, tls: true }).start();
+      fake.camera = fakeJpeg(100);
+      tlsFake.camera = fakeJpeg(100);
       cleanups.push(() => fake.stop(), () => tlsFake.stop());
       await audit.load(
         types,
@@ -165,6 +179,11 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         await audit.admin('post', '/printhooks-octoprint-server/test', { url: `http://user:${OCTO_KEY}@octopi.local`, apiKey: OCTO_KEY }),
       ];
       assert.deepEqual(answers.map((a) => a.body.ok), [false, false, false, false, false, false, false]);
+      assert.deepEqual([tlsFake.requests.length, tlsFake.logins], [0, 0], 'an untrusted certificate gets no request, so never the key');
+      // The global key may read the webcam over REST; the others cannot.
+      const snapshots = await Promise.all(['wrong', 'tls', 'down'].map((id) => noteSnapshot(audit, `p-${id}`)));
+      await noteSnapshot(audit, 'p-global');
+      assert.ok(snapshots.every((o) => o.startsWith('error')), snapshots.join('; '));
       await helper.unload();
       const hay = audit.assertNoLeak(SECRETS);
       assert.match(hay, /API key rejected/);
@@ -206,6 +225,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       const fake = new FakeMoonraker({ apiKey: MOON_KEY });
       await fake.listen();
       cleanups.push(() => fake.close());
+      fake.webcams = [{ name: 'cam', enabled: true, snapshot_url: `${fake.url}/webcam/?action=snapshot` }];
       await audit.load(
         types,
         [...server('wrong', fake.url), ...server('down', 'http://127.0.0.1:1'), ...server('badurl', `ftp://${MOON_KEY}@nope`), { id: 'out', type: 'helper' }],
@@ -221,6 +241,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         await audit.admin('post', '/printhooks-moonraker-server/test', { url: `user:${MOON_KEY}@nope`, apiKey: MOON_KEY }),
       ];
       assert.deepEqual(answers.map((a) => a.body.ok), [false, false, false, false, false, false]);
+      const snapshots = await Promise.all(['wrong', 'down'].map((id) => noteSnapshot(audit, printerIdOf(id))));
+      assert.ok(snapshots.every((o) => o.startsWith('error')), snapshots.join('; '));
       await helper.unload();
       const hay = audit.assertNoLeak(SECRETS);
       assert.match(hay, /unauthorized/i);
@@ -267,15 +289,18 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       await audit.load(
         types,
         [
-          ...printer('wrong', fake.port, fake.serial),
-          ...printer('tls', other.port, other.serial),
+          ...printer('wrong', fake.port, fake.serial, { cameraPort: fake.cameraPort }),
+          ...printer('tls', other.port, other.serial, { cameraPort: other.cameraPort }),
           ...printer('badca', fake.port, '01P00A000000003', { tls: 'ca', ca: 'not a pem' }),
-          ...printer('down', 1, '01P00A000000004', { tls: 'insecure' }),
+          ...printer('down', 1, '01P00A000000004', { tls: 'insecure', cameraPort: 1 }),
           { id: 'out', type: 'helper' },
         ],
         { wrong: { accessCode: BAMBU_WRONG }, tls: { accessCode: BAMBU_CODE }, badca: { accessCode: BAMBU_CODE }, down: { accessCode: BAMBU_CODE } },
       );
       await until(() => ['wrong', 'tls', 'badca', 'down'].every((id) => red(audit, `src-${id}`)), 'red status on every source');
+      const snapshots = await Promise.all(['wrong', 'tls', 'down'].map((id) => noteSnapshot(audit, printerIdOf(id))));
+      assert.ok(snapshots.every((o) => o.startsWith('error')), snapshots.join('; '));
+      assert.deepEqual([other.cameraLogins.length, other.connections + other.authFailures], [0, 0], 'a printer with a changed certificate never receives the code');
       const body = (id: string, port: number, serial: string, accessCode: string) => ({ id, host: '127.0.0.1', port, serial, tls: 'pin', accessCode });
       const answers = [
         await audit.admin('post', '/printhooks-bambu-printer/test', body('', fake.port, fake.serial, BAMBU_WRONG)),
@@ -302,6 +327,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       ['s-stripe', 'stripe', STRIPE, {}],
       ['s-hmac', 'hmac-sha256', HMAC, { header: 'X-Signature', encoding: 'hex' }],
       ['s-token', 'token', TOKEN, {}],
+      ['s-bearer', 'token', TOKEN, { header: 'Authorization' }],
     ];
     const event = { id: 'evt_audit_1', type: 'print.done', time: '2026-11-23T18:00:00.000Z', printer: { id: 'p1', name: 'Ender', kind: 'octoprint' } };
 
@@ -340,7 +366,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       const sw = await audit.admin('get', '/printhooks-signer/s-sw/public-keys');
       assert.deepEqual(sw.body, { publicKeys: [] });
       await helper.unload();
-      const hay = audit.assertNoLeak([...SIGNING_SECRETS, secret('rotated standard-webhooks secret', WHSEC_OLD, Buffer.from('SECRET-sw-rotated-key-1b2c'))], { 'x-sp-token': TOKEN });
+      const hay = audit.assertNoLeak([...SIGNING_SECRETS, secret('rotated standard-webhooks secret', WHSEC_OLD, Buffer.from('SECRET-sw-rotated-key-1b2c'))], { 'x-sp-token': TOKEN, authorization: `Bearer ${TOKEN}` });
       assert.match(hay, /webhook-signature/, 'the signed msgs were captured');
       assert.match(hay, /outbox/, 'the outbox files were audited');
     });
@@ -540,6 +566,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       for (const id of ['401', 'gone', 'down', 'tls', 'bad']) node(`snd-${id}`).receive({ payload: { type: 'print.failed' } });
       await until(() => dead.length === 3 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'three dead letters and a disabled endpoint', 8000);
       assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [401, 'no answer', 'no answer']);
+      assert.equal(tlsRx.received.length, 0, 'an untrusted certificate never receives the credentials');
       const gone = await audit.admin('post', '/printhooks-endpoint/ep-gone/enable');
       assert.equal(gone.body.wasDisabled, true);
       await audit.admin('post', '/printhooks-endpoint/ep-bad/enable');
@@ -547,6 +574,47 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       const hay = audit.assertNoLeak(SECRETS);
       assert.match(hay, /printhooks-endpoint: /, 'the config error was captured');
     });
+  });
+
+  describe('flow JSON', () => {
+    // What the editor saves: a credential field in `defaults` would be written to flows.json in clear.
+    const CREDENTIALS: Record<string, Record<string, 'password' | 'text'>> = {
+      'printhooks-octoprint-server': { apiKey: 'password' },
+      'printhooks-moonraker-server': { apiKey: 'password' },
+      'printhooks-bambu-printer': { accessCode: 'password' },
+      'printhooks-signer': { secrets: 'password' },
+      'printhooks-verify': { secrets: 'password' },
+      'printhooks-endpoint': { token: 'password', username: 'text', password: 'password' },
+    };
+
+    /** The keys of the object literal that follows `name: {` in the editor definition. */
+    function block(html: string, name: string): Record<string, string> {
+      const start = html.indexOf(`${name}: {`);
+      assert.ok(start >= 0, `${name} block`);
+      let depth = 0;
+      let end = start + name.length + 2;
+      for (; end < html.length; end += 1) {
+        if (html[end] === '{') depth += 1;
+        if (html[end] === '}' && --depth === 0) break;
+      }
+      const body = html.slice(start + name.length + 3, end);
+      const fields: Record<string, string> = {};
+      for (const m of body.matchAll(/^\s*(\w+)\s*:\s*\{([^}]*)\}/gm)) fields[m[1]] = m[2];
+      return fields;
+    }
+
+    for (const [type, fields] of Object.entries(CREDENTIALS)) {
+      it(`${type}: every secret is a credential (password type), none is a default`, () => {
+        const html = fs.readFileSync(path.resolve(__dirname, '..', '..', 'src', 'nodes', type, `${type}.html`), 'utf8');
+        const defaults = block(html, 'defaults');
+        const credentials = block(html, 'credentials');
+        assert.ok(Object.keys(defaults).length > 0, 'defaults parsed');
+        for (const [name, kind] of Object.entries(fields)) {
+          assert.ok(!(name in defaults), `${name} must not be in defaults`);
+          assert.match(credentials[name] ?? '', new RegExp(`type:\\s*'${kind}'`), `${name} is a ${kind} credential`);
+        }
+      });
+    }
   });
 
   describe('the audit itself', () => {
