@@ -184,6 +184,15 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       const snapshots = await Promise.all(['wrong', 'tls', 'down'].map((id) => noteSnapshot(audit, `p-${id}`)));
       await noteSnapshot(audit, 'p-global');
       assert.ok(snapshots.every((o) => o.startsWith('error')), snapshots.join('; '));
+      // The same host and port over plain http (URL.host omits default ports, so https://octopi.local and
+      // http://octopi.local look alike): the key must not go there in clear.
+      const plain = await new FakeReceiver().start();
+      cleanups.push(() => plain.stop());
+      plain.reply({ status: 200, headers: { 'content-type': 'image/jpeg' }, body: '\xff\xd8\xff\xd9' });
+      await helper.setFlows([...server('mixed', `https://127.0.0.1:${plain.port}`, { snapshotUrl: `http://127.0.0.1:${plain.port}/snap` }), { id: 'out', type: 'helper' }] as never, 'full', { mixed: { apiKey: OCTO_KEY } } as never);
+      await noteSnapshot(audit, 'p-mixed');
+      assert.equal(plain.received.filter((r) => r.path === '/snap').length, 1, 'the snapshot was fetched');
+      assert.equal(plain.received.find((r) => r.path === '/snap')?.headers['x-api-key'], undefined, 'no key over plain http');
       await helper.unload();
       const hay = audit.assertNoLeak(SECRETS);
       assert.match(hay, /API key rejected/);

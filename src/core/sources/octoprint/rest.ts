@@ -76,9 +76,12 @@ export class OctoPrintRest {
     }
   }
 
-  /** Fetches bytes (webcam image) with a cap; the API key is sent only to the OctoPrint host itself. */
+  /**
+   * Fetches bytes (webcam image) with a cap; the API key is sent only to OctoPrint's own origin (scheme
+   * included: `host` alone would send it in clear to http://octopi.local when the base is https://octopi.local).
+   */
   async bytes(url: string, options: { timeoutMs: number; maxBytes: number }): Promise<{ data: Buffer; contentType?: string }> {
-    const sameHost = new URL(url).host === this.options.base.url.host;
+    const sameHost = new URL(url).origin === this.options.base.url.origin;
     try {
       const config = { responseType: 'arraybuffer' as const, timeout: options.timeoutMs, maxContentLength: options.maxBytes };
       const res = sameHost
