@@ -95,6 +95,15 @@ async function noteSnapshot(audit: LeakAudit, printerId: string): Promise<string
   return outcome;
 }
 
+/** A receiver that redirects every request to a second one, which must never see a credential. */
+async function redirector(cleanups: Array<() => Promise<void> | void>): Promise<{ from: FakeReceiver; to: FakeReceiver }> {
+  const to = await new FakeReceiver().start();
+  const from = await new FakeReceiver().start();
+  from.answer((req) => ({ status: 302, headers: { location: `${to.url}${req.path}` } }));
+  cleanups.push(() => from.stop(), () => to.stop());
+  return { from, to };
+}
+
 const printerIdOf = (id: string) => (helper.getNode(id) as unknown as { printer: { id: string } }).printer.id;
 
 describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
@@ -151,6 +160,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     });
 
     it('rejected key, global key, TLS mismatch, unreachable host and bad url: red status, no key anywhere', async () => {
+      const redirect = await redirector(cleanups);
       const fake = await new FakeOctoPrint({ apiKey: OCTO_KEY, globalKey: OCTO_GLOBAL }).start();
       const tlsFake = await new FakeOctoPrint({ apiKey: OCTO_KEY, tls: true }).start();
       fake.camera = fakeJpeg(100);
@@ -164,11 +174,12 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
           ...server('tls', tlsFake.url),
           ...server('down', 'http://127.0.0.1:1'),
           ...server('badurl', `ftp://user:${OCTO_KEY}x@octopi.local`),
+          ...server('redirect', redirect.from.url),
           { id: 'out', type: 'helper' },
         ],
-        { wrong: { apiKey: OCTO_WRONG }, global: { apiKey: OCTO_GLOBAL }, tls: { apiKey: OCTO_KEY }, down: { apiKey: OCTO_KEY }, badurl: { apiKey: OCTO_KEY } },
+        { wrong: { apiKey: OCTO_WRONG }, global: { apiKey: OCTO_GLOBAL }, tls: { apiKey: OCTO_KEY }, down: { apiKey: OCTO_KEY }, badurl: { apiKey: OCTO_KEY }, redirect: { apiKey: OCTO_KEY } },
       );
-      await until(() => ['wrong', 'global', 'tls', 'down', 'badurl'].every((id) => red(audit, `src-${id}`)), 'red status on every source');
+      await until(() => ['wrong', 'global', 'tls', 'down', 'badurl', 'redirect'].every((id) => red(audit, `src-${id}`)), 'red status on every source');
       const answers = [
         await audit.admin('post', '/printhooks-octoprint-server/test', { url: fake.url, apiKey: OCTO_WRONG }),
         await audit.admin('post', '/printhooks-octoprint-server/test', { id: 'global', url: fake.url, apiKey: '__PWRD__' }),
@@ -177,8 +188,11 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         await audit.admin('post', '/printhooks-octoprint-server/test', { url: 'octopi.local', apiKey: OCTO_KEY }),
         await audit.admin('post', '/printhooks-octoprint-server/test', { url: `user:${OCTO_KEY}@octopi.local`, apiKey: OCTO_KEY }),
         await audit.admin('post', '/printhooks-octoprint-server/test', { url: `http://user:${OCTO_KEY}@octopi.local`, apiKey: OCTO_KEY }),
+        await audit.admin('post', '/printhooks-octoprint-server/test', { id: 'redirect', url: redirect.from.url, apiKey: '__PWRD__' }),
       ];
-      assert.deepEqual(answers.map((a) => a.body.ok), [false, false, false, false, false, false, false]);
+      assert.deepEqual(answers.map((a) => a.body.ok), [false, false, false, false, false, false, false, false]);
+      assert.ok(redirect.from.received.length > 0);
+      assert.equal(redirect.to.received.length, 0, 'a redirect is not followed, so the key stays with the configured host');
       assert.deepEqual([tlsFake.requests.length, tlsFake.logins], [0, 0], 'an untrusted certificate gets no request, so never the key');
       // The global key may read the webcam over REST; the others cannot.
       const snapshots = await Promise.all(['wrong', 'tls', 'down'].map((id) => noteSnapshot(audit, `p-${id}`)));
@@ -235,12 +249,23 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       await fake.listen();
       cleanups.push(() => fake.close());
       fake.webcams = [{ name: 'cam', enabled: true, snapshot_url: `${fake.url}/webcam/?action=snapshot` }];
+      const redirect = await redirector(cleanups);
+      const tlsRx = await new FakeReceiver({ tls: true }).start();
+      cleanups.push(() => tlsRx.stop());
+      const tlsUrl = `https://127.0.0.1:${tlsRx.port}`;
       await audit.load(
         types,
-        [...server('wrong', fake.url), ...server('down', 'http://127.0.0.1:1'), ...server('badurl', `ftp://${MOON_KEY}@nope`), { id: 'out', type: 'helper' }],
-        { wrong: { apiKey: MOON_WRONG }, down: { apiKey: MOON_KEY }, badurl: { apiKey: MOON_KEY } },
+        [
+          ...server('wrong', fake.url),
+          ...server('down', 'http://127.0.0.1:1'),
+          ...server('badurl', `ftp://${MOON_KEY}@nope`),
+          ...server('redirect', redirect.from.url),
+          ...server('tls', tlsUrl),
+          { id: 'out', type: 'helper' },
+        ],
+        { wrong: { apiKey: MOON_WRONG }, down: { apiKey: MOON_KEY }, badurl: { apiKey: MOON_KEY }, redirect: { apiKey: MOON_KEY }, tls: { apiKey: MOON_KEY } },
       );
-      await until(() => ['wrong', 'down', 'badurl'].every((id) => red(audit, `src-${id}`)), 'red status on every source');
+      await until(() => ['wrong', 'down', 'badurl', 'redirect', 'tls'].every((id) => red(audit, `src-${id}`)), 'red status on every source');
       const answers = [
         await audit.admin('post', '/printhooks-moonraker-server/test', { url: fake.url, apiKey: MOON_WRONG }),
         await audit.admin('post', '/printhooks-moonraker-server/test', { id: 'wrong', url: fake.url, apiKey: '__PWRD__' }),
@@ -248,9 +273,14 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         await audit.admin('post', '/printhooks-moonraker-server/test', { url: 'ftp://nope', apiKey: MOON_KEY }),
         await audit.admin('post', '/printhooks-moonraker-server/test', { url: `ftp://user:${MOON_KEY}@nope`, apiKey: MOON_KEY }),
         await audit.admin('post', '/printhooks-moonraker-server/test', { url: `user:${MOON_KEY}@nope`, apiKey: MOON_KEY }),
+        await audit.admin('post', '/printhooks-moonraker-server/test', { id: 'redirect', url: redirect.from.url, apiKey: '__PWRD__' }),
+        await audit.admin('post', '/printhooks-moonraker-server/test', { id: 'tls', url: tlsUrl, apiKey: '__PWRD__' }),
       ];
-      assert.deepEqual(answers.map((a) => a.body.ok), [false, false, false, false, false, false]);
-      const snapshots = await Promise.all(['wrong', 'down'].map((id) => noteSnapshot(audit, printerIdOf(id))));
+      assert.deepEqual(answers.map((a) => a.body.ok), [false, false, false, false, false, false, false, false]);
+      assert.ok(redirect.from.received.length > 0);
+      assert.equal(redirect.to.received.length, 0, 'a redirect is not followed, so the key stays with the configured host');
+      assert.equal(tlsRx.received.length, 0, 'an untrusted certificate never receives the key');
+      const snapshots = await Promise.all(['wrong', 'down', 'redirect', 'tls'].map((id) => noteSnapshot(audit, printerIdOf(id))));
       assert.ok(snapshots.every((o) => o.startsWith('error')), snapshots.join('; '));
       await helper.unload();
       const hay = audit.assertNoLeak(SECRETS);
@@ -557,6 +587,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       const rx = await new FakeReceiver().start();
       const tlsRx = await new FakeReceiver({ tls: true }).start();
       cleanups.push(() => rx.stop(), () => tlsRx.stop());
+      const redirect = await redirector(cleanups);
       rx.answer((req) => ({ status: req.path.startsWith('/gone') ? 410 : 401, body: 'no' }));
       await audit.load(
         types,
@@ -567,14 +598,16 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
           ...pair('down', 'http://127.0.0.1:1/hook', { timeout: 2 }),
           ...pair('tls', `${tlsRx.url}/hook`, { timeout: 2 }),
           ...pair('bad', 'not a url'),
+          ...pair('redirect', `${redirect.from.url}/hook`),
           ...tail,
         ],
-        { 'ep-401': TOKEN_CREDS, 'ep-gone': BASIC_CREDS, 'ep-down': TOKEN_CREDS, 'ep-tls': BASIC_CREDS, 'ep-bad': TOKEN_CREDS },
+        { 'ep-401': TOKEN_CREDS, 'ep-gone': BASIC_CREDS, 'ep-down': TOKEN_CREDS, 'ep-tls': BASIC_CREDS, 'ep-bad': TOKEN_CREDS, 'ep-redirect': BASIC_CREDS },
       );
       const dead = collect('dead');
-      for (const id of ['401', 'gone', 'down', 'tls', 'bad']) node(`snd-${id}`).receive({ payload: { type: 'print.failed' } });
-      await until(() => dead.length === 3 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'three dead letters and a disabled endpoint', 8000);
-      assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [401, 'no answer', 'no answer']);
+      for (const id of ['401', 'gone', 'down', 'tls', 'bad', 'redirect']) node(`snd-${id}`).receive({ payload: { type: 'print.failed' } });
+      await until(() => dead.length === 4 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'four dead letters and a disabled endpoint', 8000);
+      assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [302, 401, 'no answer', 'no answer']);
+      assert.equal(redirect.to.received.length, 0, 'a redirect is not followed, so the credentials stay with the endpoint');
       assert.equal(tlsRx.received.length, 0, 'an untrusted certificate never receives the credentials');
       const gone = await audit.admin('post', '/printhooks-endpoint/ep-gone/enable');
       assert.equal(gone.body.wasDisabled, true);
