@@ -136,7 +136,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     const types = [octoServerNode, octoSourceNode];
     const server = (id: string, url: string, extra: Record<string, unknown> = {}) => [
       { id, type: 'printhooks-octoprint-server', name: `Printer ${id}`, url, printerId: `p-${id}`, offlineDelay: 0.1, version: 1, ...extra },
-      { id: `src-${id}`, type: 'printhooks-octoprint', server: id, version: 1, wires: [['out']] },
+      { id: `src-${id}`, type: 'printhooks-octoprint', server: id, includeRaw: true, version: 1, wires: [['out']] },
     ];
 
     it('normal path: events, snapshot and Test connection (typed and stored key) carry no key', async () => {
@@ -155,8 +155,12 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       const stored = await audit.admin('post', '/printhooks-octoprint-server/test', { id: 'srv', url: fake.url, apiKey: '__PWRD__' });
       assert.deepEqual([typed.body.ok, stored.body.ok], [true, true]);
       await helper.unload();
-      const hay = audit.assertNoLeak(SECRETS);
+      // The login session authenticates the push socket: as much a secret as the key.
+      const sessions = fake.received.flat().map((m) => String((m as { auth?: string }).auth ?? '').split(':')[1]).filter(Boolean);
+      assert.ok(sessions.length > 0, 'the socket was authenticated with a session');
+      const hay = audit.assertNoLeak([...SECRETS, ...sessions.map((x) => secret('OctoPrint session', x))]);
       assert.match(hay, /print\.done/, 'the sent msgs were captured');
+      assert.match(hay, /PrintDone/, 'raw OctoPrint frames were in the msgs');
     });
 
     it('rejected key, global key, TLS mismatch, unreachable host and bad url: red status, no key anywhere', async () => {
@@ -219,7 +223,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     const types = [moonServerNode, moonSourceNode];
     const server = (id: string, url: string) => [
       { id, type: 'printhooks-moonraker-server', name: `Printer ${id}`, url, reconnectMs: 20, klippyRetryMs: 40, version: 1 },
-      { id: `src-${id}`, type: 'printhooks-moonraker', server: id, offlineDelayMs: 100, historyWaitMs: 200, version: 1, wires: [['out']] },
+      { id: `src-${id}`, type: 'printhooks-moonraker', server: id, offlineDelayMs: 100, historyWaitMs: 200, includeRaw: true, version: 1, wires: [['out']] },
     ];
 
     it('normal path: events, snapshot and Test connection (typed and stored key) carry no key', async () => {
@@ -293,7 +297,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     const types = [bambuPrinterNode, bambuSourceNode];
     const printer = (id: string, port: number, serial: string, extra: Record<string, unknown> = {}) => [
       { id, type: 'printhooks-bambu-printer', name: `Printer ${id}`, host: '127.0.0.1', port, serial, tls: 'pin', reconnectMs: 20, slowRetryMs: 200, version: 1, ...extra },
-      { id: `src-${id}`, type: 'printhooks-bambu', printer: id, offlineDelayMs: 100, version: 1, wires: [['out']] },
+      { id: `src-${id}`, type: 'printhooks-bambu', printer: id, offlineDelayMs: 100, includeRaw: true, version: 1, wires: [['out']] },
     ];
 
     it('normal path: events, camera snapshot, pin and Test connection (typed and stored code) carry no code', async () => {
