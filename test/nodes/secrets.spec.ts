@@ -562,6 +562,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     const types = [endpointNode, senderNode];
     const SECRETS = [secret('endpoint token', EP_TOKEN), secret('endpoint user', EP_USER), secret('endpoint password', EP_PASS), secret('basic auth pair', `${EP_USER}:${EP_PASS}`)];
     const TOKEN_CREDS = { token: EP_TOKEN };
+    // A token pasted with a line break: it must not inject a header nor show up in an error.
+    const BAD_TOKEN = 'SECRET-ep-pasted-7f3a\r\nX-Injected: 1';
     const BASIC_CREDS = { username: EP_USER, password: EP_PASS };
     const pair = (id: string, url: string, extra: Record<string, unknown> = {}) => [
       { id: `ep-${id}`, type: 'printhooks-endpoint', url, version: 1, ...extra },
@@ -603,22 +605,24 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
           ...pair('tls', `${tlsRx.url}/hook`, { timeout: 2 }),
           ...pair('bad', 'not a url'),
           ...pair('redirect', `${redirect.from.url}/hook`),
+          ...pair('badtoken', `${rx.url}/badtoken`),
           ...tail,
         ],
-        { 'ep-401': TOKEN_CREDS, 'ep-gone': BASIC_CREDS, 'ep-down': TOKEN_CREDS, 'ep-tls': BASIC_CREDS, 'ep-bad': TOKEN_CREDS, 'ep-redirect': BASIC_CREDS },
+        { 'ep-401': TOKEN_CREDS, 'ep-gone': BASIC_CREDS, 'ep-down': TOKEN_CREDS, 'ep-tls': BASIC_CREDS, 'ep-bad': TOKEN_CREDS, 'ep-redirect': BASIC_CREDS, 'ep-badtoken': { token: BAD_TOKEN } },
       );
       const dead = collect('dead');
-      for (const id of ['401', 'gone', 'down', 'tls', 'bad', 'redirect']) node(`snd-${id}`).receive({ payload: { type: 'print.failed' } });
-      await until(() => dead.length === 4 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'four dead letters and a disabled endpoint', 8000);
-      assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [302, 401, 'no answer', 'no answer']);
+      for (const id of ['401', 'gone', 'down', 'tls', 'bad', 'redirect', 'badtoken']) node(`snd-${id}`).receive({ payload: { type: 'print.failed' } });
+      await until(() => dead.length === 5 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'five dead letters and a disabled endpoint', 8000);
+      assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [302, 401, 401, 'no answer', 'no answer']);
       assert.equal(redirect.to.received.length, 0, 'a redirect is not followed, so the credentials stay with the endpoint');
       assert.equal(tlsRx.received.length, 0, 'an untrusted certificate never receives the credentials');
       const gone = await audit.admin('post', '/printhooks-endpoint/ep-gone/enable');
       assert.equal(gone.body.wasDisabled, true);
       await audit.admin('post', '/printhooks-endpoint/ep-bad/enable');
       await helper.unload();
-      const hay = audit.assertNoLeak(SECRETS);
+      const hay = audit.assertNoLeak([...SECRETS, secret('pasted token', BAD_TOKEN), secret('pasted token (first line)', 'SECRET-ep-pasted-7f3a')]);
       assert.match(hay, /printhooks-endpoint: /, 'the config error was captured');
+      assert.equal(rx.received.filter((r) => r.headers['x-injected'] !== undefined).length, 0, 'no header injected');
     });
   });
 
