@@ -99,6 +99,23 @@ describe(`printhooks-signer node (Node-RED ${nodeRedLine})`, () => {
     assert.match(headers['x-hub-signature-256'], /^sha256=[0-9a-f]{64}$/);
   });
 
+  it('token scheme: msg.headers carries a secret reference, never the token, unless secretsInMsg is ticked', async () => {
+    await helper.load([signerNode, catchNode], flow({ scheme: 'token', header: 'Authorization' }), { s1: { secrets: 'tok-SECRET-1' } });
+    let got = next('out');
+    helper.getNode('s1').receive({ payload: { a: 1 }, event });
+    let msg = await got;
+    const masked = (msg.headers as Record<string, string>).authorization;
+    assert.match(masked, /^Bearer phsecret\.token\.[0-9a-f]+\.[0-9a-f]+$/);
+    assert.equal(JSON.stringify(msg).includes('tok-SECRET-1'), false);
+    await helper.unload();
+
+    await helper.load([signerNode, catchNode], flow({ scheme: 'token', header: 'Authorization', secretsInMsg: true }), { s1: { secrets: 'tok-SECRET-1' } });
+    got = next('out');
+    helper.getNode('s1').receive({ payload: { a: 1 }, event });
+    msg = await got;
+    assert.equal((msg.headers as Record<string, string>).authorization, 'Bearer tok-SECRET-1');
+  });
+
   it('a body that is not a string, Buffer or object goes to done(err) naming msg.payload', async () => {
     await helper.load([signerNode, catchNode], flow({}), { s1: { secrets: WHSEC } });
     const caught = next('caught');

@@ -132,7 +132,7 @@ describe(`printhooks-verify node (Node-RED ${nodeRedLine})`, () => {
 
   it('signer → verify round trip for github, stripe, hmac-sha256 and token (Authorization: Bearer)', async () => {
     const schemes: [string, string, Record<string, unknown>][] = [
-      ['github', 'gh', {}], ['stripe', 'whsec_abc', {}], ['hmac-sha256', 'h', { header: 'X-Shopify-Hmac-Sha256' }], ['token', 'tok', { header: 'Authorization' }],
+      ['github', 'gh', {}], ['stripe', 'whsec_abc', {}], ['hmac-sha256', 'h', { header: 'X-Shopify-Hmac-Sha256' }], ['token', 'tok', { header: 'Authorization', secretsInMsg: true }],
     ];
     for (const [scheme, secret, extra] of schemes) {
       await helper.load([signerNode, verifyNode, catchNode], chain({ scheme, ...extra }, { scheme, ...extra }), { s1: { secrets: secret }, v1: { secrets: secret } });

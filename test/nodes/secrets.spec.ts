@@ -374,7 +374,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     ];
     const event = { id: 'evt_audit_1', type: 'print.done', time: '2026-11-23T18:00:00.000Z', printer: { id: 'p1', name: 'Ender', kind: 'octoprint' } };
 
-    it('normal path for every scheme, re-signed by the sender with retries: no secret in msgs (but the token header), logs or the outbox', async () => {
+    it('normal path for every scheme, re-signed by the sender with retries: no secret in msgs, logs or the outbox', async () => {
       const rx = await new FakeReceiver().start();
       cleanups.push(() => rx.stop());
       rx.reply(...SIGNERS.map(() => ({ status: 503 })));
@@ -394,7 +394,9 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       await until(() => out.length === SIGNERS.length && ok.length === SIGNERS.length, 'every msg signed and delivered');
       assert.equal(rx.received.length, 2 * SIGNERS.length, 'one retry each, so every record went to the outbox');
       const tokenMsg = out.find((m) => (m.headers as Record<string, string>)['x-sp-token'] !== undefined);
-      assert.equal((tokenMsg?.headers as Record<string, string>)['x-sp-token'], TOKEN, 'the documented exception: the token scheme header is the token');
+      assert.match((tokenMsg?.headers as Record<string, string>)['x-sp-token'], /^phsecret\.token\./, 'the token scheme puts a reference in msg.headers');
+      assert.ok(rx.received.some((r) => r.headers['x-sp-token'] === TOKEN), 'the sender sent the real token');
+      assert.ok(rx.received.some((r) => r.headers.authorization === `Bearer ${TOKEN}`), 'the sender sent the real Bearer token');
       const keys = [
         await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'standard-webhooks' }),
         await audit.admin('post', '/printhooks-signer/keys', { action: 'generate', scheme: 'standard-webhooks' }),
@@ -409,7 +411,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       const sw = await audit.admin('get', '/printhooks-signer/s-sw/public-keys');
       assert.deepEqual(sw.body, { publicKeys: [] });
       await helper.unload();
-      const hay = audit.assertNoLeak([...SIGNING_SECRETS, secret('rotated standard-webhooks secret', WHSEC_OLD, Buffer.from('SECRET-sw-rotated-key-1b2c'))], { 'x-sp-token': TOKEN, authorization: `Bearer ${TOKEN}` });
+      const hay = audit.assertNoLeak([...SIGNING_SECRETS, secret('rotated standard-webhooks secret', WHSEC_OLD, Buffer.from('SECRET-sw-rotated-key-1b2c'))]);
       assert.match(hay, /webhook-signature/, 'the signed msgs were captured');
       assert.match(hay, /outbox/, 'the outbox files were audited');
     });
@@ -471,7 +473,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       ['gh', 'github', GITHUB, GITHUB, {}],
       ['stripe', 'stripe', STRIPE, STRIPE, {}],
       ['hmac', 'hmac-sha256', HMAC, HMAC, { header: 'X-Signature', encoding: 'hex' }],
-      ['token', 'token', TOKEN, TOKEN, { header: 'Authorization' }],
+      // signer → verify in one flow, without our sender in between: the token must be in the msg (opt-in)
+      ['token', 'token', TOKEN, TOKEN, { header: 'Authorization', secretsInMsg: true }],
     ];
     const flowOf = (extraNodes: object[] = []) => [
       { id: 't1', type: 'tab' },

@@ -4,6 +4,8 @@ import { parseSigningConfig } from '../../core/sign/config';
 import { keyTool, publicKeysOf } from '../../core/sign/key-tool';
 import { signMessage } from '../../core/sign/sign-message';
 import { registerSigner } from '../../core/sign/signer-registry';
+import { tokenHeadersAsRefs } from '../../core/sign/token-refs';
+import { registerSecretOwner } from '../../core/secrets/secret-refs';
 import { failMsg, reportConfigError } from '../../glue/errors';
 import { migrateConfig, type Migration } from '../../glue/migrate';
 import { StatusCounter } from '../../glue/status-counter';
@@ -12,6 +14,8 @@ interface SignerNodeDef extends NodeDef {
   scheme?: string;
   header?: string;
   encoding?: string;
+  /** token scheme only: put the real token in msg.headers (for the core http request node). */
+  secretsInMsg?: boolean;
   version?: number;
 }
 
@@ -36,7 +40,13 @@ export = function register(RED: NodeAPI): void {
       reportConfigError(node, `printhooks-signer configuration: ${parsed.error}`);
       counter.freeze();
     } else {
-      unregister = registerSigner(node.id, signer!);
+      const unregisterSigner = registerSigner(node.id, signer!);
+      const token = parsed.config.scheme === 'token' ? parsed.config.secrets[0] : undefined;
+      const unregisterOwner = token ? registerSecretOwner(node.id, (name) => (name === 'token' ? token : undefined)) : () => undefined;
+      unregister = () => {
+        unregisterSigner();
+        unregisterOwner();
+      };
       node.printhooksPublicKeys = parsed.config.scheme === 'standard-webhooks-ed25519' ? publicKeysOf(parsed.config.secrets) : [];
       node.status({ fill: 'grey', shape: 'dot', text: parsed.config.scheme });
     }
@@ -50,7 +60,9 @@ export = function register(RED: NodeAPI): void {
         const m = msg as NodeMessageInFlow & { headers?: unknown; event?: unknown; webhook?: unknown };
         const signed = signMessage(m, signer, parsed.config.scheme, node.id, Date.now());
         m.payload = signed.payload;
-        m.headers = signed.headers;
+        m.headers = parsed.config.scheme === 'token' && !config.secretsInMsg
+          ? tokenHeadersAsRefs(signed.headers, signer.headerNames, node.id, parsed.config.secrets[0])
+          : signed.headers;
         m.webhook = signed.webhook;
         counter.add('signed');
         send(m);
