@@ -615,8 +615,9 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       );
       const dead = collect('dead');
       for (const id of ['401', 'gone', 'down', 'tls', 'bad', 'redirect', 'badtoken']) node(`snd-${id}`).receive({ payload: { type: 'print.failed' } });
-      await until(() => dead.length === 5 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'five dead letters and a disabled endpoint', 8000);
-      assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [302, 401, 401, 'no answer', 'no answer']);
+      // the token pasted with a line break is refused at deploy, so only four reach a target
+      await until(() => dead.length === 4 && audit.statuses('snd-gone').some((st) => /disabled/.test(st.text ?? '')), 'four dead letters and a disabled endpoint', 8000);
+      assert.deepEqual(dead.map((m) => (m.delivery as { status?: number }).status ?? 'no answer').sort(), [302, 401, 'no answer', 'no answer']);
       assert.equal(redirect.to.received.length, 0, 'a redirect is not followed, so the credentials stay with the endpoint');
       assert.equal(tlsRx.received.length, 0, 'an untrusted certificate never receives the credentials');
       const gone = await audit.admin('post', '/printhooks-endpoint/ep-gone/enable');
@@ -625,6 +626,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       await helper.unload();
       const hay = audit.assertNoLeak([...SECRETS, secret('pasted token', BAD_TOKEN), secret('pasted token (first line)', 'SECRET-ep-pasted-7f3a')]);
       assert.match(hay, /printhooks-endpoint: /, 'the config error was captured');
+      assert.match(hay, /token contains a line break/, 'the pasted token is refused, naming the field');
       assert.equal(rx.received.filter((r) => r.headers['x-injected'] !== undefined).length, 0, 'no header injected');
     });
   });

@@ -23,9 +23,21 @@ export interface RawEndpointConfig {
 
 export const ENDPOINT_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 
-/** Parses the node's fields; the errors name the field. An empty url is allowed when msg.url may override. */
-export function parseEndpointConfig(raw: RawEndpointConfig): { config?: EndpointConfig; errors: string[] } {
+/** A URL as it may appear in a message: any `user:password@` part is hidden. */
+export function redactUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#@\s]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}…@`);
+}
+
+/**
+ * Parses the node's fields; the errors name the field and never repeat a credential. An empty url is
+ * allowed when msg.url may override. Credentials, when given, are checked too (a pasted line break).
+ */
+export function parseEndpointConfig(raw: RawEndpointConfig, creds?: EndpointCredentials): { config?: EndpointConfig; errors: string[] } {
   const errors: string[] = [];
+  for (const field of ['token', 'username', 'password'] as const) {
+    const value = creds?.[field];
+    if (typeof value === 'string' && /[\r\n]/.test(value)) errors.push(`${field} contains a line break: paste it again on one line`);
+  }
   const url = typeof raw.url === 'string' ? raw.url.trim() : '';
   const allowOverride = raw.allowOverride === true || raw.allowOverride === 'true';
   if (url === '') {
@@ -34,8 +46,9 @@ export function parseEndpointConfig(raw: RawEndpointConfig): { config?: Endpoint
     try {
       const parsed = new URL(url);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') errors.push(`url must be http:// or https://, not ${parsed.protocol}`);
+      if (parsed.username || parsed.password) errors.push('url must not contain a user name or password: put them in the endpoint\'s username and password (kept as credentials)');
     } catch {
-      errors.push(`url "${url}" is not a valid URL`);
+      errors.push(`url "${redactUrl(url)}" is not a valid URL`);
     }
   }
   const method = typeof raw.method === 'string' && raw.method !== '' ? raw.method.toUpperCase() : 'POST';

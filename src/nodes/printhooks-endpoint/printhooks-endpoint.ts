@@ -19,7 +19,8 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const raw = migrateConfig<EndpointNodeDef>(def, MIGRATIONS);
     node.health = new EndpointHealth();
-    const parsed = parseEndpointConfig(raw);
+    const creds = (node as unknown as { credentials?: EndpointCredentials }).credentials;
+    const parsed = parseEndpointConfig(raw, creds);
     if (!parsed.config) {
       node.problem = `printhooks-endpoint: ${parsed.errors.join('; ')}`;
       node.error(node.problem);
@@ -28,7 +29,6 @@ export = function register(RED: NodeAPI): void {
     const config = parsed.config;
     node.config = config;
     const transport = new HttpTransport({ timeoutMs: config.timeoutMs, tlsInsecure: config.tlsInsecure, maxSockets: 64, userAgent: 'PrintHooks (+node-red)' });
-    const creds = (node as unknown as { credentials?: EndpointCredentials }).credentials;
     node.target = {
       url: config.url,
       method: config.method,
