@@ -1,8 +1,7 @@
 import { sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
 import { parseWhpk, parseWhsk } from '../keys';
 import { reject, type Scheme } from '../scheme';
-import { checkTimestamp } from '../timestamp';
-import { signaturesOfVersion, STANDARD_HEADERS } from './standard-webhooks';
+import { isEnvelope, readStandardEnvelope, STANDARD_HEADERS } from './standard-envelope';
 
 function publicKeys(secrets: readonly string[]): KeyObject[] {
   // Receivers are given whpk_ keys; a whsk_ secret key is accepted too (its public half is used).
@@ -22,20 +21,15 @@ export const standardWebhooksEd25519: Scheme = {
   },
   verifier(secrets) {
     const keys = publicKeys(secrets);
-    return ({ headers, body, now, tolerance }) => {
-      const id = headers['webhook-id'];
-      const signature = headers['webhook-signature'];
-      if (!id) return reject('missing-header', 'no webhook-id header');
-      if (!signature) return reject('missing-header', 'no webhook-signature header');
-      const time = checkTimestamp(headers['webhook-timestamp'], now, tolerance, 'webhook-timestamp');
-      if (!time.ok) return time;
-      const offered = signaturesOfVersion(signature, 'v1a');
-      if (offered.length === 0) return reject('unknown-version', 'webhook-signature has no v1a entry');
-      const content = Buffer.concat([Buffer.from(`${id}.${time.timestamp}.`, 'utf8'), body]);
+    return (input) => {
+      const envelope = readStandardEnvelope(input, 'v1a');
+      if (!isEnvelope(envelope)) return envelope;
+      const { id, timestamp, offered, prefix } = envelope;
+      const content = Buffer.concat([Buffer.from(prefix, 'utf8'), input.body]);
       for (const value of offered) {
         const raw = Buffer.from(value, 'base64');
         if (raw.length !== 64) continue;
-        if (keys.some((k) => edVerify(null, content, k, raw))) return { ok: true, id, timestamp: time.timestamp };
+        if (keys.some((k) => edVerify(null, content, k, raw))) return { ok: true, id, timestamp };
       }
       return reject('bad-signature', 'no v1a signature matches the body, id and timestamp');
     };
