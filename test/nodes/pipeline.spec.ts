@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';
-import { FakeReceiver } from '../fakes/receiver/receiver';
+import { useSenderEnv } from './support/sender-env';
 import { helper, nodeRedLine } from './helper';
 
 // The whole chain of DESIGN §1 with real nodes: a fake Moonraker over a real websocket, then
@@ -32,25 +31,13 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 5000): 
 describe(`pipeline: moonraker → filter → template → signer → sender (Node-RED ${nodeRedLine})`, function () {
   this.timeout(20_000);
   let fake: FakeMoonraker;
-  let rx: FakeReceiver;
-  let outboxDir: string;
+  const env = useSenderEnv();
 
   beforeEach(async () => {
     fake = new FakeMoonraker();
     await fake.listen();
-    rx = await new FakeReceiver().start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-pipeline-'));
-    helper.settings({ printhooks: { sender: { outboxDir } } } as never);
-    await helper.startServer();
   });
-
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await fake.close();
-    await rx.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
-  });
+  afterEach(() => fake.close());
 
   function flow() {
     return [
@@ -59,7 +46,7 @@ describe(`pipeline: moonraker → filter → template → signer → sender (Nod
       { id: 'flt', type: 'printhooks-filter', events: ['print.started', 'print.progress', 'print.done'], progressStep: 50, version: 1, wires: [['tpl']] },
       { id: 'tpl', type: 'printhooks-template', preset: 'standard-webhooks', version: 1, wires: [['sig']] },
       { id: 'sig', type: 'printhooks-signer', scheme: 'standard-webhooks', version: 1, wires: [['snd']] },
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, version: 1 },
       { id: 'snd', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.05', jitter: 0, version: 1, wires: [['ok'], ['dead']] },
       { id: 'ok', type: 'helper' },
       { id: 'dead', type: 'helper' },
@@ -74,20 +61,20 @@ describe(`pipeline: moonraker → filter → template → signer → sender (Nod
     await new Promise((r) => setTimeout(r, 100)); // the subscribe answer is the baseline
 
     fake.update({ print_stats: { filename: 'benchy.gcode', state: 'printing' }, virtual_sdcard: { progress: 0.1 } });
-    await until(() => rx.received.length >= 1, 'print.started delivered');
+    await until(() => env.rx.received.length >= 1, 'print.started delivered');
     for (const p of [0.3, 0.55, 0.8]) fake.update({ virtual_sdcard: { progress: p } });
-    await until(() => rx.received.length >= 2, 'the 50 % milestone delivered');
+    await until(() => env.rx.received.length >= 2, 'the 50 % milestone delivered');
 
     // The socket drops mid-job and comes back: nothing is replayed.
     fake.dropClients();
     await fake.until(() => fake.count('printer.objects.subscribe') >= 2);
     await new Promise((r) => setTimeout(r, 150));
     fake.update({ print_stats: { state: 'complete' }, virtual_sdcard: { progress: 1 } });
-    await until(() => rx.received.length >= 3, 'print.done delivered');
+    await until(() => env.rx.received.length >= 3, 'print.done delivered');
     await new Promise((r) => setTimeout(r, 300));
 
     const wh = new Webhook(SECRET);
-    const bodies = rx.received.map((r) => {
+    const bodies = env.rx.received.map((r) => {
       const verified = wh.verify(r.body, r.headers as Record<string, string>) as { type: string; data: { id: string; job?: { progress?: number } } };
       assert.equal(r.headers['webhook-id'], verified.data.id, 'webhook-id is the event id');
       assert.equal(r.headers['content-type'], 'application/json');
@@ -95,9 +82,9 @@ describe(`pipeline: moonraker → filter → template → signer → sender (Nod
     });
     assert.deepEqual(bodies.map((b) => b.type), ['print.started', 'print.progress', 'print.done']);
     assert.equal(bodies[1].data.job?.progress, 50);
-    assert.equal(new Set(rx.received.map((r) => r.headers['webhook-id'])).size, 3);
+    assert.equal(new Set(env.rx.received.map((r) => r.headers['webhook-id'])).size, 3);
     assert.equal(dead.length, 0);
-    const log = fs.readFileSync(path.join(outboxDir, 'snd', 'outbox.log'));
+    const log = fs.readFileSync(path.join(env.outboxDir, 'snd', 'outbox.log'));
     assert.equal(log.includes(Buffer.from('webhook-signature')), false, 'no signature on disk');
   });
 });

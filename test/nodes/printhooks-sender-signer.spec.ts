@@ -1,10 +1,9 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Webhook } from 'standardwebhooks';
 import { helper } from './helper';
-import { FakeReceiver } from '../fakes/receiver/receiver';
+import { useSenderEnv } from './support/sender-env';
 import { TEST_SECRET } from '../core/delivery/test-signer';
 
 // The real printhooks-signer in front of the sender: the hand-over of DESIGN §5 end to end.
@@ -15,27 +14,13 @@ const nodes = [
 ];
 
 describe('printhooks-signer → printhooks-sender', () => {
-  let rx: FakeReceiver;
-  let outboxDir: string;
-
-  beforeEach(async () => {
-    rx = await new FakeReceiver().start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-sender-signer-'));
-    helper.settings({ printhooks: { sender: { outboxDir } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await rx.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
-  });
+  const env = useSenderEnv();
 
   it('every attempt is re-signed by the signer node and verifies; no signature reaches the outbox', async () => {
-    rx.reply({ status: 503 });
+    env.rx.reply({ status: 503 });
     const flow = [
       { id: 'sig', type: 'printhooks-signer', scheme: 'standard-webhooks', version: 1, wires: [['s1']] },
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, version: 1 },
       { id: 's1', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.05', jitter: 0, version: 1, wires: [['ok'], []] },
       { id: 'ok', type: 'helper' },
     ];
@@ -46,13 +31,13 @@ describe('printhooks-signer → printhooks-sender', () => {
     const msg = await ok;
     assert.equal((msg.delivery as { attempts: number }).attempts, 2);
     const wh = new Webhook(TEST_SECRET);
-    assert.equal(rx.received.length, 2);
-    for (const r of rx.received) {
+    assert.equal(env.rx.received.length, 2);
+    for (const r of env.rx.received) {
       assert.equal(r.headers['webhook-id'], 'evt_chain');
       wh.verify(r.body, r.headers as Record<string, string>);
     }
-    assert.equal(rx.received[0].body.toString(), rx.received[1].body.toString(), 'the same bytes on every attempt');
-    const log = fs.readFileSync(path.join(outboxDir, 's1', 'outbox.log'));
+    assert.equal(env.rx.received[0].body.toString(), env.rx.received[1].body.toString(), 'the same bytes on every attempt');
+    const log = fs.readFileSync(path.join(env.outboxDir, 's1', 'outbox.log'));
     assert.equal(log.includes(Buffer.from('webhook-signature')), false);
     assert.equal(log.includes(Buffer.from('v1,')), false);
   });

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { buildEvent } from '../../src/core/event';
-import { FakeReceiver } from '../fakes/receiver/receiver';
+import { useSenderEnv } from './support/sender-env';
 import { helper, nodeRedLine } from './helper';
 
 // Bad input never crashes Node-RED: every node with an input gets a storm of malformed msgs
@@ -50,22 +47,8 @@ function garbage(r: () => number, depth = 0): unknown {
 
 describe(`robustness: malformed msgs never crash Node-RED (Node-RED ${nodeRedLine})`, function () {
   this.timeout(30_000);
-  let rx: FakeReceiver;
-  let outboxDir: string;
-
-  beforeEach(async () => {
-    rx = await new FakeReceiver().start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-robust-'));
-    helper.settings({ printhooks: { sender: { outboxDir } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await rx.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
-    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
-  });
+  const env = useSenderEnv();
+  afterEach(() => assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution'));
 
   it('filter, template, signer, verify and sender survive 300 malformed msgs each and still work', async () => {
     const flow = [
@@ -73,7 +56,7 @@ describe(`robustness: malformed msgs never crash Node-RED (Node-RED ${nodeRedLin
       { id: 'tpl', type: 'printhooks-template', preset: 'custom', body: '{"t":"{{type}}","f":"{{job.file}}"}', contentType: 'json', version: 1, wires: [['out']] },
       { id: 'sig', type: 'printhooks-signer', scheme: 'standard-webhooks', version: 1, wires: [['out']] },
       { id: 'ver', type: 'printhooks-verify', scheme: 'standard-webhooks', version: 1, wires: [['out'], ['out']] },
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, version: 1 },
       { id: 'snd', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.05', jitter: 0, version: 1, wires: [['out'], ['out']] },
       { id: 'out', type: 'helper' },
     ];
