@@ -21,6 +21,8 @@ export interface StatePayload {
   job?: { file?: { name?: string | null; path?: string | null; display?: string | null; origin?: string | null } };
   progress?: { completion?: number | null; printTime?: number | null; printTimeLeft?: number | null };
   markings?: Array<{ type?: string; time?: number }>;
+  /** Temperature readings since the last message, oldest first (`tool0`, `bed`: {actual, target}). */
+  temps?: Array<{ bed?: { actual?: number | null } | null }>;
   serverTime?: number;
 }
 

@@ -128,7 +128,11 @@ export class OctoPrintMapper {
   private current(s: StatePayload, raw: unknown): PrinterEvent[] {
     this.learnClock(s);
     this.linked = linkedFrom(s) ?? this.linked;
-    if (!isActive(jobStateOf(s)) || !this.hasActiveJob) return [];
+    if (!isActive(jobStateOf(s)) || !this.hasActiveJob) {
+      // Between jobs only the bed matters: it may have cooled down since the last job ended.
+      const bedTemp = latestBedTemp(s.temps);
+      return bedTemp === undefined ? [] : this.tracker.observe({ bedTemp, raw });
+    }
     return this.tracker.observe({ raw, ...jobFields(s) });
   }
 
@@ -275,7 +279,18 @@ function jobFields(s: StatePayload): Omit<Observation, 'state' | 'jobKey'> {
     progress: typeof completion === 'number' && Number.isFinite(completion) ? Math.min(100, Math.max(0, completion)) : undefined,
     elapsed_s: seconds(s.progress?.printTime),
     remaining_s: seconds(s.progress?.printTimeLeft),
+    bedTemp: latestBedTemp(s.temps),
   };
+}
+
+/** The newest bed reading of a `temps` backlog (drives printer.bed_cooled). */
+function latestBedTemp(temps: StatePayload['temps']): number | undefined {
+  if (!Array.isArray(temps)) return undefined;
+  for (let i = temps.length - 1; i >= 0; i -= 1) {
+    const actual = temps[i]?.bed?.actual;
+    if (typeof actual === 'number' && Number.isFinite(actual)) return actual;
+  }
+  return undefined;
 }
 
 interface Outcome {

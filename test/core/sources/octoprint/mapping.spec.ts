@@ -49,6 +49,21 @@ describe('octoprint mapping', () => {
     assert.equal(new Set(events.map((e) => e.job?.id)).size, 1);
   });
 
+  it('after a job, the bed cooling below 35 °C in current temps gives printer.bed_cooled once', () => {
+    const m = mapper();
+    const events = run(m, [
+      history({ file: null, bed: 21 }),
+      event('PrintStarted', filePayload()),
+      current(printing(50, { bed: 60 })),
+      event('PrintDone', filePayload({ time: 100 })),
+      current({ completion: 100, bed: 50 }),
+      current({ completion: 100, bed: 34 }),
+      current({ completion: 100, bed: 30 }),
+    ]);
+    assert.deepEqual(types(events).filter((t) => t !== 'print.progress'), ['print.started', 'print.done', 'printer.bed_cooled']);
+    assert.equal(events.at(-1)?.job?.file, 'benchy.gcode');
+  });
+
   it('pause by the user and resume give print.paused (reason user) and print.resumed, no attention', () => {
     const m = mapper();
     const events = run(m, [history({ file: null }), event('PrintStarted', filePayload({ user: 'alice' })), event('PrintPaused', filePayload({ user: 'alice', progress: 22 })), event('PrintResumed', filePayload({ user: 'alice' }))]);

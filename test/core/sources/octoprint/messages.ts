@@ -14,6 +14,7 @@ export interface StateSpec {
   markings?: Array<{ type: string; time: number }>;
   serverTime?: number;
   error?: string;
+  bed?: number;
 }
 
 export function stateBody(spec: StateSpec): Record<string, unknown> {
@@ -23,6 +24,7 @@ export function stateBody(spec: StateSpec): Record<string, unknown> {
     job: { file: file ? { name: file, path: file, display: file, origin: 'local', size: 1000, date: 1 } : { name: null, path: null, origin: null } },
     progress: { completion: spec.completion ?? null, filepos: 0, printTime: spec.printTime ?? null, printTimeLeft: null },
     markings: spec.markings ?? [],
+    temps: spec.bed === undefined ? [] : [{ time: 1, tool0: { actual: 200, target: 0 }, bed: { actual: spec.bed + 5, target: 0 } }, { time: 2, bed: { actual: spec.bed, target: 0 } }],
     serverTime: spec.serverTime,
   };
 }
