@@ -13,6 +13,10 @@ export interface NodeRedProcessOptions {
   settings?: Record<string, unknown>;
   /** Shown in errors. */
   label?: string;
+  /** Which Node-RED line to start: 4.1 (default, runs on Node 20) or 5.0 (on a Node 22 binary). */
+  line?: '4' | '5';
+  /** The Node.js binary for line 5 (see node22.ts). */
+  nodeBinary?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -43,8 +47,8 @@ export function prepareUserDir(userDir: string): void {
 }
 
 /**
- * Node-RED 4.1 as a child process (Node-RED 5's launcher refuses Node 20), for tests that need a
- * real process: kill -9, restart, a burst through the real runtime.
+ * Node-RED as a child process, for tests that need a real process: kill -9, restart, a burst through
+ * the real runtime. 4.1 by default (Node-RED 5's launcher refuses Node 20; give it a Node 22 binary).
  */
 export class NodeRedProcess {
   port = 0;
@@ -73,9 +77,10 @@ export class NodeRedProcess {
     const all = { flowFile: 'flows.json', credentialSecret: false, uiHost: '127.0.0.1', logging: { console: { level: 'info' } }, ...settings };
     fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify(all, null, 2)};\n`);
     this.output = '';
+    const five = this.options.line === '5';
     const child = spawn(
-      process.execPath,
-      [require.resolve('node-red-4/red.js'), '--userDir', userDir, '--port', String(this.port), '--settings', settingsFile, flowsFile],
+      five ? this.options.nodeBinary ?? process.execPath : process.execPath,
+      [require.resolve(five ? 'node-red/red.js' : 'node-red-4/red.js'), '--userDir', userDir, '--port', String(this.port), '--settings', settingsFile, flowsFile],
       { cwd: userDir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
