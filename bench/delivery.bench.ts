@@ -159,7 +159,9 @@ async function fillChild(dir: string): Promise<void> {
   for (let start = 0; start < QUEUED; start += FILL_BATCH) {
     const batch = [];
     for (let i = start; i < start + FILL_BATCH; i++) {
-      batch.push(queue.enqueue(requestFromMsg({ payload: body, headers: { 'content-type': 'application/json' }, webhook: { id: `evt_${i}`, signer: 'bench-signer' } }, { allowOverride: false })));
+      // each msg also carries its PrinterEvent (stored with the record so the outputs get msg.event back)
+      const event = { id: `evt_${i}`, type: 'print.progress', time: new Date(1700000000000 + i).toISOString(), printer: { id: 'mk4-bench', name: 'MK4 bench', kind: 'octoprint' }, job: { id: `job_${i >> 6}`, file: 'benchy_0.2mm_PLA_MK4_1h2m.gcode', progress: i % 100, elapsed_s: i, remaining_s: 3600 - (i % 3600) }, raw: { state: 'Printing' } };
+      batch.push(queue.enqueue(requestFromMsg({ payload: body, event, topic: 'print.progress', headers: { 'content-type': 'application/json' }, webhook: { id: `evt_${i}`, signer: 'bench-signer' } }, { allowOverride: false })));
     }
     await Promise.all(batch);
   }
@@ -211,7 +213,7 @@ async function main(): Promise<void> {
   const dir = tmp('printhooks-bench-queue-');
   try {
     const fill = child('fill', dir);
-    console.log(`100,000 queued (1 KB bodies, ${fill.fileMb.toFixed(0)} MB on disk): RSS ${fill.rssMb.toFixed(0)} MB (process baseline ${fill.baselineMb.toFixed(0)} MB; target < 150 MB)`);
+    console.log(`100,000 queued (1 KB bodies + ~300 B events, ${fill.fileMb.toFixed(0)} MB on disk): RSS ${fill.rssMb.toFixed(0)} MB (process baseline ${fill.baselineMb.toFixed(0)} MB; target < 150 MB)`);
     const rec = child('recover', dir);
     console.log(`recover ${rec.queued} queued at start: ${(rec.ms / 1000).toFixed(2)} s (target < 3 s), RSS after ${rec.rssMb.toFixed(0)} MB`);
   } finally {

@@ -14,6 +14,12 @@ export interface StoredRequest {
   signer?: string;
   topic?: string;
   msgid?: string;
+  /**
+   * The PrinterEvent the msg carried (msg.event, or an event-shaped msg.payload) as JSON text,
+   * without `raw`, at most EVENT_JSON_LIMIT bytes; absent in records written before it existed.
+   * Kept as text so it is counted with the record's bytes by the outbox cache.
+   */
+  event?: string;
   /** How msg.payload looked, so the output msg gets it back in the same form. */
   payloadKind: 'json' | 'string' | 'buffer';
   /** Enqueue time, ms since the epoch. */

@@ -20,6 +20,42 @@ export interface RequestRules {
   now?: number;
 }
 
+/** Largest stored event JSON (bytes); a larger event keeps only its identifying fields, or is not stored. */
+export const EVENT_JSON_LIMIT = 64 * 1024;
+
+const CORE_EVENT_FIELDS = ['id', 'type', 'time', 'printer', 'job'] as const;
+
+function isEventShaped(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) return false;
+  const v = value as { type?: unknown; printer?: unknown };
+  return typeof v.type === 'string' && !!v.printer && typeof v.printer === 'object';
+}
+
+function cappedJson(value: Record<string, unknown>): string | undefined {
+  try {
+    const text = JSON.stringify(value);
+    return text !== undefined && Buffer.byteLength(text, 'utf8') <= EVENT_JSON_LIMIT ? text : undefined;
+  } catch {
+    return undefined; // circular or BigInt: no event rather than a refused msg
+  }
+}
+
+/**
+ * The msg's PrinterEvent as stored in the outbox: msg.event, else msg.payload when it is itself an
+ * event ({type, printer}); `raw` (the source's frame) is dropped; over EVENT_JSON_LIMIT only
+ * id/type/time/printer/job are kept, and if even that is too big, nothing.
+ */
+export function eventJsonOf(msg: MsgLike): string | undefined {
+  const source = isEventShaped(msg.event) ? msg.event : isEventShaped(msg.payload) ? msg.payload : undefined;
+  if (!source) return undefined;
+  const { raw: _raw, ...event } = source;
+  const full = cappedJson(event);
+  if (full !== undefined) return full;
+  const core: Record<string, unknown> = {};
+  for (const key of CORE_EVENT_FIELDS) if (event[key] !== undefined) core[key] = event[key];
+  return cappedJson(core);
+}
+
 const METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']);
 
 function idOf(value: unknown): string | undefined {
@@ -104,6 +140,8 @@ export function requestFromMsg(msg: MsgLike, rules: RequestRules): StoredRequest
   if (signer) req.signer = signer;
   if (typeof msg.topic === 'string' && msg.topic !== '') req.topic = msg.topic;
   if (typeof msg._msgid === 'string') req.msgid = msg._msgid;
+  const event = eventJsonOf(msg);
+  if (event !== undefined) req.event = event;
 
   if (rules.allowOverride) {
     if (msg.method !== undefined && msg.method !== null && msg.method !== '') {
@@ -142,5 +180,12 @@ export function msgFromRequest(req: StoredRequest): Record<string, unknown> {
   if (req.msgid) msg._msgid = req.msgid;
   if (req.topic) msg.topic = req.topic;
   if (req.url) msg.url = req.url;
+  if (req.event) {
+    try {
+      msg.event = JSON.parse(req.event);
+    } catch {
+      // unreadable event text: the msg goes out without msg.event rather than not at all
+    }
+  }
   return msg;
 }
