@@ -84,6 +84,43 @@ describe(`printhooks-moonraker nodes (Node-RED ${nodeRedLine})`, function () {
     assert.match(done.payload.id, /^evt_/);
   });
 
+  it('printer.bed_cooled fires once after a job at the server\'s threshold, and never with 0', async () => {
+    for (const [bedCooled, expected] of [[50, 1], [0, 0]] as const) {
+      fake = new FakeMoonraker();
+      await fake.listen();
+      const nodes = flow(fake.url);
+      nodes[0] = { ...nodes[0], bedCooled };
+      await load(nodes);
+      const msgs: Msg[] = [];
+      helper.getNode('out').on('input', (msg: unknown) => msgs.push(msg as Msg));
+      await until(() => msgs.some((m) => m.topic === 'printer.online'));
+      fake.update({ print_stats: { filename: 'benchy.gcode', state: 'printing' }, heater_bed: { temperature: 60 } });
+      await until(() => msgs.some((m) => m.topic === 'print.started'));
+      fake.update({ print_stats: { state: 'complete' } });
+      await until(() => msgs.some((m) => m.topic === 'print.done'));
+      fake.update({ heater_bed: { temperature: 55 } });
+      fake.update({ heater_bed: { temperature: 45 } }); // below 50, still above the default 35
+      await new Promise((r) => setTimeout(r, 150));
+      const cooled = msgs.filter((m) => m.topic === 'printer.bed_cooled');
+      assert.equal(cooled.length, expected, `bedCooled ${bedCooled}`);
+      if (expected) assert.equal(cooled[0].payload.job?.file, 'benchy.gcode');
+      await helper.unload();
+      await fake.close();
+    }
+  });
+
+  it('a bed-cooled threshold that is not a temperature is a config error naming the field', async () => {
+    fake = new FakeMoonraker();
+    await fake.listen();
+    const nodes = flow(fake.url);
+    nodes[0] = { ...nodes[0], bedCooled: 'warm' };
+    await load(nodes);
+    const statuses = statusesOf('src');
+    await until(() => statuses.some((s) => s.fill === 'red'));
+    const logged = (helper.getNode('srv').error as unknown as { firstCall: { args: [string] } }).firstCall.args[0];
+    assert.match(logged, /bedCooled "warm" must be a temperature/);
+  });
+
   it('shares one websocket between source nodes and closes it within a second after the last one leaves', async () => {
     fake = new FakeMoonraker();
     await fake.listen();

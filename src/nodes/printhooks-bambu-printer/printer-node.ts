@@ -12,6 +12,8 @@ export interface BambuPrinterNode extends Node<PrinterCredentials> {
   connection?: BambuConnection;
   configError?: string;
   printer: PrinterRef;
+  /** printer.bed_cooled threshold, °C (0 = off). */
+  bedCooledBelow?: number;
   snapshot?: () => Promise<Buffer>;
   register(user: Node): void;
   deregister(user: Node, done: () => void): void;

@@ -7,6 +7,7 @@ import { BambuConnection } from '../../core/sources/bambu/connection';
 import { PinStore } from '../../core/sources/bambu/pin-store';
 import { probeBambu } from '../../core/sources/bambu/probe';
 import type { PrinterTls } from '../../core/sources/bambu/tls-stream';
+import { parseBedCooled } from '../../core/bed-cooled';
 import { reportConfigError } from '../../glue/errors';
 import { shareConnection } from '../../glue/shared-connection';
 import { migrateConfig, type Migration } from '../../glue/migrate';
@@ -20,6 +21,8 @@ interface PrinterConfig extends NodeDef {
   tls?: string;
   ca?: string;
   fingerprint?: string;
+  /** °C below which printer.bed_cooled fires after a job (default 35, 0 = off). */
+  bedCooled?: number | string;
   version?: number;
   /** Test-only knobs (not in the editor), in ms / a port number. */
   watchdogMs?: number;
@@ -53,6 +56,7 @@ export = function (RED: NodeAPI) {
       const pins = pinStore();
       const tls: PrinterTls = { mode: settings.tls, ca: settings.ca, expected: () => settings.fingerprint ?? pins.get(settings.serial) };
       this.printer = { id: printerIdFor(settings.serial), name: config.name || settings.serial, kind: 'bambu' };
+      this.bedCooledBelow = parseBedCooled(config.bedCooled);
       const reconnectMs = positive(config.reconnectMs);
       const connection = new BambuConnection({
         host: settings.host,

@@ -36,6 +36,7 @@ export = function (RED: NodeAPI) {
       connection: printer.connection,
       includeRaw: config.includeRaw === true,
       offlineDelayMs: nonNegative(config.offlineDelayMs),
+      bedCooledBelow: printer.bedCooledBelow,
       emit: (event) => this.send({ topic: event.type, payload: event }),
       onPhase: (phase, job) => this.status(statusFor(phase, job)),
     });

@@ -7,6 +7,7 @@ import { registerSnapshotProvider } from '../../core/snapshot/registry';
 import { parseMoonrakerUrl } from '../../core/sources/moonraker/url';
 import { reportConfigError } from '../../glue/errors';
 import { shareConnection } from '../../glue/shared-connection';
+import { parseBedCooled } from '../../core/bed-cooled';
 import { migrateConfig, type Migration } from '../../glue/migrate';
 import type { MoonrakerServerNode, ServerCredentials } from './server-node';
 
@@ -14,6 +15,8 @@ interface ServerConfig extends NodeDef {
   url: string;
   /** Seconds the link must stay down before printer.offline (default 30). */
   offlineDelay?: number | string;
+  /** °C below which printer.bed_cooled fires after a job (default 35, 0 = off). */
+  bedCooled?: number | string;
   version?: number;
   /** Test-only knobs (not in the editor): first reconnect delay and Klippy re-ask interval in ms. */
   reconnectMs?: number;
@@ -44,6 +47,7 @@ export = function (RED: NodeAPI) {
       const delay = config.offlineDelay === undefined || config.offlineDelay === '' ? 30 : Number(config.offlineDelay);
       if (!Number.isFinite(delay) || delay < 0) throw new Error(`offlineDelay "${String(config.offlineDelay)}" must be a number of seconds, 0 or more`);
       this.offlineDelayMs = Math.round(delay * 1000);
+      this.bedCooledBelow = parseBedCooled(config.bedCooled);
       this.printer = { id: printerIdFor(endpoint.httpBase), name: config.name || endpoint.host, kind: 'moonraker' };
       const reconnectMs = positive(config.reconnectMs);
       this.connection = new MoonrakerConnection({

@@ -14,6 +14,8 @@ export interface MoonrakerServerNode extends Node<ServerCredentials> {
   printer: PrinterRef;
   /** How long the link must stay down before printer.offline. */
   offlineDelayMs?: number;
+  /** printer.bed_cooled threshold, °C (0 = off). */
+  bedCooledBelow?: number;
   register(user: Node): void;
   deregister(user: Node, done: () => void): void;
 }

@@ -37,6 +37,7 @@ export = function (RED: NodeAPI) {
       connection,
       includeRaw: config.includeRaw === true,
       offlineDelayMs: positive(config.offlineDelayMs) ?? server.offlineDelayMs,
+      bedCooledBelow: server.bedCooledBelow,
       historyWaitMs: positive(config.historyWaitMs),
       emit: (event) => this.send({ topic: event.type, payload: event }),
       onPhase: (phase, job) => this.status(statusFor(phase, job)),

@@ -1,5 +1,6 @@
 import type { PrinterRef } from '../../core/event';
 import { parseBaseUrl, printerIdFromUrl, type OctoPrintBase } from '../../core/sources/octoprint/url';
+import { parseBedCooled } from '../../core/bed-cooled';
 import { migrateConfig, type Migration } from '../../glue/migrate';
 
 /** The config node's fields as saved in the flow (DESIGN §3 plus optional ones documented in the help). */
@@ -10,6 +11,7 @@ export interface RawServerConfig {
   snapshotUrl?: string;
   allowSelfSigned?: boolean;
   offlineDelay?: number | string;
+  bedCooled?: number | string;
   version?: number;
 }
 
@@ -19,6 +21,7 @@ export interface ServerConfig {
   snapshotUrl: string;
   allowSelfSigned: boolean;
   offlineDelayMs: number;
+  bedCooledBelow: number;
 }
 
 /** 0 → 1: fills the defaults of fields that flows saved before `version` existed lack. */
@@ -37,5 +40,6 @@ export function parseServerConfig(def: object): ServerConfig {
     snapshotUrl: typeof raw.snapshotUrl === 'string' ? raw.snapshotUrl.trim() : '',
     allowSelfSigned: raw.allowSelfSigned === true,
     offlineDelayMs: Math.round(delay * 1000),
+    bedCooledBelow: parseBedCooled(raw.bedCooled),
   };
 }

@@ -57,6 +57,7 @@ export = function register(RED: NodeAPI): void {
         printer: cfg.printer,
         allowSelfSigned: cfg.allowSelfSigned,
         offlineDelayMs: cfg.offlineDelayMs,
+        bedCooledBelow: cfg.bedCooledBelow,
         ...timings,
         log: (level, message) => (level === 'warn' ? node.warn(message) : node.log(message)),
       });

@@ -14,6 +14,8 @@ export interface MonitorOptions {
   includeRaw?: boolean;
   /** printer.offline only after the link stayed down this long (default 60 s). */
   offlineDelayMs?: number;
+  /** printer.bed_cooled threshold, °C (0 = off; default 35). */
+  bedCooledBelow?: number;
   now?: () => Date;
 }
 
@@ -38,7 +40,7 @@ export class BambuMonitor implements BambuListener {
   private errorCache: { hms: unknown; printError: unknown; model: string | undefined; errors: EventError[] } | undefined;
 
   constructor(private readonly options: MonitorOptions) {
-    this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now });
+    this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now, bedCooledBelow: options.bedCooledBelow });
     this.presence = new PresenceTracker({
       printer: options.printer,
       offlineDelayMs: options.offlineDelayMs ?? 60_000,

@@ -20,6 +20,8 @@ export interface ConnectionOptions {
   pingIntervalMs?: number;
   /** printer.offline only after the connection stayed down this long (default 30 s). */
   offlineDelayMs?: number;
+  /** printer.bed_cooled threshold, °C (0 = off; default 35). */
+  bedCooledBelow?: number;
   requestTimeoutMs?: number;
   random?: () => number;
   now?: () => Date;
@@ -67,7 +69,7 @@ export class OctoPrintConnection extends EventEmitter {
     this.base = parseBaseUrl(options.url);
     if (!options.apiKey) throw new OctoPrintProblem('config', 'API key is empty');
     this.rest = new OctoPrintRest({ base: this.base, apiKey: options.apiKey, allowSelfSigned: options.allowSelfSigned, timeoutMs: options.requestTimeoutMs });
-    this.mapper = new OctoPrintMapper({ printer: options.printer, now: options.now });
+    this.mapper = new OctoPrintMapper({ printer: options.printer, now: options.now, bedCooledBelow: options.bedCooledBelow });
     this.presence = new PresenceTracker({
       printer: options.printer,
       offlineDelayMs: options.offlineDelayMs,

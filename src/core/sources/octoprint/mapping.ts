@@ -14,6 +14,8 @@ export interface MapperOptions {
   now?: () => Date;
   /** Two starts of the same file closer than this are the same job (clock skew, rounding). Default 120 s. */
   startToleranceS?: number;
+  /** printer.bed_cooled threshold, °C (0 = off; default 35). */
+  bedCooledBelow?: number;
 }
 
 interface JobIdentity {
@@ -43,7 +45,7 @@ export class OctoPrintMapper {
   constructor(options: MapperOptions) {
     this.now = options.now ?? (() => new Date());
     this.toleranceS = options.startToleranceS ?? 120;
-    this.tracker = new JobTracker({ printer: options.printer, idleAfterActive: 'nothing', includeRaw: true, now: this.now });
+    this.tracker = new JobTracker({ printer: options.printer, idleAfterActive: 'nothing', includeRaw: true, now: this.now, bedCooledBelow: options.bedCooledBelow });
   }
 
   /** The socket is up again: the next history (or first current) is a baseline. */
