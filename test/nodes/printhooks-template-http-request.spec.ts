@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { buildEvent } from '../../src/core/event';
 import { registerSnapshotProvider } from '../../src/core/snapshot/registry';
-import { HttpCapture } from '../fakes/http-capture/http-capture';
+import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 
 const templateNode = require('../../src/nodes/printhooks-template/printhooks-template');
@@ -20,9 +20,9 @@ type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never
 
 /** template -> Node-RED's core `http request` node (method "use", URL from msg.url) -> a loopback server. */
 describe(`printhooks-template output as input of the core http request node (Node-RED ${nodeRedLine})`, () => {
-  let server: HttpCapture;
+  let server: FakeReceiver;
   beforeEach(async () => {
-    server = await new HttpCapture().start();
+    server = await new FakeReceiver().answer(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' })).start();
     await helper.startServer();
   });
   afterEach(async () => {
@@ -50,7 +50,7 @@ describe(`printhooks-template output as input of the core http request node (Nod
   it('delivers a JSON preset body with method, content type and the encoded URL', async () => {
     const req = await send({ preset: 'discord' });
     assert.equal(req.method, 'POST');
-    assert.equal(req.url, '/hook/print.done?file=benchy%20%26%20co%40home.gcode');
+    assert.equal(req.path, '/hook/print.done?file=benchy%20%26%20co%40home.gcode');
     assert.match(String(req.headers['content-type']), /^application\/json/);
     const body = JSON.parse(req.body.toString());
     assert.equal(body.embeds[0].fields[0].value, 'benchy & co@home.gcode');
@@ -110,14 +110,14 @@ describe(`printhooks-template output as input of the core http request node (Nod
       },
       { token: '123456:AB c', user: 'u&ser' },
     );
-    assert.equal(req.url, '/bot123456:AB%20c/send');
+    assert.equal(req.path, '/bot123456:AB%20c/send');
     assert.equal(req.headers.authorization, 'Bearer 123456:AB c');
     assert.equal(new URLSearchParams(req.body.toString()).get('user'), 'u&ser');
   });
 
   it('without the option the core node sends the reference, never the secret', async () => {
     const req = await send({ preset: 'custom', url: `${server.url}/bot{{$token}}/send`, body: '{"t":"{{$token}}"}' }, { token: 'tok-secret-1' });
-    assert.match(String(req.url), /^\/botphsecret\.token\./);
+    assert.match(String(req.path), /^\/botphsecret\.token\./);
     assert.ok(!req.body.toString().includes('tok-secret-1'));
   });
 });

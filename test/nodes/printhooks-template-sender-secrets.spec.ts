@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { createHmac } from 'node:crypto';
 import { buildEvent, type PrinterEvent } from '../../src/core/event';
 import { secretRef } from '../../src/core/secrets/secret-refs';
-import { HttpCapture, type CapturedRequest } from '../fakes/http-capture/http-capture';
+import { FakeReceiver, type Received } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 
 const nodes = [
@@ -57,10 +57,10 @@ const node = (id: string) => helper.getNode(id) as unknown as TestNode;
 
 /** Task: target secrets stay out of msgs and the outbox; the sender puts them in only when it sends. */
 describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () => {
-  let server: HttpCapture;
+  let server: FakeReceiver;
   let outboxDir: string;
   beforeEach(async () => {
-    server = await new HttpCapture().start();
+    server = await new FakeReceiver().answer(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' })).start();
     outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-secrets-'));
     helper.settings({ printhooks: { sender: { outboxDir, secretWaitMs: 20, secretGraceMs: 60_000, statusIntervalMs: 5 } } } as never);
     await helper.startServer();
@@ -97,7 +97,7 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     return { req, tap, ok };
   }
 
-  function assertNoSecretOutside(req: CapturedRequest, msgs: unknown[], secrets: string[]): void {
+  function assertNoSecretOutside(req: Received, msgs: unknown[], secrets: string[]): void {
     for (const m of msgs) assert.equal(leaks(JSON.stringify(m), secrets), undefined, 'a msg holds a secret');
     assert.equal(leaks(outboxText(outboxDir), secrets), undefined, 'the outbox on disk holds a secret');
     assert.ok(outboxText(outboxDir).includes('phsecret.'), 'the outbox keeps the references');
@@ -106,7 +106,7 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
 
   it('pushover: token and user reach the target in the form body, never the msgs or the outbox', async () => {
     const { req, tap, ok } = await deliver({ preset: 'pushover', url: `${server.url}/1/messages.json` }, { token: TOKEN, user: USER });
-    assert.equal(req.url, '/1/messages.json');
+    assert.equal(req.path, '/1/messages.json');
     const form = new URLSearchParams(req.body.toString());
     assert.equal(form.get('token'), TOKEN);
     assert.equal(form.get('user'), USER);
@@ -116,7 +116,7 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
 
   it('telegram: the bot token reaches the target in the URL path, never the msgs or the outbox', async () => {
     const { req, tap, ok } = await deliver({ preset: 'telegram', recipient: '-100123', url: `${server.url}/bot{{$token}}/sendMessage` }, { token: BOT });
-    assert.equal(req.url, `/bot${encodeURIComponent(BOT).replace(/%3A/g, ':')}/sendMessage`);
+    assert.equal(req.path, `/bot${encodeURIComponent(BOT).replace(/%3A/g, ':')}/sendMessage`);
     assert.equal(JSON.parse(req.body.toString()).chat_id, -100123);
     assert.match(String(tap.url), /\/botphsecret\.token\./);
     assertNoSecretOutside(req, [tap, ok], [BOT]);
@@ -154,14 +154,14 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     await helper.load(nodes, flow({ preset: 'ifttt' }).filter((n) => n.id !== 't1') as never);
     node('snd').receive({ payload: { value1: 'x' }, url: `${server.url}/trigger/print.done/with/key/${ref}`, event: { id: 'evt_restart', type: 'print.done' } });
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(server.requests.length, 0);
+    assert.equal(server.received.length, 0);
     await helper.unload();
     // 2. "restart": the sender starts first and reads its outbox, then the template registers
     await helper.load(nodes, flow({ preset: 'ifttt' }, 'sender-first') as never, { t1: { token: TOKEN } } as never);
     const delivered = once('ok');
     const req = await server.next();
     const ok = await delivered;
-    assert.equal(req.url, `/trigger/print.done/with/key/${encodeURIComponent(TOKEN).replace(/%3A/g, ':')}`);
+    assert.equal(req.path, `/trigger/print.done/with/key/${encodeURIComponent(TOKEN).replace(/%3A/g, ':')}`);
     assert.equal(req.headers['webhook-id'], 'evt_restart');
     assertNoSecretOutside(req, [ok], [TOKEN]);
   });
@@ -173,7 +173,7 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     const dead = once('dead');
     node('t1').receive({ payload: makeEvent(forged), note: genuine.replace(/.$/, (c) => (c === '0' ? '1' : '0')) });
     const msg = await dead;
-    assert.equal(server.requests.length, 0, 'nothing is sent');
+    assert.equal(server.received.length, 0, 'nothing is sent');
     assert.match(String((msg.delivery as Record<string, unknown>).reason), /secret reference/);
     assert.equal(leaks(JSON.stringify(msg), [TOKEN]), undefined);
     assert.equal(leaks(outboxText(outboxDir), [TOKEN]), undefined);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { buildEvent } from '../../src/core/event';
 import { registerSnapshotProvider } from '../../src/core/snapshot/registry';
-import { HttpCapture } from '../fakes/http-capture/http-capture';
+import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 
 const nodes = [
@@ -28,10 +28,10 @@ type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never
 
 /** DESIGN §1/§5: template -> signer -> sender -> a loopback receiver, verified with the Standard Webhooks library. */
 describe(`printhooks-template -> signer -> sender (Node-RED ${nodeRedLine})`, () => {
-  let server: HttpCapture;
+  let server: FakeReceiver;
   let outboxDir: string;
   beforeEach(async () => {
-    server = await new HttpCapture().start();
+    server = await new FakeReceiver().answer(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' })).start();
     outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-template-chain-'));
     helper.settings({ printhooks: { sender: { outboxDir, signerWaitMs: 50, statusIntervalMs: 5 } } } as never);
     await helper.startServer();

@@ -79,6 +79,13 @@ export class FakeReceiver {
     });
   }
 
+  /** The next request to arrive after this call. */
+  async next(timeoutMs = 8000): Promise<Received> {
+    const index = this.received.length;
+    await this.waitFor(index + 1, timeoutMs);
+    return this.received[index];
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
