@@ -25,18 +25,7 @@ export class StatusCounter<K extends string> {
     this.schedule();
   }
 
-  get(key: K): number {
-    return this.counts.get(key) ?? 0;
-  }
-
-  /** Draws now (and stops further drawing when `freeze` is set, e.g. to keep a red config status). */
-  flush(freeze = false): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.frozen) this.node.status(this.render(Object.fromEntries(this.counts) as Record<K, number>));
-    this.frozen = this.frozen || freeze;
-  }
-
+  /** Stops drawing, e.g. to keep a red config status in place. */
   freeze(): void {
     this.frozen = true;
   }
@@ -50,7 +39,7 @@ export class StatusCounter<K extends string> {
     if (this.timer || this.frozen) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      if (!this.frozen) this.node.status(this.render(Object.fromEntries(this.counts) as Record<K, number>));
     }, this.intervalMs);
   }
 }
