@@ -1,5 +1,5 @@
 import { RenderError } from './errors';
-import { lookup } from './path';
+import { getPath } from '../path';
 import type { Placeholder } from './tokenizer';
 
 /** What placeholders are resolved against. */
@@ -19,7 +19,7 @@ export const MISSING = Symbol('missing');
  */
 export function resolve(p: Placeholder, scope: Scope, policy: MissingPolicy): unknown {
   const root = p.root === 'event' ? scope.event : p.root === 'msg' ? scope.msg : scope.specials;
-  const value = lookup(root, p.path);
+  const value = getPath(root, p.path);
   if (value !== undefined && value !== null) return value;
   if (p.fallback) return p.fallback.value;
   // a snapshot that cannot be had is dropped with a warning by the caller, never a failure
