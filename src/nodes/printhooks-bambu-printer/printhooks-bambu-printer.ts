@@ -70,7 +70,7 @@ export = function (RED: NodeAPI) {
         },
         watchdogMs: positive(config.watchdogMs),
         pushallMinIntervalMs: positive(config.pushallMs),
-        backoff: reconnectMs ? { initialMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
+        backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
         slowRetryMs: positive(config.slowRetryMs),
         warn: (message) => this.warn(message),
       });

@@ -54,7 +54,7 @@ export = function (RED: NodeAPI) {
         url: config.url,
         apiKey,
         clientName: 'PrintHooks Node-RED',
-        backoff: reconnectMs ? { initialMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
+        backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
         klippyRetryMs: positive(config.klippyRetryMs),
         warn: (message) => this.warn(message),
       });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
-import { Backoff, type BackoffOptions } from '../moonraker/backoff';
+import { Backoff, type BackoffOptions } from '../backoff';
 import { mergeReport, type BambuState } from './merge';
 import { isDeltaModel, modelFromVersion, type PrinterModel } from './model';
 import { describeProblem, type LinkProblem } from './problems';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { Backoff, type BackoffOptions } from './backoff';
+import { Backoff, type BackoffOptions } from '../backoff';
 import { encodeRequest, parseFrame, RpcCallError } from './jsonrpc';
 import { mergeStatus, type PrinterObjects } from './merge';
 import { subscriptionFor } from './objects';

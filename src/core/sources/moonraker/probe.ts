@@ -15,7 +15,7 @@ export interface ProbeResult {
 export async function probeMoonraker(url: string, apiKey: string | undefined, timeoutMs = 8000): Promise<ProbeResult> {
   let conn: MoonrakerConnection;
   try {
-    conn = new MoonrakerConnection({ url, apiKey, klippyRetryMs: 60_000, requestTimeoutMs: timeoutMs, backoff: { initialMs: 60_000 } });
+    conn = new MoonrakerConnection({ url, apiKey, klippyRetryMs: 60_000, requestTimeoutMs: timeoutMs, backoff: { baseMs: 60_000 } });
   } catch (err) {
     return { ok: false, message: (err as Error).message };
   }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { PrinterRef } from '../../event';
 import { PresenceTracker } from '../../presence';
-import { ReconnectBackoff } from './backoff';
+import { Backoff } from '../backoff';
 import { parseFrame, type PushFrame } from './frames';
 import { OctoPrintMapper } from './mapping';
 import { classifyError, OctoPrintProblem } from './problems';
@@ -48,7 +48,7 @@ export class OctoPrintConnection extends EventEmitter {
   readonly rest: OctoPrintRest;
   readonly mapper: OctoPrintMapper;
   private readonly presence: PresenceTracker;
-  private readonly backoff: ReconnectBackoff;
+  private readonly backoff: Backoff;
   private readonly pingIntervalMs: number;
   private readonly log: (level: 'info' | 'warn', message: string) => void;
   private ws: WebSocket | undefined;
@@ -76,7 +76,7 @@ export class OctoPrintConnection extends EventEmitter {
       now: options.now,
       emit: (event) => this.emit('event', event),
     });
-    this.backoff = new ReconnectBackoff({ baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs, random: options.random });
+    this.backoff = new Backoff({ baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs, jitter: 0.25, random: options.random });
     this.pingIntervalMs = options.pingIntervalMs ?? 20_000;
     this.log = options.log ?? (() => undefined);
   }

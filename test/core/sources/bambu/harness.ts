@@ -53,7 +53,7 @@ export function rig(printer: FakePrinter, options: RigOptions = {}): Rig {
     onFirstFingerprint: (fp) => pins.set(printer.serial, fp),
     watchdogMs: options.watchdogMs ?? 2000,
     pushallMinIntervalMs: options.pushallMinIntervalMs,
-    backoff: { initialMs: 30, maxMs: 100 },
+    backoff: { baseMs: 30, maxMs: 100 },
     slowRetryMs: options.slowRetryMs ?? 300,
     warn: (message) => warnings.push(message),
   });

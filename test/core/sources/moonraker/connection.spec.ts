@@ -25,7 +25,7 @@ describe('moonraker connection', () => {
 
   function connect(options: { apiKey?: string } = {}): { phases: LinkPhase[] } {
     const phases: LinkPhase[] = [];
-    conn = new MoonrakerConnection({ url: fake.url, apiKey: options.apiKey, backoff: { initialMs: 20, maxMs: 60 }, klippyRetryMs: 40, requestTimeoutMs: 500 });
+    conn = new MoonrakerConnection({ url: fake.url, apiKey: options.apiKey, backoff: { baseMs: 20, maxMs: 60 }, klippyRetryMs: 40, requestTimeoutMs: 500 });
     conn.addListener({ phase: (p) => phases.push(p) });
     conn.start();
     return { phases };
@@ -106,7 +106,7 @@ describe('moonraker connection', () => {
     fake = new FakeMoonraker();
     await fake.listen();
     const warnings: string[] = [];
-    conn = new MoonrakerConnection({ url: fake.url, backoff: { initialMs: 20 }, klippyRetryMs: 40, warn: (m) => warnings.push(m) });
+    conn = new MoonrakerConnection({ url: fake.url, backoff: { baseMs: 20 }, klippyRetryMs: 40, warn: (m) => warnings.push(m) });
     const seen: string[] = [];
     conn.addListener({ status: () => { throw new Error('listener bug'); }, gcode: () => { throw new Error('listener bug'); } });
     conn.addListener({ status: () => seen.push('status'), gcode: (line) => seen.push(line) });

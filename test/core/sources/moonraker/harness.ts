@@ -30,7 +30,7 @@ export async function startHarness(
   const conn = new MoonrakerConnection({
     url: fake.url,
     apiKey: options.apiKey ?? options.fake?.apiKey,
-    backoff: { initialMs: 20, maxMs: 80 },
+    backoff: { baseMs: 20, maxMs: 80 },
     klippyRetryMs: 40,
     requestTimeoutMs: 1000,
     warn: (m) => warnings.push(m),

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../../src/core/sources/moonraker/backoff';
 import { encodeRequest, parseFrame } from '../../../../src/core/sources/moonraker/jsonrpc';
 import { deepMerge, mergeStatus, type PrinterObjects } from '../../../../src/core/sources/moonraker/merge';
 import { subscriptionFor } from '../../../../src/core/sources/moonraker/objects';
@@ -68,19 +67,6 @@ describe('moonraker subscription set', () => {
 
   it('asks for the whole core set when the object list is unknown', () => {
     assert.equal(Object.keys(subscriptionFor(undefined)).length, 8);
-  });
-});
-
-describe('moonraker reconnect backoff', () => {
-  it('doubles up to the ceiling, jitters within the fraction and resets', () => {
-    const b = new Backoff({ initialMs: 100, maxMs: 1000, jitter: 0, random: () => 0.5 });
-    assert.deepEqual([b.next(), b.next(), b.next(), b.next(), b.next(), b.next()], [100, 200, 400, 800, 1000, 1000]);
-    b.reset();
-    assert.equal(b.next(), 100);
-    const low = new Backoff({ initialMs: 1000, jitter: 0.2, random: () => 0 });
-    const high = new Backoff({ initialMs: 1000, jitter: 0.2, random: () => 0.999999 });
-    assert.equal(low.next(), 800);
-    assert.equal(high.next(), 1200);
   });
 });
 

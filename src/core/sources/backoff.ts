@@ -3,13 +3,16 @@ export interface BackoffOptions {
   baseMs?: number;
   /** Ceiling in ms (default 60000). */
   maxMs?: number;
-  /** Fraction of the delay randomised either way (default 0.25). */
+  /** Fraction of the delay randomised either way (default 0.2). */
   jitter?: number;
   random?: () => number;
 }
 
-/** Exponential reconnect delays with jitter, from base to max; reset() once a connection worked. */
-export class ReconnectBackoff {
+/**
+ * Exponential reconnect delays with jitter, from base to max, shared by every source connection;
+ * reset() once a connection worked.
+ */
+export class Backoff {
   private attempt = 0;
   readonly baseMs: number;
   readonly maxMs: number;
@@ -19,7 +22,7 @@ export class ReconnectBackoff {
   constructor(options: BackoffOptions = {}) {
     this.baseMs = Math.max(1, options.baseMs ?? 1000);
     this.maxMs = Math.max(this.baseMs, options.maxMs ?? 60_000);
-    this.jitter = Math.min(1, Math.max(0, options.jitter ?? 0.25));
+    this.jitter = Math.min(1, Math.max(0, options.jitter ?? 0.2));
     this.random = options.random ?? Math.random;
   }
 
