@@ -1,4 +1,5 @@
 import type { Node } from 'node-red';
+import { shortStatus as statusText } from '../core/sources/status';
 
 /** Turns anything thrown into an Error with a message. */
 export function toError(value: unknown): Error {
@@ -6,10 +7,8 @@ export function toError(value: unknown): Error {
   return new Error(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
-/** Short status text: Node-RED asks for under 20 characters, so long messages are cut. */
-export function statusText(message: string, max = 32): string {
-  return message.length > max ? `${message.slice(0, max - 1)}…` : message;
-}
+/** Short status text: Node-RED asks for short status texts, so long messages are cut. */
+export { shortStatus as statusText } from '../core/sources/status';
 
 /**
  * The one path for a node's runtime error on a msg (DESIGN §3): red status, then done(err),
