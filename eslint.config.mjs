@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.node-red/**', 'src/nodes/**/*.html'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '.node-red/**', 'nodes/**/*.html'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
+    files: ['src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node-red', '@node-red/*', 'node-red-*'] }],
     },

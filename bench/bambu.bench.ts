@@ -3,9 +3,9 @@
 // The baseline, measured in the same run, is JSON.parse alone over the same payloads. A second pass
 // does the same with full reports (X1 firmware sends the whole object every time).
 import { performance } from 'node:perf_hooks';
-import { BambuConnection } from '../src/core/sources/bambu/connection';
-import { mergeReport, type BambuState } from '../src/core/sources/bambu/merge';
-import { BambuMonitor } from '../src/core/sources/bambu/monitor';
+import { BambuConnection } from '../src/sources/bambu/connection';
+import { mergeReport, type BambuState } from '../src/sources/bambu/merge';
+import { BambuMonitor } from '../src/sources/bambu/monitor';
 import { fullReport } from '../test/fakes/bambu/reports';
 
 const N = Number(process.env.BENCH_N ?? 200_000);

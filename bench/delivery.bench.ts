@@ -11,13 +11,13 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import axios from 'axios';
-import { DeliveryQueue } from '../src/core/delivery/delivery-queue';
-import { EndpointHealth } from '../src/core/delivery/endpoint-health';
-import { HttpTransport } from '../src/core/delivery/http-transport';
-import { Outbox } from '../src/core/delivery/outbox';
-import { requestFromMsg } from '../src/core/delivery/request-from-msg';
-import { RetryPolicy, DEFAULT_SCHEDULE } from '../src/core/delivery/retry-policy';
-import { getSigner, registerSigner } from '../src/core/sign/signer-registry';
+import { DeliveryQueue } from '../src/delivery/delivery-queue';
+import { EndpointHealth } from '../src/delivery/endpoint-health';
+import { HttpTransport } from '../src/delivery/http-transport';
+import { Outbox } from '../src/delivery/outbox';
+import { requestFromMsg } from '../src/delivery/request-from-msg';
+import { RetryPolicy, DEFAULT_SCHEDULE } from '../src/delivery/retry-policy';
+import { getSigner, registerSigner } from '../src/sign/signer-registry';
 
 // The burst of issue #9's comparison (the core node lost 21 of 20,000 with EMFILE).
 const N = Number(process.env.BENCH_N ?? 20000);

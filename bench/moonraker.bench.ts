@@ -2,10 +2,10 @@
 // monitor's object cache, job-state mapping and the shared JobTracker. The baseline, measured in the
 // same run, is JSON.parse alone over the same frames (the floor any client pays).
 import { performance } from 'node:perf_hooks';
-import { MoonrakerConnection } from '../src/core/sources/moonraker/connection';
-import { parseFrame } from '../src/core/sources/moonraker/jsonrpc';
-import { MoonrakerMonitor } from '../src/core/sources/moonraker/monitor';
-import type { PrinterObjects } from '../src/core/sources/moonraker/merge';
+import { MoonrakerConnection } from '../src/sources/moonraker/connection';
+import { parseFrame } from '../src/sources/moonraker/jsonrpc';
+import { MoonrakerMonitor } from '../src/sources/moonraker/monitor';
+import type { PrinterObjects } from '../src/sources/moonraker/merge';
 
 const N = Number(process.env.BENCH_N ?? 200_000);
 

@@ -3,8 +3,8 @@
 // with temps and logs), with job events in between. The baseline, measured in the same run, is
 // JSON.parse alone over the same frames (the floor any client pays).
 import { performance } from 'node:perf_hooks';
-import { parseFrame } from '../src/core/sources/octoprint/frames';
-import { OctoPrintMapper } from '../src/core/sources/octoprint/mapping';
+import { parseFrame } from '../src/sources/octoprint/frames';
+import { OctoPrintMapper } from '../src/sources/octoprint/mapping';
 
 const N = Number(process.env.BENCH_N ?? 200_000);
 const FILE = 'bench_0.2mm_PLA.gcode';

@@ -2,11 +2,11 @@
 // issuing them costs the template per msg. Baselines measured in the same run: for the sender, the
 // per-attempt header copy it always made (the least work an attempt does); for the template, the same
 // preset rendered with the real credentials in the msg (the secretsInMsg option, i.e. the old path).
-import { requestFromMsg } from '../src/core/delivery/request-from-msg';
-import { resolveRequestSecrets } from '../src/core/delivery/request-secrets';
-import { buildEvent } from '../src/core/event';
-import { registerSecretOwner, secretRef } from '../src/core/secrets/secret-refs';
-import { parseTemplateConfig, renderTemplate } from '../src/core/template';
+import { requestFromMsg } from '../src/delivery/request-from-msg';
+import { resolveRequestSecrets } from '../src/delivery/request-secrets';
+import { buildEvent } from '../src/event';
+import { registerSecretOwner, secretRef } from '../src/secrets/secret-refs';
+import { parseTemplateConfig, renderTemplate } from '../src/template';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 1500);
 const TOKEN = 'azGDORePK8gMaC0QOYAMyEEuzJnyUi';

@@ -2,11 +2,11 @@
 // measured in the same run (1 KiB and 20 KiB bodies). Target: at least 0.9 of raw.
 import { createHmac, createPrivateKey, randomBytes, sign as edSign, timingSafeEqual } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { createAttemptSigner } from '../src/core/sign/attempt-signer';
-import { parseSigningConfig } from '../src/core/sign/config';
-import { generateSecret } from '../src/core/sign/keys';
-import type { SchemeName } from '../src/core/sign/scheme';
-import { WebhookVerifier } from '../src/core/sign/verify';
+import { createAttemptSigner } from '../src/sign/attempt-signer';
+import { parseSigningConfig } from '../src/sign/config';
+import { generateSecret } from '../src/sign/keys';
+import type { SchemeName } from '../src/sign/scheme';
+import { WebhookVerifier } from '../src/sign/verify';
 
 const ROUNDS = 15;
 const ROUND_MS = 200;

@@ -2,8 +2,8 @@
 // a custom placeholder template, each through the full renderTemplate path (config compiled once, as
 // the node does at deploy). Baseline measured in the same run: a hand-written function building the
 // same Standard Webhooks envelope with structuredClone, i.e. the least work any renderer must do.
-import { buildEvent } from '../src/core/event';
-import { parseTemplateConfig, renderTemplate, type RawTemplateConfig } from '../src/core/template';
+import { buildEvent } from '../src/event';
+import { parseTemplateConfig, renderTemplate, type RawTemplateConfig } from '../src/template';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 1500);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles src/ with tsc, then copies each node's editor files (.html, locales/) and the
+// Compiles src/ and nodes/ with tsc, then copies each node's editor files (.html, locales/) and the
 // palette icons beside the emitted .js, which is where Node-RED's loader looks for them.
 'use strict';
 const fs = require('fs');
@@ -11,8 +11,8 @@ const dist = path.join(root, 'dist');
 fs.rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 
-const nodesSrc = path.join(root, 'src', 'nodes');
-// src/nodes/<type>/ holds one node type each; only folders with an editor .html are node types
+const nodesSrc = path.join(root, 'nodes');
+// nodes/<type>/ holds one node type each; only folders with an editor .html are node types
 const icons = path.join(root, 'icons');
 for (const type of fs.readdirSync(nodesSrc)) {
   const from = path.join(nodesSrc, type);

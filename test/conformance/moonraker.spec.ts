@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseFrame } from '../../src/core/sources/moonraker/jsonrpc';
-import { mergeStatus, type PrinterObjects } from '../../src/core/sources/moonraker/merge';
-import { subscriptionFor } from '../../src/core/sources/moonraker/objects';
-import { historyOutcome, observationFrom } from '../../src/core/sources/moonraker/job-state';
-import { probeMoonraker } from '../../src/core/sources/moonraker/probe';
+import { parseFrame } from '../../src/sources/moonraker/jsonrpc';
+import { mergeStatus, type PrinterObjects } from '../../src/sources/moonraker/merge';
+import { subscriptionFor } from '../../src/sources/moonraker/objects';
+import { historyOutcome, observationFrom } from '../../src/sources/moonraker/job-state';
+import { probeMoonraker } from '../../src/sources/moonraker/probe';
 import { startHarness, type Harness } from '../core/sources/moonraker/harness';
 
 const repoRoot = path.resolve(__dirname, '..', '..');

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { PrinterEvent } from '../../src/core/event';
-import { SUBSCRIBE_MESSAGE } from '../../src/core/sources/octoprint/connection';
-import { parseFrame } from '../../src/core/sources/octoprint/frames';
-import { OctoPrintMapper } from '../../src/core/sources/octoprint/mapping';
-import { probeOctoPrint } from '../../src/core/sources/octoprint/probe';
+import type { PrinterEvent } from '../../src/event';
+import { SUBSCRIBE_MESSAGE } from '../../src/sources/octoprint/connection';
+import { parseFrame } from '../../src/sources/octoprint/frames';
+import { OctoPrintMapper } from '../../src/sources/octoprint/mapping';
+import { probeOctoPrint } from '../../src/sources/octoprint/probe';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const dir = path.join(process.env.PRINTHOOKS_SHARED_FIXTURES ?? path.resolve(repoRoot, '..', 'shared', 'fixtures'), 'octoprint');

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createAttemptSigner } from '../../src/core/sign/attempt-signer';
-import { parseSigningConfig } from '../../src/core/sign/config';
-import { publicKeyFor } from '../../src/core/sign/keys';
-import type { SchemeName } from '../../src/core/sign/scheme';
-import { WebhookVerifier } from '../../src/core/sign/verify';
+import { createAttemptSigner } from '../../src/sign/attempt-signer';
+import { parseSigningConfig } from '../../src/sign/config';
+import { publicKeyFor } from '../../src/sign/keys';
+import type { SchemeName } from '../../src/sign/scheme';
+import { WebhookVerifier } from '../../src/sign/verify';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const fixtures = process.env.PRINTHOOKS_SHARED_FIXTURES ?? path.resolve(repoRoot, '..', 'shared', 'fixtures');

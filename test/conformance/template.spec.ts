@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildEvent, EVENT_TYPES } from '../../src/core/event';
-import { parseTemplateConfig, PRESET_NAMES, renderTemplate, RenderError } from '../../src/core/template';
+import { buildEvent, EVENT_TYPES } from '../../src/event';
+import { parseTemplateConfig, PRESET_NAMES, renderTemplate, RenderError } from '../../src/template';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const root = process.env.PRINTHOOKS_SHARED_FIXTURES ?? path.resolve(repoRoot, '..', 'shared', 'fixtures');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_BED_COOLED_C, parseBedCooled } from '../../src/core/bed-cooled';
+import { DEFAULT_BED_COOLED_C, parseBedCooled } from '../../src/bed-cooled';
 
 describe('core/bed-cooled threshold field', () => {
   it('empty means the default, 0 means off, numbers and numeric text are taken', () => {

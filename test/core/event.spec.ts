@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildEvent, EVENT_TYPES, eventId, isEventType, isTerminalType } from '../../src/core/event';
+import { buildEvent, EVENT_TYPES, eventId, isEventType, isTerminalType } from '../../src/event';
 
 const printer = { id: 'p1', name: 'Ender', kind: 'moonraker' as const };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { eventId, type PrinterEvent } from '../../src/core/event';
-import { JobTracker, type Observation, type TrackerOptions } from '../../src/core/lifecycle';
+import { eventId, type PrinterEvent } from '../../src/event';
+import { JobTracker, type Observation, type TrackerOptions } from '../../src/lifecycle';
 
 const printer = { id: 'p1', name: 'Ender', kind: 'octoprint' as const };
 

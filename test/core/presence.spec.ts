@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { PrinterEvent } from '../../src/core/event';
-import { PresenceTracker } from '../../src/core/presence';
+import type { PrinterEvent } from '../../src/event';
+import { PresenceTracker } from '../../src/presence';
 
 const printer = { id: 'p1', name: 'X1C', kind: 'bambu' as const };
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

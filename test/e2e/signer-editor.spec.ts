@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { generateSecret, publicKeyFor } from '../../src/core/sign/keys';
+import { generateSecret, publicKeyFor } from '../../src/sign/keys';
 import { launchChromium } from './support/browser';
 import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
 

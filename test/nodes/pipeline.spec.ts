@@ -9,13 +9,13 @@ import { helper, nodeRedLine } from './helper';
 // The whole chain of DESIGN §1 with real nodes: a fake Moonraker over a real websocket, then
 // filter → template → signer → sender, delivering to a real HTTP receiver on loopback.
 const nodes = [
-  require('../../src/nodes/printhooks-moonraker-server/printhooks-moonraker-server'),
-  require('../../src/nodes/printhooks-moonraker/printhooks-moonraker'),
-  require('../../src/nodes/printhooks-filter/printhooks-filter'),
-  require('../../src/nodes/printhooks-template/printhooks-template'),
-  require('../../src/nodes/printhooks-signer/printhooks-signer'),
-  require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'),
-  require('../../src/nodes/printhooks-sender/printhooks-sender'),
+  require('../../nodes/printhooks-moonraker-server/printhooks-moonraker-server'),
+  require('../../nodes/printhooks-moonraker/printhooks-moonraker'),
+  require('../../nodes/printhooks-filter/printhooks-filter'),
+  require('../../nodes/printhooks-template/printhooks-template'),
+  require('../../nodes/printhooks-signer/printhooks-signer'),
+  require('../../nodes/printhooks-endpoint/printhooks-endpoint'),
+  require('../../nodes/printhooks-sender/printhooks-sender'),
 ];
 
 const SECRET = 'whsec_' + Buffer.from('pipeline-test-secret-32-bytes-!!').toString('base64');

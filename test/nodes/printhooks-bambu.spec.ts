@@ -4,10 +4,10 @@ import fs, { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { helper, nodeRedLine } from './helper';
-import printerNode = require('../../src/nodes/printhooks-bambu-printer/printhooks-bambu-printer');
-import sourceNode = require('../../src/nodes/printhooks-bambu/printhooks-bambu');
-import { fetchSnapshot, hasSnapshotProvider } from '../../src/core/snapshot/registry';
-import { PinStore } from '../../src/core/sources/bambu/pin-store';
+import printerNode = require('../../nodes/printhooks-bambu-printer/printhooks-bambu-printer');
+import sourceNode = require('../../nodes/printhooks-bambu/printhooks-bambu');
+import { fetchSnapshot, hasSnapshotProvider } from '../../src/snapshot/registry';
+import { PinStore } from '../../src/sources/bambu/pin-store';
 import { FAKE_JPEG, FakePrinter } from '../fakes/bambu/fake-printer';
 import { delta, idleAfterFinish } from '../fakes/bambu/reports';
 

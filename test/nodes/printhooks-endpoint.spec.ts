@@ -5,7 +5,7 @@ import * as path from 'path';
 import { helper } from './helper';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 
-const nodes = [require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'), require('../../src/nodes/printhooks-sender/printhooks-sender')];
+const nodes = [require('../../nodes/printhooks-endpoint/printhooks-endpoint'), require('../../nodes/printhooks-sender/printhooks-sender')];
 
 type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never) => void): void };
 const node = (id: string) => helper.getNode(id) as unknown as TestNode;

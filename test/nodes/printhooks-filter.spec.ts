@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { buildEvent, type EventType } from '../../src/core/event';
-import filterNode = require('../../src/nodes/printhooks-filter/printhooks-filter');
+import { buildEvent, type EventType } from '../../src/event';
+import filterNode = require('../../nodes/printhooks-filter/printhooks-filter');
 import { helper, nodeRedLine } from './helper';
 
 const catchNode = require(require.resolve('@node-red/nodes/core/common/25-catch.js', {

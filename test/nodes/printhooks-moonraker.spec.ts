@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { helper } from './helper';
-import serverNode = require('../../src/nodes/printhooks-moonraker-server/printhooks-moonraker-server');
-import sourceNode = require('../../src/nodes/printhooks-moonraker/printhooks-moonraker');
-import { fetchSnapshot, hasSnapshotProvider } from '../../src/core/snapshot/registry';
+import serverNode = require('../../nodes/printhooks-moonraker-server/printhooks-moonraker-server');
+import sourceNode = require('../../nodes/printhooks-moonraker/printhooks-moonraker');
+import { fetchSnapshot, hasSnapshotProvider } from '../../src/snapshot/registry';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { helper, nodeRedLine } from './helper';
 import { useSenderEnv } from './support/sender-env';
 
-const endpointNode = require('../../src/nodes/printhooks-endpoint/printhooks-endpoint');
-const senderNode = require('../../src/nodes/printhooks-sender/printhooks-sender');
+const endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
+const senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
 
 type Msg = Record<string, unknown> & { delivery?: Record<string, unknown> };
 type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never) => void): void };

@@ -8,9 +8,9 @@ import { TEST_SECRET } from '../core/delivery/test-signer';
 
 // The real printhooks-signer in front of the sender: the hand-over of DESIGN §5 end to end.
 const nodes = [
-  require('../../src/nodes/printhooks-signer/printhooks-signer'),
-  require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'),
-  require('../../src/nodes/printhooks-sender/printhooks-sender'),
+  require('../../nodes/printhooks-signer/printhooks-signer'),
+  require('../../nodes/printhooks-endpoint/printhooks-endpoint'),
+  require('../../nodes/printhooks-sender/printhooks-sender'),
 ];
 
 describe('printhooks-signer → printhooks-sender', () => {

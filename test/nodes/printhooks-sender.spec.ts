@@ -4,14 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { Webhook } from 'standardwebhooks';
 import { helper } from './helper';
-import { registerSigner } from '../../src/core/sign/signer-registry';
-import { Outbox } from '../../src/core/delivery/outbox';
-import { requestFromMsg } from '../../src/core/delivery/request-from-msg';
+import { registerSigner } from '../../src/sign/signer-registry';
+import { Outbox } from '../../src/delivery/outbox';
+import { requestFromMsg } from '../../src/delivery/request-from-msg';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { TEST_SECRET, hmacSigner } from '../core/delivery/test-signer';
 
-const endpointNode = require('../../src/nodes/printhooks-endpoint/printhooks-endpoint');
-const senderNode = require('../../src/nodes/printhooks-sender/printhooks-sender');
+const endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
+const senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
 const nodes = [endpointNode, senderNode];
 
 type Msg = Record<string, unknown> & { delivery?: Record<string, unknown> };

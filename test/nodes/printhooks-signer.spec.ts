@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import { generateSecret, publicKeyFor } from '../../src/core/sign/keys';
-import { getSigner } from '../../src/core/sign/signer-registry';
-import signerNode = require('../../src/nodes/printhooks-signer/printhooks-signer');
+import { generateSecret, publicKeyFor } from '../../src/sign/keys';
+import { getSigner } from '../../src/sign/signer-registry';
+import signerNode = require('../../nodes/printhooks-signer/printhooks-signer');
 import { helper, nodeRedLine } from './helper';
 
 const catchNode = require(require.resolve('@node-red/nodes/core/common/25-catch.js', {

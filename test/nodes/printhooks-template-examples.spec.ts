@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { helper } from './helper';
 
-const templateNode = require('../../src/nodes/printhooks-template/printhooks-template');
+const templateNode = require('../../nodes/printhooks-template/printhooks-template');
 const examplesDir = path.resolve(__dirname, '..', '..', 'examples');
 const files = fs.readdirSync(examplesDir).filter((f) => f.startsWith('Template - '));
 

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { buildEvent } from '../../src/core/event';
-import { registerSnapshotProvider } from '../../src/core/snapshot/registry';
+import { buildEvent } from '../../src/event';
+import { registerSnapshotProvider } from '../../src/snapshot/registry';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 
-const templateNode = require('../../src/nodes/printhooks-template/printhooks-template');
+const templateNode = require('../../nodes/printhooks-template/printhooks-template');
 const nodeRedDir = path.dirname(require.resolve(nodeRedLine === '4' ? 'node-red-4/package.json' : 'node-red/package.json'));
 const httpRequestNode = require(require.resolve('@node-red/nodes/core/network/21-httprequest.js', { paths: [nodeRedDir] }));
 

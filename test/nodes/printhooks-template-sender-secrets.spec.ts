@@ -3,16 +3,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHmac } from 'node:crypto';
-import { buildEvent, type PrinterEvent } from '../../src/core/event';
-import { secretRef } from '../../src/core/secrets/secret-refs';
+import { buildEvent, type PrinterEvent } from '../../src/event';
+import { secretRef } from '../../src/secrets/secret-refs';
 import { FakeReceiver, type Received } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 
 const nodes = [
-  require('../../src/nodes/printhooks-template/printhooks-template'),
-  require('../../src/nodes/printhooks-signer/printhooks-signer'),
-  require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'),
-  require('../../src/nodes/printhooks-sender/printhooks-sender'),
+  require('../../nodes/printhooks-template/printhooks-template'),
+  require('../../nodes/printhooks-signer/printhooks-signer'),
+  require('../../nodes/printhooks-endpoint/printhooks-endpoint'),
+  require('../../nodes/printhooks-sender/printhooks-sender'),
 ];
 
 const TOKEN = 'azG/DOR+ePK8 gMaC0:QOY&=';

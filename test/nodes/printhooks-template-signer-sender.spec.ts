@@ -4,16 +4,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { buildEvent } from '../../src/core/event';
-import { registerSnapshotProvider } from '../../src/core/snapshot/registry';
+import { buildEvent } from '../../src/event';
+import { registerSnapshotProvider } from '../../src/snapshot/registry';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 
 const nodes = [
-  require('../../src/nodes/printhooks-template/printhooks-template'),
-  require('../../src/nodes/printhooks-signer/printhooks-signer'),
-  require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'),
-  require('../../src/nodes/printhooks-sender/printhooks-sender'),
+  require('../../nodes/printhooks-template/printhooks-template'),
+  require('../../nodes/printhooks-signer/printhooks-signer'),
+  require('../../nodes/printhooks-endpoint/printhooks-endpoint'),
+  require('../../nodes/printhooks-sender/printhooks-sender'),
 ];
 
 const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

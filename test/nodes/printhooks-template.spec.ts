@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { buildEvent } from '../../src/core/event';
-import { resolveSecretRefs, secretRef } from '../../src/core/secrets/secret-refs';
-import { registerSnapshotProvider } from '../../src/core/snapshot/registry';
+import { buildEvent } from '../../src/event';
+import { resolveSecretRefs, secretRef } from '../../src/secrets/secret-refs';
+import { registerSnapshotProvider } from '../../src/snapshot/registry';
 import { helper } from './helper';
 
-const templateNode = require('../../src/nodes/printhooks-template/printhooks-template');
+const templateNode = require('../../nodes/printhooks-template/printhooks-template');
 
 type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never) => void): void; status: { lastCall?: { args: unknown[] }; args: unknown[][] } };
 const node = (id: string) => helper.getNode(id) as unknown as TestNode;

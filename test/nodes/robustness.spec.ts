@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { buildEvent } from '../../src/core/event';
+import { buildEvent } from '../../src/event';
 import { useSenderEnv } from './support/sender-env';
 import { helper, nodeRedLine } from './helper';
 
 // Bad input never crashes Node-RED: every node with an input gets a storm of malformed msgs
 // (an uncaught exception would fail this test through mocha's handler), then must still work.
 const nodes = [
-  require('../../src/nodes/printhooks-filter/printhooks-filter'),
-  require('../../src/nodes/printhooks-template/printhooks-template'),
-  require('../../src/nodes/printhooks-signer/printhooks-signer'),
-  require('../../src/nodes/printhooks-verify/printhooks-verify'),
-  require('../../src/nodes/printhooks-endpoint/printhooks-endpoint'),
-  require('../../src/nodes/printhooks-sender/printhooks-sender'),
+  require('../../nodes/printhooks-filter/printhooks-filter'),
+  require('../../nodes/printhooks-template/printhooks-template'),
+  require('../../nodes/printhooks-signer/printhooks-signer'),
+  require('../../nodes/printhooks-verify/printhooks-verify'),
+  require('../../nodes/printhooks-endpoint/printhooks-endpoint'),
+  require('../../nodes/printhooks-sender/printhooks-sender'),
 ];
 
 /** A small seeded generator, so a failure can be replayed. */

@@ -8,21 +8,21 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fetchSnapshot } from '../../src/core/snapshot/registry';
-import { createAttemptSigner } from '../../src/core/sign/attempt-signer';
-import { parseSigningConfig } from '../../src/core/sign/config';
-import { publicKeyFor } from '../../src/core/sign/keys';
-import { PinStore } from '../../src/core/sources/bambu/pin-store';
-import octoServerNode = require('../../src/nodes/printhooks-octoprint-server/printhooks-octoprint-server');
-import octoSourceNode = require('../../src/nodes/printhooks-octoprint/printhooks-octoprint');
-import moonServerNode = require('../../src/nodes/printhooks-moonraker-server/printhooks-moonraker-server');
-import moonSourceNode = require('../../src/nodes/printhooks-moonraker/printhooks-moonraker');
-import bambuPrinterNode = require('../../src/nodes/printhooks-bambu-printer/printhooks-bambu-printer');
-import bambuSourceNode = require('../../src/nodes/printhooks-bambu/printhooks-bambu');
-import signerNode = require('../../src/nodes/printhooks-signer/printhooks-signer');
-import verifyNode = require('../../src/nodes/printhooks-verify/printhooks-verify');
-import endpointNode = require('../../src/nodes/printhooks-endpoint/printhooks-endpoint');
-import senderNode = require('../../src/nodes/printhooks-sender/printhooks-sender');
+import { fetchSnapshot } from '../../src/snapshot/registry';
+import { createAttemptSigner } from '../../src/sign/attempt-signer';
+import { parseSigningConfig } from '../../src/sign/config';
+import { publicKeyFor } from '../../src/sign/keys';
+import { PinStore } from '../../src/sources/bambu/pin-store';
+import octoServerNode = require('../../nodes/printhooks-octoprint-server/printhooks-octoprint-server');
+import octoSourceNode = require('../../nodes/printhooks-octoprint/printhooks-octoprint');
+import moonServerNode = require('../../nodes/printhooks-moonraker-server/printhooks-moonraker-server');
+import moonSourceNode = require('../../nodes/printhooks-moonraker/printhooks-moonraker');
+import bambuPrinterNode = require('../../nodes/printhooks-bambu-printer/printhooks-bambu-printer');
+import bambuSourceNode = require('../../nodes/printhooks-bambu/printhooks-bambu');
+import signerNode = require('../../nodes/printhooks-signer/printhooks-signer');
+import verifyNode = require('../../nodes/printhooks-verify/printhooks-verify');
+import endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
+import senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
 import { FakePrinter } from '../fakes/bambu/fake-printer';
 import { delta } from '../fakes/bambu/reports';
 import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';
@@ -660,7 +660,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
 
     for (const [type, fields] of Object.entries(CREDENTIALS)) {
       it(`${type}: every secret is a credential (password type), none is a default`, () => {
-        const html = fs.readFileSync(path.resolve(__dirname, '..', '..', 'src', 'nodes', type, `${type}.html`), 'utf8');
+        const html = fs.readFileSync(path.resolve(__dirname, '..', '..', 'nodes', type, `${type}.html`), 'utf8');
         const defaults = block(html, 'defaults');
         const credentials = block(html, 'credentials');
         assert.ok(Object.keys(defaults).length > 0, 'defaults parsed');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseEndpointConfig, redactUrl } from '../../../src/core/delivery/endpoint-config';
+import { parseEndpointConfig, redactUrl } from '../../../src/delivery/endpoint-config';
 
 describe('core/delivery endpoint config: credentials stay out of messages', () => {
   it('refuses a user name or password inside the url, without repeating them', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { HttpTransport, RESPONSE_BODY_LIMIT } from '../../../src/core/delivery/http-transport';
+import { HttpTransport, RESPONSE_BODY_LIMIT } from '../../../src/delivery/http-transport';
 import { FakeReceiver } from '../../fakes/receiver/receiver';
 
 describe('delivery/http-transport', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { KNOWN_SIGNATURE_HEADERS } from '../../../src/core/delivery/known-signature-headers';
-import { createAttemptSigner } from '../../../src/core/sign/attempt-signer';
-import { parseSigningConfig } from '../../../src/core/sign/config';
-import { generateSecret } from '../../../src/core/sign/keys';
-import { SCHEME_IMPLEMENTATIONS } from '../../../src/core/sign/schemes';
-import type { SchemeName } from '../../../src/core/sign/scheme';
+import { KNOWN_SIGNATURE_HEADERS } from '../../../src/delivery/known-signature-headers';
+import { createAttemptSigner } from '../../../src/sign/attempt-signer';
+import { parseSigningConfig } from '../../../src/sign/config';
+import { generateSecret } from '../../../src/sign/keys';
+import { SCHEME_IMPLEMENTATIONS } from '../../../src/sign/schemes';
+import type { SchemeName } from '../../../src/sign/scheme';
 
 // The sender falls back on this list when a msg names a signer that is not registered: every
 // header a scheme sets with its default header name must be on it, or it would reach the disk.

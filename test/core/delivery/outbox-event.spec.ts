@@ -1,10 +1,10 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { encodeFrame } from '../../../src/core/delivery/frame';
-import { Outbox } from '../../../src/core/delivery/outbox';
-import { RECORD_ENQUEUE } from '../../../src/core/delivery/outbox-record';
-import { EVENT_JSON_LIMIT, eventJsonOf, msgFromRequest, requestFromMsg } from '../../../src/core/delivery/request-from-msg';
+import { encodeFrame } from '../../../src/delivery/frame';
+import { Outbox } from '../../../src/delivery/outbox';
+import { RECORD_ENQUEUE } from '../../../src/delivery/outbox-record';
+import { EVENT_JSON_LIMIT, eventJsonOf, msgFromRequest, requestFromMsg } from '../../../src/delivery/request-from-msg';
 import { tempDir } from './tmp-dir';
 
 const event = {

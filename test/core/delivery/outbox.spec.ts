@@ -1,8 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import { Outbox } from '../../../src/core/delivery/outbox';
-import type { StoredRequest } from '../../../src/core/delivery/outbox-record';
-import { crc32, crc32Fallback } from '../../../src/core/delivery/crc32';
+import { Outbox } from '../../../src/delivery/outbox';
+import type { StoredRequest } from '../../../src/delivery/outbox-record';
+import { crc32, crc32Fallback } from '../../../src/delivery/crc32';
 import { tempDir } from './tmp-dir';
 
 function req(n: number, size = 64): StoredRequest {

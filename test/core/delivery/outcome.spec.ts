@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { AttemptResult, isOverload, verdictOf } from '../../../src/core/delivery/outcome';
+import { AttemptResult, isOverload, verdictOf } from '../../../src/delivery/outcome';
 
 const status = (s: number): AttemptResult => ({ kind: 'response', status: s, headers: {}, body: Buffer.alloc(0), durationMs: 1 });
 

@@ -1,9 +1,9 @@
-import { DeliveryQueue, DeliveryQueueOptions, EndpointTarget } from '../../../src/core/delivery/delivery-queue';
-import { EndpointHealth } from '../../../src/core/delivery/endpoint-health';
-import { HttpTransport } from '../../../src/core/delivery/http-transport';
-import { Outbox } from '../../../src/core/delivery/outbox';
-import { RetryPolicy } from '../../../src/core/delivery/retry-policy';
-import { getSigner } from '../../../src/core/sign/signer-registry';
+import { DeliveryQueue, DeliveryQueueOptions, EndpointTarget } from '../../../src/delivery/delivery-queue';
+import { EndpointHealth } from '../../../src/delivery/endpoint-health';
+import { HttpTransport } from '../../../src/delivery/http-transport';
+import { Outbox } from '../../../src/delivery/outbox';
+import { RetryPolicy } from '../../../src/delivery/retry-policy';
+import { getSigner } from '../../../src/sign/signer-registry';
 
 export interface Harness {
   queue: DeliveryQueue;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
-import { authHeaders, parseEndpointConfig } from '../../../src/core/delivery/endpoint-config';
-import { parseSenderConfig } from '../../../src/core/delivery/sender-config';
-import { msgFromRequest, requestFromMsg } from '../../../src/core/delivery/request-from-msg';
+import { authHeaders, parseEndpointConfig } from '../../../src/delivery/endpoint-config';
+import { parseSenderConfig } from '../../../src/delivery/sender-config';
+import { msgFromRequest, requestFromMsg } from '../../../src/delivery/request-from-msg';
 
 describe('delivery/request-from-msg', () => {
   it('serialises an unsigned object payload as JSON and takes the id from msg.event, then payload', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { DEFAULT_SCHEDULE, RetryPolicy, parseRetryAfter, parseSchedule } from '../../../src/core/delivery/retry-policy';
+import { DEFAULT_SCHEDULE, RetryPolicy, parseRetryAfter, parseSchedule } from '../../../src/delivery/retry-policy';
 
 describe('delivery/retry-policy', () => {
   const fixed = (r: number) => new RetryPolicy({ schedule: DEFAULT_SCHEDULE, jitter: 0.2, overloadDelay: 60, random: () => r });

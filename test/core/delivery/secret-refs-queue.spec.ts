@@ -1,9 +1,9 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { Webhook } from 'standardwebhooks';
-import { requestFromMsg } from '../../../src/core/delivery/request-from-msg';
-import { registerSecretOwner, secretRef } from '../../../src/core/secrets/secret-refs';
-import { registerSigner } from '../../../src/core/sign/signer-registry';
+import { requestFromMsg } from '../../../src/delivery/request-from-msg';
+import { registerSecretOwner, secretRef } from '../../../src/secrets/secret-refs';
+import { registerSigner } from '../../../src/sign/signer-registry';
 import { FakeReceiver } from '../../fakes/receiver/receiver';
 import { Harness, makeQueue, until } from './queue-harness';
 import { TEST_SECRET, hmacSigner } from './test-signer';

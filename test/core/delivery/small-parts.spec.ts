@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
-import { DeliveryLog } from '../../../src/core/delivery/delivery-log';
-import { EndpointHealth } from '../../../src/core/delivery/endpoint-health';
-import { MinHeap } from '../../../src/core/delivery/min-heap';
+import { DeliveryLog } from '../../../src/delivery/delivery-log';
+import { EndpointHealth } from '../../../src/delivery/endpoint-health';
+import { MinHeap } from '../../../src/delivery/min-heap';
 
 describe('delivery/log, health, heap', () => {
   it('the delivery log keeps the newest `capacity` attempts, newest first', () => {

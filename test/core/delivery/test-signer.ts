@@ -1,5 +1,5 @@
 import { createHmac } from 'crypto';
-import type { AttemptSigner } from '../../../src/core/sign/signer-registry';
+import type { AttemptSigner } from '../../../src/sign/signer-registry';
 
 export const TEST_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 

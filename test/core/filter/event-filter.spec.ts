@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { buildEvent, eventId, type EventType, type PrinterEvent } from '../../../src/core/event';
-import { parseFilterConfig, type RawFilterConfig } from '../../../src/core/filter/config';
-import { EventFilter } from '../../../src/core/filter/event-filter';
+import { buildEvent, eventId, type EventType, type PrinterEvent } from '../../../src/event';
+import { parseFilterConfig, type RawFilterConfig } from '../../../src/filter/config';
+import { EventFilter } from '../../../src/filter/event-filter';
 
 const printer = { id: 'p1', name: 'Ender', kind: 'octoprint' as const };
 

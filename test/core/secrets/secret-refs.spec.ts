@@ -8,7 +8,7 @@ import {
   resolveSecretRefsInBytes,
   scrubSecrets,
   secretRef,
-} from '../../../src/core/secrets/secret-refs';
+} from '../../../src/secrets/secret-refs';
 
 const SECRET = 'a b&c=d/e?f:g"h\\i+j%k';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createAttemptSigner } from '../../../src/core/sign/attempt-signer';
-import { parseSigningConfig } from '../../../src/core/sign/config';
-import type { SchemeName } from '../../../src/core/sign/scheme';
-import { WebhookVerifier } from '../../../src/core/sign/verify';
+import { createAttemptSigner } from '../../../src/sign/attempt-signer';
+import { parseSigningConfig } from '../../../src/sign/config';
+import type { SchemeName } from '../../../src/sign/scheme';
+import { WebhookVerifier } from '../../../src/sign/verify';
 
 // Our own vectors, frozen: expected values computed once with the openssl CLI (not node:crypto), e.g.
 // printf '%s' "evt_frozen.1763900000.$BODY" | openssl dgst -sha256 -mac HMAC -macopt hexkey:<key hex> -binary | base64

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { serialiseBody } from '../../../src/core/sign/body';
-import { hasHeader, mergeHeaders } from '../../../src/core/sign/headers';
-import { keyTool, publicKeysOf } from '../../../src/core/sign/key-tool';
-import { generateSecret, publicKeyFor } from '../../../src/core/sign/keys';
-import { decodeVerifiedBody } from '../../../src/core/sign/received-body';
-import { pickWebhookId } from '../../../src/core/sign/webhook-id';
+import { serialiseBody } from '../../../src/sign/body';
+import { hasHeader, mergeHeaders } from '../../../src/sign/headers';
+import { keyTool, publicKeysOf } from '../../../src/sign/key-tool';
+import { generateSecret, publicKeyFor } from '../../../src/sign/keys';
+import { decodeVerifiedBody } from '../../../src/sign/received-body';
+import { pickWebhookId } from '../../../src/sign/webhook-id';
 
 describe('sign helpers', () => {
   it('serialiseBody: objects once as JSON, strings and Buffers untouched, the rest refused', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { createAttemptSigner } from '../../../src/core/sign/attempt-signer';
-import { parseSigningConfig, type SigningConfig } from '../../../src/core/sign/config';
-import { generateSecret, publicKeyFor } from '../../../src/core/sign/keys';
-import type { SchemeName } from '../../../src/core/sign/scheme';
-import { WebhookVerifier } from '../../../src/core/sign/verify';
+import { createAttemptSigner } from '../../../src/sign/attempt-signer';
+import { parseSigningConfig, type SigningConfig } from '../../../src/sign/config';
+import { generateSecret, publicKeyFor } from '../../../src/sign/keys';
+import type { SchemeName } from '../../../src/sign/scheme';
+import { WebhookVerifier } from '../../../src/sign/verify';
 
 // Our own vectors, computed with node:crypto independently of the code under test.
 const SECRET_BYTES = Buffer.from('0123456789abcdef0123456789abcdef', 'utf8');

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createAttemptSigner } from '../../../src/core/sign/attempt-signer';
-import { parseSigningConfig, type SigningConfig } from '../../../src/core/sign/config';
-import { ReplayGuard } from '../../../src/core/sign/replay-guard';
-import { safeEqual } from '../../../src/core/sign/timing';
-import type { SchemeName } from '../../../src/core/sign/scheme';
-import { normaliseHeaders, WebhookVerifier } from '../../../src/core/sign/verify';
+import { createAttemptSigner } from '../../../src/sign/attempt-signer';
+import { parseSigningConfig, type SigningConfig } from '../../../src/sign/config';
+import { ReplayGuard } from '../../../src/sign/replay-guard';
+import { safeEqual } from '../../../src/sign/timing';
+import type { SchemeName } from '../../../src/sign/scheme';
+import { normaliseHeaders, WebhookVerifier } from '../../../src/sign/verify';
 
 const WHSEC = `whsec_${Buffer.from('printhooks-test-key-0123456789ab').toString('base64')}`;
 const ID = 'evt_verify0001';

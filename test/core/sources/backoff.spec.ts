@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../src/core/sources/backoff';
+import { Backoff } from '../../../src/sources/backoff';
 
 describe('core/sources reconnect backoff (every source connection)', () => {
   it('doubles from the base to the ceiling without jitter', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { statusFor as bambuStatus } from '../../../src/core/sources/bambu/status';
-import { sourceStatus } from '../../../src/core/sources/status';
+import { statusFor as bambuStatus } from '../../../src/sources/bambu/status';
+import { sourceStatus } from '../../../src/sources/status';
 
 describe('core/sources status', () => {
   it('shows the same status for every source: idle, connecting, printing %, paused, problem', () => {

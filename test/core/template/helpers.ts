@@ -1,6 +1,6 @@
-import { buildEvent, type EventParts, type PrinterEvent } from '../../../src/core/event';
-import { parseTemplateConfig, renderTemplate, type RawTemplateConfig, type RenderDeps, type Rendered } from '../../../src/core/template';
-import type { PresetCredentials } from '../../../src/core/template/presets';
+import { buildEvent, type EventParts, type PrinterEvent } from '../../../src/event';
+import { parseTemplateConfig, renderTemplate, type RawTemplateConfig, type RenderDeps, type Rendered } from '../../../src/template';
+import type { PresetCredentials } from '../../../src/template/presets';
 
 export const TIME = '2026-11-23T18:00:00.000Z';
 

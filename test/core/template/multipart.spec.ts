@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fetchSnapshot, registerSnapshotProvider } from '../../../src/core/snapshot/registry';
+import { fetchSnapshot, registerSnapshotProvider } from '../../../src/snapshot/registry';
 import { event, render } from './helpers';
 
 /** Splits multipart/form-data bytes into {name, filename, type, data} parts. */

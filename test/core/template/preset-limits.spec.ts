@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { DISCORD_LIMITS } from '../../../src/core/template/presets/discord';
-import { truncate, truncateUtf8 } from '../../../src/core/template/truncate';
+import { DISCORD_LIMITS } from '../../../src/template/presets/discord';
+import { truncate, truncateUtf8 } from '../../../src/template/truncate';
 import { event, render } from './helpers';
 
 const huge = '🧊'.repeat(3000) + 'x'.repeat(10000); // astral characters, then plain ones

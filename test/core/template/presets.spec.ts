@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { EVENT_TYPES } from '../../../src/core/event';
-import { PRESET_NAMES } from '../../../src/core/template';
-import { secretRef } from '../../../src/core/secrets/secret-refs';
+import { EVENT_TYPES } from '../../../src/event';
+import { PRESET_NAMES } from '../../../src/template';
+import { secretRef } from '../../../src/secrets/secret-refs';
 import { event, OWNER, render, TIME } from './helpers';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { EVENT_TYPES } from '../../../src/core/event';
-import { parseTemplateConfig, PRESET_NAMES, renderTemplate, RenderError, TemplateConfigError, CONTENT_TYPES } from '../../../src/core/template';
+import { EVENT_TYPES } from '../../../src/event';
+import { parseTemplateConfig, PRESET_NAMES, renderTemplate, RenderError, TemplateConfigError, CONTENT_TYPES } from '../../../src/template';
 
 /** mulberry32: a small seeded generator, so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {

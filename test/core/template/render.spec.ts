@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { RenderError } from '../../../src/core/template';
-import { registerSecretOwner, resolveSecretRefs, secretRef } from '../../../src/core/secrets/secret-refs';
+import { RenderError } from '../../../src/template';
+import { registerSecretOwner, resolveSecretRefs, secretRef } from '../../../src/secrets/secret-refs';
 import { body, event, OWNER, render } from './helpers';
 
 describe('template rendering (custom placeholders)', () => {

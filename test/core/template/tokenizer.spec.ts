@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { tokenize } from '../../../src/core/template/tokenizer';
-import { TemplateConfigError } from '../../../src/core/template/errors';
+import { tokenize } from '../../../src/template/tokenizer';
+import { TemplateConfigError } from '../../../src/template/errors';
 
 describe('template tokenizer', () => {
   it('splits text and placeholders, trimming spaces inside the braces', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
-import { cameraAuthPacket, fetchBambuSnapshot } from '../../../../src/core/sources/bambu/camera';
+import { cameraAuthPacket, fetchBambuSnapshot } from '../../../../src/sources/bambu/camera';
 import { FAKE_JPEG, FakePrinter } from '../../../fakes/bambu/fake-printer';
 
 describe('bambu camera snapshot (TLS port 6000)', () => {

@@ -11,7 +11,7 @@ import {
   isRunoutCode,
   printErrorCode,
   wikiUrl,
-} from '../../../../src/core/sources/bambu/codes';
+} from '../../../../src/sources/bambu/codes';
 
 describe('bambu codes', () => {
   it('formats print_error as 8 zero-padded hex digits split 4_4', () => {

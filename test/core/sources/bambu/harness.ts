@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PrinterEvent } from '../../../../src/core/event';
-import { BambuConnection, type ConnectionOptions, type LinkPhase } from '../../../../src/core/sources/bambu/connection';
-import { BambuMonitor } from '../../../../src/core/sources/bambu/monitor';
-import { PinStore } from '../../../../src/core/sources/bambu/pin-store';
-import type { TlsMode } from '../../../../src/core/sources/bambu/tls-stream';
+import type { PrinterEvent } from '../../../../src/event';
+import { BambuConnection, type ConnectionOptions, type LinkPhase } from '../../../../src/sources/bambu/connection';
+import { BambuMonitor } from '../../../../src/sources/bambu/monitor';
+import { PinStore } from '../../../../src/sources/bambu/pin-store';
+import type { TlsMode } from '../../../../src/sources/bambu/tls-stream';
 import type { FakePrinter } from '../../../fakes/bambu/fake-printer';
 
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 4000): Promise<void> {

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { PrinterEvent } from '../../../../src/core/event';
-import { BambuConnection } from '../../../../src/core/sources/bambu/connection';
-import { mergeReport, type BambuState } from '../../../../src/core/sources/bambu/merge';
-import { BambuMonitor } from '../../../../src/core/sources/bambu/monitor';
+import type { PrinterEvent } from '../../../../src/event';
+import { BambuConnection } from '../../../../src/sources/bambu/connection';
+import { mergeReport, type BambuState } from '../../../../src/sources/bambu/merge';
+import { BambuMonitor } from '../../../../src/sources/bambu/monitor';
 import { delta, fullReport, idleAfterFinish, type Report } from '../../../fakes/bambu/reports';
 
 /** Drives a monitor the way the connection does (baseline, then merged deltas) without a network. */

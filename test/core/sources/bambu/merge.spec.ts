@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mergeReport } from '../../../../src/core/sources/bambu/merge';
+import { mergeReport } from '../../../../src/sources/bambu/merge';
 import { fullReport } from '../../../fakes/bambu/reports';
 
 describe('bambu report merge', () => {

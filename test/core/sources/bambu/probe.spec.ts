@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
-import { probeBambu } from '../../../../src/core/sources/bambu/probe';
+import { probeBambu } from '../../../../src/sources/bambu/probe';
 import { FakePrinter } from '../../../fakes/bambu/fake-printer';
 import { idleAfterFinish } from '../../../fakes/bambu/reports';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { MoonrakerConnection, type LinkPhase } from '../../../../src/core/sources/moonraker/connection';
-import { probeMoonraker } from '../../../../src/core/sources/moonraker/probe';
-import { fetchMoonrakerSnapshot, findSnapshotUrl } from '../../../../src/core/sources/moonraker/snapshot';
-import { parseMoonrakerUrl } from '../../../../src/core/sources/moonraker/url';
-import { RpcCallError } from '../../../../src/core/sources/moonraker/jsonrpc';
+import { MoonrakerConnection, type LinkPhase } from '../../../../src/sources/moonraker/connection';
+import { probeMoonraker } from '../../../../src/sources/moonraker/probe';
+import { fetchMoonrakerSnapshot, findSnapshotUrl } from '../../../../src/sources/moonraker/snapshot';
+import { parseMoonrakerUrl } from '../../../../src/sources/moonraker/url';
+import { RpcCallError } from '../../../../src/sources/moonraker/jsonrpc';
 import { FakeMoonraker } from '../../../fakes/moonraker/fake-moonraker';
 
 async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {

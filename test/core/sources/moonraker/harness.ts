@@ -1,7 +1,7 @@
 // Wires a real MoonrakerConnection and MoonrakerMonitor to a FakeMoonraker, with short intervals.
-import type { PrinterEvent } from '../../../../src/core/event';
-import { MoonrakerConnection, type LinkPhase } from '../../../../src/core/sources/moonraker/connection';
-import { MoonrakerMonitor, type MonitorOptions } from '../../../../src/core/sources/moonraker/monitor';
+import type { PrinterEvent } from '../../../../src/event';
+import { MoonrakerConnection, type LinkPhase } from '../../../../src/sources/moonraker/connection';
+import { MoonrakerMonitor, type MonitorOptions } from '../../../../src/sources/moonraker/monitor';
 import { FakeMoonraker, type FakeOptions } from '../../../fakes/moonraker/fake-moonraker';
 
 export interface Harness {

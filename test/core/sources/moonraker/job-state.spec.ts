@@ -6,7 +6,7 @@ import {
   observationFrom,
   progressPercent,
   runoutSensor,
-} from '../../../../src/core/sources/moonraker/job-state';
+} from '../../../../src/sources/moonraker/job-state';
 
 describe('moonraker job-state mapping', () => {
   it('maps print_stats states onto the tracker states', () => {

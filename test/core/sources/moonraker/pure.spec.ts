@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { encodeRequest, parseFrame } from '../../../../src/core/sources/moonraker/jsonrpc';
-import { deepMerge, mergeStatus, type PrinterObjects } from '../../../../src/core/sources/moonraker/merge';
-import { subscriptionFor } from '../../../../src/core/sources/moonraker/objects';
-import { SerialQueue } from '../../../../src/core/sources/moonraker/serial-queue';
-import { statusFor } from '../../../../src/core/sources/moonraker/status';
-import { parseMoonrakerUrl, resolveSnapshotUrl } from '../../../../src/core/sources/moonraker/url';
+import { encodeRequest, parseFrame } from '../../../../src/sources/moonraker/jsonrpc';
+import { deepMerge, mergeStatus, type PrinterObjects } from '../../../../src/sources/moonraker/merge';
+import { subscriptionFor } from '../../../../src/sources/moonraker/objects';
+import { SerialQueue } from '../../../../src/sources/moonraker/serial-queue';
+import { statusFor } from '../../../../src/sources/moonraker/status';
+import { parseMoonrakerUrl, resolveSnapshotUrl } from '../../../../src/sources/moonraker/url';
 
 describe('moonraker JSON-RPC frames', () => {
   it('classifies responses, errors, notifications and junk without throwing', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { PrinterEvent } from '../../../../src/core/event';
-import { OctoPrintConnection, SUBSCRIBE_MESSAGE, type ConnectionOptions, type ConnectionStatus } from '../../../../src/core/sources/octoprint/connection';
+import type { PrinterEvent } from '../../../../src/event';
+import { OctoPrintConnection, SUBSCRIBE_MESSAGE, type ConnectionOptions, type ConnectionStatus } from '../../../../src/sources/octoprint/connection';
 import { FakeOctoPrint } from '../../../fakes/octoprint/fake-octoprint';
 import { sleep, waitFor } from './wait';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseFrame } from '../../../../src/core/sources/octoprint/frames';
+import { parseFrame } from '../../../../src/sources/octoprint/frames';
 
 describe('octoprint frames', () => {
   it('recognises each push message type', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { PrinterEvent } from '../../../../src/core/event';
-import { jobStateOf, OctoPrintMapper } from '../../../../src/core/sources/octoprint/mapping';
+import type { PrinterEvent } from '../../../../src/event';
+import { jobStateOf, OctoPrintMapper } from '../../../../src/sources/octoprint/mapping';
 import { current, event, filePayload, history, plugin, printing } from './messages';
 
 const printer = { id: 'octoprint-test', name: 'Ender', kind: 'octoprint' as const };

@@ -1,6 +1,6 @@
 // Push messages shaped like OctoPrint 1.11's (protocols.md §1.3/§1.4), written for these tests.
-import type { PushFrame } from '../../../../src/core/sources/octoprint/frames';
-import { parseFrame } from '../../../../src/core/sources/octoprint/frames';
+import type { PushFrame } from '../../../../src/sources/octoprint/frames';
+import { parseFrame } from '../../../../src/sources/octoprint/frames';
 
 export const FILE = 'benchy.gcode';
 const BASE_FLAGS = { operational: true, printing: false, cancelling: false, pausing: false, resuming: false, finishing: false, closedOrError: false, error: false, paused: false, ready: true, sdReady: false };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { probeOctoPrint } from '../../../../src/core/sources/octoprint/probe';
+import { probeOctoPrint } from '../../../../src/sources/octoprint/probe';
 import { FakeOctoPrint } from '../../../fakes/octoprint/fake-octoprint';
 
 describe('octoprint probe (Test connection)', () => {

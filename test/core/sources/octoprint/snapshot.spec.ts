@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createSnapshotProvider, snapshotSource } from '../../../../src/core/sources/octoprint/snapshot';
-import { OctoPrintRest } from '../../../../src/core/sources/octoprint/rest';
-import { parseBaseUrl } from '../../../../src/core/sources/octoprint/url';
+import { createSnapshotProvider, snapshotSource } from '../../../../src/sources/octoprint/snapshot';
+import { OctoPrintRest } from '../../../../src/sources/octoprint/rest';
+import { parseBaseUrl } from '../../../../src/sources/octoprint/url';
 import { fakeJpeg, FakeOctoPrint } from '../../../fakes/octoprint/fake-octoprint';
 
 describe('octoprint snapshot', () => {

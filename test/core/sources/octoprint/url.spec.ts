@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { endpoint, parseBaseUrl, printerIdFromUrl, rewriteSnapshotUrl, websocketUrl } from '../../../../src/core/sources/octoprint/url';
+import { endpoint, parseBaseUrl, printerIdFromUrl, rewriteSnapshotUrl, websocketUrl } from '../../../../src/sources/octoprint/url';
 
 describe('octoprint url', () => {
   it('keeps a reverse-proxy prefix for REST and the raw websocket', () => {

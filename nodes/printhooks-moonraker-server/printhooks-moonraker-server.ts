@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { NodeAPI, NodeDef } from 'node-red';
+import { MoonrakerConnection } from '../../src/sources/moonraker/connection';
+import { probeMoonraker } from '../../src/sources/moonraker/probe';
+import { fetchMoonrakerSnapshot } from '../../src/sources/moonraker/snapshot';
+import { registerSnapshotProvider } from '../../src/snapshot/registry';
+import { parseMoonrakerUrl } from '../../src/sources/moonraker/url';
+import { reportConfigError } from '../shared/errors';
+import { shareConnection } from '../shared/shared-connection';
+import { parseBedCooled } from '../../src/bed-cooled';
+import { migrateConfig, type Migration } from '../shared/migrate';
+import type { MoonrakerServerNode, ServerCredentials } from './server-node';
+
+interface ServerConfig extends NodeDef {
+  url: string;
+  /** Seconds the link must stay down before printer.offline (default 30). */
+  offlineDelay?: number | string;
+  /** °C below which printer.bed_cooled fires after a job (default 35, 0 = off). */
+  bedCooled?: number | string;
+  version?: number;
+  /** Test-only knobs (not in the editor): first reconnect delay and Klippy re-ask interval in ms. */
+  reconnectMs?: number;
+  klippyRetryMs?: number;
+}
+
+/** Version 1 is the first release: nothing to migrate yet. */
+const MIGRATIONS: readonly Migration[] = [(config) => config];
+
+/** Stable across redeploys and re-imports of the config node: derived from where Moonraker lives. */
+function printerIdFor(httpBase: string): string {
+  return `moonraker-${createHash('sha256').update(httpBase.toLowerCase()).digest('hex').slice(0, 12)}`;
+}
+
+function positive(value: unknown): number | undefined {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export = function (RED: NodeAPI) {
+  function MoonrakerServer(this: MoonrakerServerNode, raw: ServerConfig) {
+    RED.nodes.createNode(this, raw);
+    const config = migrateConfig<ServerConfig>(raw, MIGRATIONS);
+    const apiKey = this.credentials?.apiKey?.trim() || undefined;
+    let releaseSnapshot = () => {};
+    try {
+      const endpoint = parseMoonrakerUrl(config.url);
+      const delay = config.offlineDelay === undefined || config.offlineDelay === '' ? 30 : Number(config.offlineDelay);
+      if (!Number.isFinite(delay) || delay < 0) throw new Error(`offlineDelay "${String(config.offlineDelay)}" must be a number of seconds, 0 or more`);
+      this.offlineDelayMs = Math.round(delay * 1000);
+      this.bedCooledBelow = parseBedCooled(config.bedCooled);
+      this.printer = { id: printerIdFor(endpoint.httpBase), name: config.name || endpoint.host, kind: 'moonraker' };
+      const reconnectMs = positive(config.reconnectMs);
+      this.connection = new MoonrakerConnection({
+        url: config.url,
+        apiKey,
+        clientName: 'PrintHooks Node-RED',
+        backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
+        klippyRetryMs: positive(config.klippyRetryMs),
+        warn: (message) => this.warn(message),
+      });
+      // One provider per printer, owned here so it lives exactly as long as the printer's config.
+      releaseSnapshot = registerSnapshotProvider(this.printer.id, () => fetchMoonrakerSnapshot({ endpoint, apiKey }));
+    } catch (err) {
+      this.configError = `printhooks-moonraker-server: ${(err as Error).message}`;
+      this.printer = { id: `moonraker-${this.id}`, name: config.name || 'Moonraker', kind: 'moonraker' };
+      reportConfigError(this, this.configError);
+    }
+
+    shareConnection(this, () => this.connection, () => releaseSnapshot());
+  }
+
+  RED.nodes.registerType<MoonrakerServerNode, ServerConfig, unknown, ServerCredentials>('printhooks-moonraker-server', MoonrakerServer, {
+    credentials: { apiKey: { type: 'password' } },
+  });
+
+  // "Test connection" in the editor: Moonraker version and Klippy state, or exactly what is wrong.
+  RED.httpAdmin.post(
+    '/printhooks-moonraker-server/test',
+    RED.auth.needsPermission('printhooks-moonraker-server.write'),
+    (req, res) => {
+      const body = (req.body ?? {}) as { id?: unknown; url?: unknown; apiKey?: unknown };
+      let apiKey = typeof body.apiKey === 'string' ? body.apiKey.trim() : '';
+      if ((apiKey === '' || apiKey === '__PWRD__') && typeof body.id === 'string') {
+        // The editor never sends a stored secret back: use the deployed node's own.
+        const getCredentials = (RED.nodes as unknown as { getCredentials(id: string): ServerCredentials | undefined }).getCredentials;
+        apiKey = getCredentials(body.id)?.apiKey ?? '';
+      }
+      if (apiKey === '__PWRD__') apiKey = '';
+      probeMoonraker(typeof body.url === 'string' ? body.url : '', apiKey || undefined).then(
+        (result) => res.json(result),
+        (err: Error) => res.json({ ok: false, message: err.message }),
+      );
+    },
+  );
+};

@@ -1,0 +1,45 @@
+import type { PrinterRef } from '../../src/event';
+import { parseBaseUrl, printerIdFromUrl, type OctoPrintBase } from '../../src/sources/octoprint/url';
+import { parseBedCooled } from '../../src/bed-cooled';
+import { migrateConfig, type Migration } from '../shared/migrate';
+
+/** The config node's fields as saved in the flow (DESIGN §3 plus optional ones documented in the help). */
+export interface RawServerConfig {
+  name?: string;
+  url?: string;
+  printerId?: string;
+  snapshotUrl?: string;
+  allowSelfSigned?: boolean;
+  offlineDelay?: number | string;
+  bedCooled?: number | string;
+  version?: number;
+}
+
+export interface ServerConfig {
+  base: OctoPrintBase;
+  printer: PrinterRef;
+  snapshotUrl: string;
+  allowSelfSigned: boolean;
+  offlineDelayMs: number;
+  bedCooledBelow: number;
+}
+
+/** 0 → 1: fills the defaults of fields that flows saved before `version` existed lack. */
+export const MIGRATIONS: Migration[] = [(c) => ({ printerId: '', snapshotUrl: '', allowSelfSigned: false, offlineDelay: 30, ...c })];
+
+export function parseServerConfig(def: object): ServerConfig {
+  const raw = migrateConfig<RawServerConfig>(def, MIGRATIONS);
+  const base = parseBaseUrl(raw.url);
+  const delay = Number(raw.offlineDelay ?? 30);
+  if (!Number.isFinite(delay) || delay < 0) throw new Error(`offlineDelay "${raw.offlineDelay}" must be a number of seconds, 0 or more`);
+  const printerId = typeof raw.printerId === 'string' && raw.printerId.trim() !== '' ? raw.printerId.trim() : printerIdFromUrl(base);
+  const name = typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name.trim() : base.url.host;
+  return {
+    base,
+    printer: { id: printerId, name, kind: 'octoprint' },
+    snapshotUrl: typeof raw.snapshotUrl === 'string' ? raw.snapshotUrl.trim() : '',
+    allowSelfSigned: raw.allowSelfSigned === true,
+    offlineDelayMs: Math.round(delay * 1000),
+    bedCooledBelow: parseBedCooled(raw.bedCooled),
+  };
+}
