@@ -1,39 +1,8 @@
-import {
-  buildEvent,
-  type EventError,
-  type EventType,
-  type JobInfo,
-  type PrinterEvent,
-  type PrinterRef,
-} from './event';
+import { BedCooledWatch } from './bed-cooled';
+import { buildEvent, type EventError, type EventType, type JobInfo, type PrinterEvent, type PrinterRef } from './event';
+import { isActive, isTerminalState, mergeJobInfo, type JobState, type Observation, type TerminalState } from './observation';
 
-/** Platform-neutral job state that every source maps its own states onto. */
-export type JobState = 'idle' | 'printing' | 'paused' | 'finished' | 'failed' | 'cancelled';
-export type TerminalState = 'finished' | 'failed' | 'cancelled';
-
-/** One report from a printer, already translated by the source. Absent fields mean "unchanged". */
-export interface Observation {
-  state?: JobState;
-  /** Identifies the job (OctoPrint path+origin+start, Moonraker job_id, Bambu task key). */
-  jobKey?: string;
-  file?: string;
-  progress?: number;
-  layer?: number;
-  layers?: number;
-  elapsed_s?: number;
-  remaining_s?: number;
-  started_at?: string;
-  /** With `failed`: what went wrong. */
-  error?: EventError;
-  /** Why the job paused, failed or was cancelled (machine-readable). */
-  reason?: string;
-  /** Errors the printer currently reports (Bambu HMS, print_error); new codes become printer.error. */
-  errors?: EventError[];
-  /** Current bed temperature in °C, when the platform reports it (drives printer.bed_cooled). */
-  bedTemp?: number;
-  time?: Date;
-  raw?: unknown;
-}
+export { isActive, isTerminalState, type JobState, type Observation, type TerminalState } from './observation';
 
 export interface TrackerOptions {
   printer: PrinterRef;
@@ -68,23 +37,14 @@ export interface TrackerSnapshot {
   errorCodes: string[];
 }
 
-const ACTIVE: ReadonlySet<JobState> = new Set<JobState>(['printing', 'paused']);
 const TERMINAL_EVENT: Record<TerminalState, EventType> = {
   finished: 'print.done',
   failed: 'print.failed',
   cancelled: 'print.cancelled',
 };
 
-export function isActive(state: JobState | undefined): boolean {
-  return state !== undefined && ACTIVE.has(state);
-}
-
-export function isTerminalState(state: JobState | undefined): state is TerminalState {
-  return state === 'finished' || state === 'failed' || state === 'cancelled';
-}
-
 /**
- * The shared job tracker (DESIGN §4). Sources feed it observations; it returns the canonical events:
+ * The shared job tracker (docs/lifecycle.md). Sources feed it observations; it returns the canonical events:
  * the first observation after a (re)connect is a baseline, events fire on edges only, each job gets
  * exactly one terminal event, a cancel is never also a failure, progress fires once per whole percent
  * crossed (never 0 or 100), layers fire when they increase, and a job that ended while disconnected is
@@ -96,9 +56,7 @@ export class JobTracker {
   private readonly idleAfterActive: 'cancelled' | 'nothing';
   private readonly now: () => Date;
   private readonly memory: number;
-  private readonly bedCooledBelow: number;
-  /** The ended job whose bed we are waiting to see cool down. */
-  private coolingJob: JobInfo | undefined;
+  private readonly bedCooled: BedCooledWatch;
 
   private state: JobState | undefined;
   private job: JobContext | undefined;
@@ -117,7 +75,7 @@ export class JobTracker {
     this.idleAfterActive = options.idleAfterActive ?? 'cancelled';
     this.now = options.now ?? (() => new Date());
     this.memory = Math.max(8, options.memory ?? 200);
-    this.bedCooledBelow = options.bedCooledBelow ?? 35;
+    this.bedCooled = new BedCooledWatch(options.bedCooledBelow);
   }
 
   get currentState(): JobState | undefined {
@@ -339,20 +297,14 @@ export class JobTracker {
   }
 
   private bedEdge(obs: Observation, time: Date, events: PrinterEvent[]): void {
-    const job = this.coolingJob;
-    if (!job || obs.bedTemp === undefined || !Number.isFinite(obs.bedTemp)) return;
-    if (isActive(this.state)) {
-      this.coolingJob = undefined; // a new job started before the bed cooled
-      return;
-    }
-    if (obs.bedTemp >= this.bedCooledBelow) return;
-    this.coolingJob = undefined;
+    const job = this.bedCooled.reading(obs.bedTemp, isActive(this.state));
+    if (!job) return;
     events.push(buildEvent({ type: 'printer.bed_cooled', printer: this.printer, time, job, discriminator: 'bed_cooled', raw: this.includeRaw ? obs.raw : undefined }));
   }
 
   private terminalEvent(outcome: TerminalState, info: JobInfo, obs: Observation, time: Date): PrinterEvent {
     this.unsettled.delete(info.id);
-    if (this.bedCooledBelow > 0) this.coolingJob = { ...info };
+    this.bedCooled.jobEnded(info);
     const type = TERMINAL_EVENT[outcome];
     const error = outcome === 'failed' ? obs.error : undefined;
     const reason = outcome === 'finished' ? undefined : obs.reason;
@@ -420,20 +372,4 @@ export class JobTracker {
       map.delete(oldest);
     }
   }
-}
-
-function mergeJobInfo(info: JobInfo, obs: Omit<Observation, 'state' | 'jobKey'>): JobInfo {
-  const merged: JobInfo = { ...info };
-  if (obs.file !== undefined) merged.file = obs.file;
-  if (obs.progress !== undefined && Number.isFinite(obs.progress)) merged.progress = clampPercent(obs.progress);
-  if (obs.layer !== undefined) merged.layer = obs.layer;
-  if (obs.layers !== undefined) merged.layers = obs.layers;
-  if (obs.elapsed_s !== undefined) merged.elapsed_s = obs.elapsed_s;
-  if (obs.remaining_s !== undefined) merged.remaining_s = obs.remaining_s;
-  if (obs.started_at !== undefined) merged.started_at = obs.started_at;
-  return merged;
-}
-
-function clampPercent(value: number): number {
-  return Math.min(100, Math.max(0, Math.round(value * 100) / 100));
 }
