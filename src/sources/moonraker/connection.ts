@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { Backoff, type BackoffOptions } from '../backoff';
-import { encodeRequest, parseFrame, RpcCallError } from './jsonrpc';
+import { encodeRequest, parseFrame, PendingCalls, RpcCallError } from './jsonrpc';
 import { mergeStatus, type PrinterObjects } from './merge';
 import { subscriptionFor } from './objects';
 import { parseMoonrakerUrl, type MoonrakerEndpoint } from './url';
@@ -46,13 +46,6 @@ export interface ConnectionOptions {
   warn?: (message: string) => void;
 }
 
-interface Pending {
-  method: string;
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * One JSON-RPC websocket to one Moonraker, shared by every source node using the same config node:
  * connect (X-Api-Key on the upgrade), identify, wait for Klippy, subscribe, keep a deep-merged object
@@ -64,9 +57,8 @@ export class MoonrakerConnection {
   private readonly backoff: Backoff;
   private readonly listeners = new Set<MoonrakerListener>();
   private readonly warned = new Set<string>();
-  private readonly pending = new Map<number, Pending>();
+  private readonly calls = new PendingCalls();
   private socket: WebSocket | undefined;
-  private nextId = 1;
   private running = false;
   /** Bumped whenever a Klippy readiness loop becomes stale. */
   private loop = 0;
@@ -137,7 +129,7 @@ export class MoonrakerConnection {
     this.handshaken = false;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.klippyTimer);
-    this.rejectAll(new Error('connection closed'));
+    this.calls.rejectAll(new Error('connection closed'));
     const socket = this.socket;
     this.socket = undefined;
     this.subscribed = false;
@@ -161,20 +153,11 @@ export class MoonrakerConnection {
   call(method: string, params?: Record<string, unknown>, timeoutMs = this.options.requestTimeoutMs ?? 10_000): Promise<unknown> {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error(`${method}: not connected`));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`${method}: no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { method, resolve, reject, timer });
-      socket.send(encodeRequest(id, method, params), (err) => {
-        if (!err) return;
-        clearTimeout(timer);
-        this.pending.delete(id);
-        reject(err);
-      });
+    const { id, answer } = this.calls.open(method, timeoutMs);
+    socket.send(encodeRequest(id, method, params), (err) => {
+      if (err) this.calls.fail(id, err);
     });
+    return answer;
   }
 
   private open(): void {
@@ -221,7 +204,7 @@ export class MoonrakerConnection {
     const wasUp = this.handshaken;
     this.handshaken = false;
     this.subscribed = false;
-    this.rejectAll(new Error(reason));
+    this.calls.rejectAll(new Error(reason));
     if (socket && socket.readyState !== WebSocket.CLOSED) socket.terminate();
     if (wasUp) this.each((l) => l.down?.(reason));
     this.scheduleReconnect(reason);
@@ -281,7 +264,7 @@ export class MoonrakerConnection {
     this.klippyTimer = setTimeout(() => void this.awaitKlippy(loop), this.options.klippyRetryMs ?? 2000);
   }
 
-  /** server.info until Klippy is ready (protocols.md §2.2), then list and subscribe. */
+  /** server.info until Klippy is ready (docs/moonraker.md, "Connection"), then list and subscribe. */
   private async awaitKlippy(loop: number): Promise<void> {
     if (loop !== this.loop) return;
     try {
@@ -331,15 +314,7 @@ export class MoonrakerConnection {
   private onText(text: string): void {
     const frame = parseFrame(text);
     if (frame.kind === 'invalid') return this.warnOnce(`frame:${frame.reason}`, `ignored a malformed frame from Moonraker: ${frame.reason}`);
-    if (frame.kind === 'response') {
-      const pending = this.pending.get(frame.id);
-      if (!pending) return;
-      this.pending.delete(frame.id);
-      clearTimeout(pending.timer);
-      if (frame.error) pending.reject(new RpcCallError(pending.method, frame.error.code, frame.error.message));
-      else pending.resolve(frame.result);
-      return;
-    }
+    if (frame.kind === 'response') return this.calls.settle(frame);
     this.onNotification(frame.method, frame.params);
   }
 
@@ -406,14 +381,6 @@ export class MoonrakerConnection {
       } catch (err) {
         this.warnOnce(`listener:${(err as Error)?.message}`, `a Moonraker listener failed: ${(err as Error)?.message ?? String(err)}`);
       }
-    }
-  }
-
-  private rejectAll(error: Error): void {
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-      this.pending.delete(id);
     }
   }
 

@@ -1,4 +1,4 @@
-/** JSON-RPC 2.0 frames as Moonraker sends them over its websocket (protocols.md §2.1). */
+/** JSON-RPC 2.0 frames as Moonraker sends them over its websocket (docs/moonraker.md, "JSON-RPC"). */
 
 export interface RpcError {
   code: number;
@@ -55,5 +55,64 @@ export class RpcCallError extends Error {
   ) {
     super(`${method}: ${message} (${code})`);
     this.name = 'RpcCallError';
+  }
+}
+
+interface Pending {
+  method: string;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The calls sent and not yet answered, by request id. Each call settles exactly once: by its
+ * response, its timeout, a failed send, or the socket going away.
+ */
+export class PendingCalls {
+  private readonly table = new Map<number, Pending>();
+  private nextId = 1;
+
+  /** Registers a call; send the request under the returned id. */
+  open(method: string, timeoutMs: number): { id: number; answer: Promise<unknown> } {
+    const id = this.nextId++;
+    const answer = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.table.delete(id);
+        reject(new Error(`${method}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.table.set(id, { method, resolve, reject, timer });
+    });
+    return { id, answer };
+  }
+
+  /** A response frame: settles its call; an id we are not waiting for is ignored. */
+  settle(response: { id: number; result?: unknown; error?: RpcError }): void {
+    const pending = this.take(response.id);
+    if (!pending) return;
+    if (response.error) pending.reject(new RpcCallError(pending.method, response.error.code, response.error.message));
+    else pending.resolve(response.result);
+  }
+
+  /** The request could not be sent. */
+  fail(id: number, error: Error): void {
+    this.take(id)?.reject(error);
+  }
+
+  /** The socket went away: every open call fails with `error`. */
+  rejectAll(error: Error): void {
+    for (const id of [...this.table.keys()]) this.fail(id, error);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  private take(id: number): Pending | undefined {
+    const pending = this.table.get(id);
+    if (!pending) return undefined;
+    this.table.delete(id);
+    clearTimeout(pending.timer);
+    return pending;
   }
 }
