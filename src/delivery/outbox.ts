@@ -1,23 +1,25 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildFrame, encodeFrame, readFrame } from './frame';
+import { compactLog } from './outbox-compaction';
+import type { OutboxEntry } from './outbox-entry';
+import { fdatasync, writeBuffers } from './outbox-io';
 import {
   RECORD_DONE,
   RECORD_ENQUEUE,
   RECORD_UPDATE,
   StoredRequest,
-  decodeDone,
   decodeEnqueue,
-  decodeEnqueueHead,
-  decodeUpdate,
   encodeDone,
   encodeUpdate,
   enqueueWriter,
 } from './outbox-record';
+import { RecoveryReport, recoverLog } from './outbox-recovery';
 
-const MAGIC = Buffer.from('PHOUTBX1', 'ascii');
+export type { OutboxEntry } from './outbox-entry';
+export type { RecoveryReport } from './outbox-recovery';
+
 const LOG_NAME = 'outbox.log';
-const READ_CHUNK = 4 * 1024 * 1024;
 
 export interface OutboxOptions {
   /** Bodies of at most this many entries stay in memory; the rest are read back from disk when sent. */
@@ -30,28 +32,6 @@ export interface OutboxOptions {
   compactMinBytes?: number;
   /** false skips fsync (benchmarks of the fsync cost only). */
   fsync?: boolean;
-}
-
-/** One queued webhook as held in memory: a small index into the log, plus the body while cached. */
-export interface OutboxEntry {
-  readonly seq: number;
-  attempts: number;
-  nextAt: number;
-  dead: boolean;
-  reason?: string;
-  /** Where its ENQUEUE record starts in the log, and its size. */
-  offset: number;
-  length: number;
-  cached?: StoredRequest;
-}
-
-export interface RecoveryReport {
-  entries: number;
-  dead: number;
-  /** Bytes dropped from the end of the log because the last record was torn. */
-  tornBytes: number;
-  /** The log had no valid header and was moved aside. */
-  movedAside?: string;
 }
 
 /**
@@ -70,7 +50,7 @@ export class Outbox {
   private end: number;
   private liveBytes = 0;
   private nextSeq = 1;
-  private readonly map = new Map<number, OutboxEntry>();
+  private readonly map: Map<number, OutboxEntry>;
   private cachedCount = 0;
   private cachedBytes = 0;
   private pending: Buffer[] = [];
@@ -100,11 +80,16 @@ export class Outbox {
     this.doFsync = options.fsync ?? true;
     fs.mkdirSync(dir, { recursive: true });
     this.file = path.join(dir, LOG_NAME);
-    const opened = this.openAndRecover();
+    const opened = recoverLog(this.file, dir, { entries: this.cacheEntries, bytes: this.cacheBytes }, this.doFsync);
     this.fd = opened.fd;
     this.size = opened.size;
     this.end = opened.size;
     this.recovery = opened.report;
+    this.map = opened.log.entries;
+    this.nextSeq = opened.log.nextSeq;
+    this.cachedCount = opened.log.cachedCount;
+    this.cachedBytes = opened.log.cachedBytes;
+    for (const entry of this.map.values()) this.liveBytes += entry.length;
   }
 
   get count(): number {
@@ -244,10 +229,10 @@ export class Outbox {
       }
       this.lastCommit = Date.now();
       for (const entry of written) this.uncacheIfOver(entry);
-      for (const w of waiters) w.resolve();
+      for (const waiter of waiters) waiter.resolve();
     } catch (e) {
       this.failure = e instanceof Error ? e : new Error(String(e));
-      for (const w of waiters) w.reject(this.failure);
+      for (const waiter of waiters) waiter.reject(this.failure);
     } finally {
       this.flushing = false;
     }
@@ -277,198 +262,17 @@ export class Outbox {
   /** Exposed for tests and for a clean shutdown. */
   compact(): void {
     if (this.flushing || this.pending.length) throw new Error('compact while writes are pending');
-    const tmp = `${this.file}.compact`;
-    const out = fs.openSync(tmp, 'w');
-    let position = 0;
-    const offsets = new Map<number, { offset: number; length: number }>();
-    try {
-      position += fs.writeSync(out, MAGIC, 0, MAGIC.length, position);
-      let batch: Buffer[] = [];
-      let batchBytes = 0;
-      const flushBatch = (): void => {
-        if (!batch.length) return;
-        const data = Buffer.concat(batch, batchBytes);
-        let done = 0;
-        while (done < data.length) done += fs.writeSync(out, data, done, data.length - done, position + done);
-        position += data.length;
-        batch = [];
-        batchBytes = 0;
-      };
-      for (const entry of this.map.values()) {
-        const req = this.read(entry);
-        const body = enqueueWriter(entry.seq, entry.nextAt, entry.attempts, req);
-        const frame = buildFrame(RECORD_ENQUEUE, body.length, body.fill);
-        offsets.set(entry.seq, { offset: position + batchBytes, length: frame.length });
-        batch.push(frame);
-        batchBytes += frame.length;
-        if (entry.dead || entry.reason) {
-          const update = encodeFrame(RECORD_UPDATE, encodeUpdate(entry));
-          batch.push(update);
-          batchBytes += update.length;
-        }
-        if (batchBytes > READ_CHUNK) flushBatch();
-      }
-      flushBatch();
-      if (this.doFsync) fs.fsyncSync(out);
-    } finally {
-      fs.closeSync(out);
-    }
-    fs.renameSync(tmp, this.file);
-    if (this.doFsync) fsyncDir(this.dir);
+    const compacted = compactLog(this.file, this.dir, this.map.values(), (entry) => this.read(entry), this.doFsync);
     fs.closeSync(this.fd);
     this.fd = fs.openSync(this.file, 'r+');
-    this.size = position;
-    this.end = position;
+    this.size = compacted.size;
+    this.end = compacted.size;
     this.liveBytes = 0;
     for (const entry of this.map.values()) {
-      const at = offsets.get(entry.seq)!;
-      entry.offset = at.offset;
-      entry.length = at.length;
-      this.liveBytes += at.length;
+      const place = compacted.places.get(entry.seq)!;
+      entry.offset = place.offset;
+      entry.length = place.length;
+      this.liveBytes += place.length;
     }
-  }
-
-  private openAndRecover(): { fd: number; size: number; report: RecoveryReport } {
-    const report: RecoveryReport = { entries: 0, dead: 0, tornBytes: 0 };
-    fs.rmSync(`${this.file}.compact`, { force: true });
-    let fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT);
-    let size = fs.fstatSync(fd).size;
-    if (size === 0 || size < MAGIC.length) {
-      // new file, or one torn before its header was complete: nothing in it was ever acknowledged
-      fs.ftruncateSync(fd, 0);
-      fs.writeSync(fd, MAGIC, 0, MAGIC.length, 0);
-      if (this.doFsync) {
-        fs.fsyncSync(fd);
-        fsyncDir(this.dir);
-      }
-      return { fd, size: MAGIC.length, report };
-    }
-    const head = Buffer.alloc(MAGIC.length);
-    fs.readSync(fd, head, 0, MAGIC.length, 0);
-    if (!head.equals(MAGIC)) {
-      fs.closeSync(fd);
-      const aside = `${this.file}.unreadable-${Date.now()}`;
-      fs.renameSync(this.file, aside);
-      report.movedAside = aside;
-      fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT);
-      fs.writeSync(fd, MAGIC, 0, MAGIC.length, 0);
-      if (this.doFsync) fs.fsyncSync(fd);
-      return { fd, size: MAGIC.length, report };
-    }
-    const good = this.replay(fd, size);
-    if (good < size) {
-      report.tornBytes = size - good;
-      fs.ftruncateSync(fd, good);
-      if (this.doFsync) fs.fsyncSync(fd);
-      size = good;
-    }
-    for (const entry of this.map.values()) {
-      this.liveBytes += entry.length;
-      if (entry.dead) report.dead += 1;
-    }
-    report.entries = this.map.size;
-    return { fd, size, report };
-  }
-
-  /** Replays records in file order; returns the offset just past the last good record. */
-  private replay(fd: number, size: number): number {
-    let fileOffset = MAGIC.length;
-    let carry = Buffer.alloc(0);
-    let carryStart = fileOffset;
-    let readPos = fileOffset;
-    const chunk = Buffer.allocUnsafe(READ_CHUNK);
-    for (;;) {
-      const got = readPos < size ? fs.readSync(fd, chunk, 0, Math.min(READ_CHUNK, size - readPos), readPos) : 0;
-      readPos += got;
-      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, got)]) : chunk.subarray(0, got);
-      let at = 0;
-      let stop = false;
-      for (;;) {
-        const frame = readFrame(buf, at);
-        if (frame.kind === 'short') break;
-        if (frame.kind === 'corrupt') {
-          stop = true;
-          break;
-        }
-        this.apply(frame.type, frame.body, carryStart + at, frame.size);
-        at += frame.size;
-      }
-      fileOffset = carryStart + at;
-      if (stop || got === 0) return fileOffset;
-      carry = Buffer.from(buf.subarray(at));
-      carryStart = fileOffset;
-    }
-  }
-
-  private apply(type: number, body: Buffer, offset: number, length: number): void {
-    if (type === RECORD_ENQUEUE) {
-      const head = decodeEnqueueHead(body);
-      const entry: OutboxEntry = { seq: head.seq, attempts: head.attempts, nextAt: head.nextAt, dead: false, offset, length };
-      if (this.cachedCount < this.cacheEntries && this.cachedBytes + length <= this.cacheBytes) {
-        entry.cached = decodeEnqueue(body).req;
-        this.cachedCount += 1;
-        this.cachedBytes += length;
-      }
-      this.map.set(head.seq, entry);
-      if (head.seq >= this.nextSeq) this.nextSeq = head.seq + 1;
-    } else if (type === RECORD_UPDATE) {
-      const u = decodeUpdate(body);
-      const entry = this.map.get(u.seq);
-      if (!entry) return;
-      entry.attempts = u.attempts;
-      entry.nextAt = u.nextAt;
-      entry.dead = u.dead;
-      entry.reason = u.reason;
-    } else if (type === RECORD_DONE) {
-      const entry = this.map.get(decodeDone(body));
-      if (!entry) return;
-      this.map.delete(entry.seq);
-      if (entry.cached) this.uncache(entry);
-    }
-  }
-}
-
-/** Writes buffers in order at `position` with writev (no copy into one big buffer), in groups under IOV_MAX. */
-async function writeBuffers(fd: number, buffers: Buffer[], position: number): Promise<void> {
-  let at = position;
-  for (let i = 0; i < buffers.length; i += 512) {
-    const group = buffers.slice(i, i + 512);
-    const size = group.reduce((n, b) => n + b.length, 0);
-    const written = await new Promise<number>((resolve, reject) =>
-      fs.writev(fd, group, at, (err, n) => (err ? reject(err) : resolve(n))),
-    );
-    // a short write (rare on regular files): finish the rest of this group the plain way
-    if (written < size) await writeAll(fd, Buffer.concat(group, size).subarray(written), at + written);
-    at += size;
-  }
-}
-
-function writeAll(fd: number, data: Buffer, position: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const step = (done: number): void => {
-      if (done >= data.length) return resolve();
-      fs.write(fd, data, done, data.length - done, position + done, (err, n) => {
-        if (err) return reject(err);
-        step(done + n);
-      });
-    };
-    step(0);
-  });
-}
-
-function fdatasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // some platforms (Windows) cannot open a directory for fsync; the rename is still atomic there
   }
 }
