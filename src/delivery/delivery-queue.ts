@@ -1,4 +1,5 @@
 import type { AttemptSigner } from '../sign/signer-registry';
+import { AttemptPreparation, type RequestDefaults } from './attempt-preparation';
 import { DeliveryLog } from './delivery-log';
 import type { EndpointHealth } from './endpoint-health';
 import { MinHeap } from './min-heap';
@@ -6,18 +7,13 @@ import { Outbox, OutboxEntry } from './outbox';
 import type { StoredRequest } from './outbox-record';
 import { AttemptResult, describe, isOverload, verdictOf } from './outcome';
 import { msgFromRequest } from './request-from-msg';
-import { permanentSecretProblem, resolveRequestSecrets } from './request-secrets';
-import { isSecretOwnerRegistered, scrubSecrets } from '../secrets/secret-refs';
+import { scrubSecrets } from '../secrets/secret-refs';
 import { RetryPolicy, parseRetryAfter } from './retry-policy';
 import type { OutgoingRequest } from './http-transport';
 import { RESPONSE_BODY_LIMIT } from './http-transport';
 
 /** Where and how attempts go: the endpoint as it is configured right now. */
-export interface EndpointTarget {
-  url: string;
-  method: string;
-  /** Auth headers from the endpoint's credentials: added per attempt, never stored. */
-  authHeaders: Record<string, string>;
+export interface EndpointTarget extends RequestDefaults {
   send(req: OutgoingRequest): Promise<AttemptResult>;
   health: EndpointHealth;
 }
@@ -80,19 +76,17 @@ export class DeliveryQueue {
   private closed = false;
   private unsubscribe: (() => void) | undefined;
   private subscribedTo: EndpointHealth | undefined;
-  /** When each missing signer was first needed, and whether that was reported. */
-  private readonly missingSigners = new Map<string, { since: number; reported: boolean }>();
-  /** When each missing owner of secret references was first needed. */
-  private readonly missingSecretOwners = new Map<string, { since: number; reported: boolean }>();
+  private readonly preparation: AttemptPreparation;
 
-  constructor(private readonly o: DeliveryQueueOptions) {
-    this.log = o.log ?? new DeliveryLog();
-    this.now = o.now ?? Date.now;
-    this.concurrency = o.ordered ? 1 : Math.max(1, o.concurrency ?? 4);
-    this.heap = o.ordered
+  constructor(private readonly options: DeliveryQueueOptions) {
+    this.log = options.log ?? new DeliveryLog();
+    this.now = options.now ?? Date.now;
+    this.concurrency = options.ordered ? 1 : Math.max(1, options.concurrency ?? 4);
+    this.preparation = new AttemptPreparation(options);
+    this.heap = options.ordered
       ? new MinHeap<OutboxEntry>((a, b) => a.seq < b.seq)
       : new MinHeap<OutboxEntry>((a, b) => a.nextAt < b.nextAt || (a.nextAt === b.nextAt && a.seq < b.seq));
-    for (const entry of o.outbox.entries()) {
+    for (const entry of options.outbox.entries()) {
       if (entry.dead) {
         this.deadOrder.push(entry);
         this.deadCount += 1;
@@ -103,7 +97,7 @@ export class DeliveryQueue {
   }
 
   get queued(): number {
-    return this.o.outbox.count - this.deadCount;
+    return this.options.outbox.count - this.deadCount;
   }
 
   get dead(): number {
@@ -122,11 +116,11 @@ export class DeliveryQueue {
   /** Accepts a request; resolves once it is durable on disk. */
   async enqueue(req: StoredRequest): Promise<void> {
     if (this.stopped) throw new Error('sender is closing');
-    const { entry, durable } = this.o.outbox.append(req, this.now());
+    const { entry, durable } = this.options.outbox.append(req, this.now());
     await durable;
     if (this.stopped) return;
     this.heap.push(entry);
-    this.o.onChange?.();
+    this.options.onChange?.();
     this.pump();
   }
 
@@ -136,17 +130,17 @@ export class DeliveryQueue {
     this.deadOrder = [];
     let count = 0;
     for (const entry of dead) {
-      if (!entry.dead || this.o.outbox.get(entry.seq) !== entry) continue;
+      if (!entry.dead || this.options.outbox.get(entry.seq) !== entry) continue;
       entry.dead = false;
       entry.reason = undefined;
       entry.attempts = 0;
       entry.nextAt = this.now();
       this.deadCount -= 1;
-      void this.o.outbox.update(entry).catch((e) => this.o.onError?.(toError(e)));
+      void this.options.outbox.update(entry).catch((e) => this.options.onError?.(toError(e)));
       this.heap.push(entry);
       count += 1;
     }
-    this.o.onChange?.();
+    this.options.onChange?.();
     this.pump();
     return count;
   }
@@ -168,7 +162,7 @@ export class DeliveryQueue {
       });
     }
     this.closed = true;
-    await this.o.outbox.close();
+    await this.options.outbox.close();
   }
 
   private watch(health: EndpointHealth): void {
@@ -176,14 +170,14 @@ export class DeliveryQueue {
     this.unsubscribe?.();
     this.subscribedTo = health;
     this.unsubscribe = health.onChange(() => {
-      this.o.onChange?.();
+      this.options.onChange?.();
       this.pump();
     });
   }
 
   private pump(): void {
     if (this.stopped) return;
-    const target = this.o.target();
+    const target = this.options.target();
     if (!target) return;
     this.watch(target.health);
     if (target.health.disabled) return;
@@ -196,10 +190,10 @@ export class DeliveryQueue {
         return;
       }
       this.heap.pop();
-      if (head.dead || this.o.outbox.get(head.seq) !== head) continue;
+      if (head.dead || this.options.outbox.get(head.seq) !== head) continue;
       this.inflight += 1;
       void this.attempt(head, target)
-        .catch((e) => this.o.onError?.(toError(e)))
+        .catch((e) => this.options.onError?.(toError(e)))
         .finally(() => {
         this.inflight -= 1;
         for (const cb of [...this.inflightDone]) cb();
@@ -230,64 +224,24 @@ export class DeliveryQueue {
   private async attempt(entry: OutboxEntry, target: EndpointTarget): Promise<void> {
     let req: StoredRequest;
     try {
-      req = this.o.outbox.read(entry);
+      req = this.options.outbox.read(entry);
     } catch (e) {
-      this.o.onError?.(toError(e));
+      this.options.onError?.(toError(e));
       return;
     }
     const now = this.now();
-    // secret references become secrets here, for this attempt only: the outbox keeps the references
-    const resolved = resolveRequestSecrets(req);
-    if (resolved.unresolved.length > 0) {
-      const problem = permanentSecretProblem(resolved.unresolved);
-      if (problem) {
-        this.finishDead(entry, req, problem, undefined);
-        return;
-      }
-      const owner = resolved.unresolved[0].owner;
-      const seen = this.missingSecretOwners.get(owner) ?? { since: now, reported: false };
-      this.missingSecretOwners.set(owner, seen);
-      if (!seen.reported && now - seen.since >= (this.o.signerMissingReportMs ?? 30_000)) {
-        seen.reported = true;
-        this.o.onError?.(new Error(`template node ${owner} is not deployed: msgs with its secret references wait in the outbox (never sent without the secret) and become dead letters after the grace period`));
-      }
-      if (now - seen.since >= (this.o.secretGraceMs ?? 300_000)) {
-        this.finishDead(entry, req, `secret reference: template node ${owner} that holds the ${resolved.unresolved[0].name} is not deployed`, undefined);
-        return;
-      }
-      // the template node may not be started yet (restart, redeploy): wait, never send the reference
-      entry.nextAt = now + (this.o.secretWaitMs ?? 1000);
+    const prepared = this.preparation.prepare(req, target, now);
+    if (prepared.kind === 'dead') {
+      this.finishDead(entry, req, prepared.reason, undefined);
+      return;
+    }
+    if (prepared.kind === 'wait') {
+      entry.nextAt = prepared.retryAt;
       this.heap.push(entry);
       return;
     }
-    if (this.missingSecretOwners.size > 0) {
-      for (const owner of [...this.missingSecretOwners.keys()]) if (isSecretOwnerRegistered(owner)) this.missingSecretOwners.delete(owner);
-    }
-    let signed: Record<string, string> = {};
-    if (req.signer) {
-      const signer = this.o.getSigner(req.signer);
-      if (!signer) {
-        // the signer node may not be started yet (restart, redeploy): wait, do not send unsigned
-        entry.nextAt = now + (this.o.signerWaitMs ?? 1000);
-        this.heap.push(entry);
-        this.reportMissingSigner(req.signer, now);
-        return;
-      }
-      this.missingSigners.delete(req.signer);
-      try {
-        signed = signer.sign({ id: req.webhookId, body: resolved.body, timestamp: Math.floor(now / 1000) });
-      } catch (e) {
-        this.finishDead(entry, req, `signing failed: ${toError(e).message}`, undefined);
-        return;
-      }
-    }
-    const headers: Record<string, string> = { ...resolved.headers, ...target.authHeaders };
-    if (!('webhook-id' in headers) && !Object.keys(signed).some((h) => h.toLowerCase() === 'webhook-id')) {
-      headers['webhook-id'] = req.webhookId;
-    }
-    Object.assign(headers, signed);
-    const sent = await target.send({ method: req.method || target.method, url: resolved.url || target.url, headers, body: resolved.body });
-    const result = resolved.written.length > 0 ? scrubResult(sent, resolved.written) : sent;
+    const sent = await target.send(prepared.request);
+    const result = prepared.secretsSent.length > 0 ? scrubResult(sent, prepared.secretsSent) : sent;
     // results that arrive while stopping are still recorded (no needless resend after a restart)
     if (this.closed) return;
     entry.attempts += 1;
@@ -305,9 +259,9 @@ export class DeliveryQueue {
     });
     if (verdict === 'delivered') {
       target.health.success();
-      void this.o.outbox.complete(entry).catch((e) => this.o.onError?.(toError(e)));
-      this.o.onDelivered?.(() => this.output(req, entry, result));
-      this.o.onChange?.();
+      void this.options.outbox.complete(entry).catch((e) => this.options.onError?.(toError(e)));
+      this.options.onDelivered?.(() => this.output(req, entry, result));
+      this.options.onChange?.();
       return;
     }
     target.health.failure();
@@ -324,26 +278,16 @@ export class DeliveryQueue {
       return;
     }
     const retryAfter = result.kind === 'response' ? parseRetryAfter(result.headers['retry-after'], this.now()) : undefined;
-    const delay = this.o.policy.nextDelayMs(entry.attempts, { overload: isOverload(result), retryAfterMs: retryAfter });
+    const delay = this.options.policy.nextDelayMs(entry.attempts, { overload: isOverload(result), retryAfterMs: retryAfter });
     if (delay === undefined) {
       this.finishDead(entry, req, `gave up after ${entry.attempts} attempts: ${describe(result)}`, result);
       return;
     }
     entry.nextAt = this.now() + delay;
     entry.reason = describe(result);
-    void this.o.outbox.update(entry).catch((e) => this.o.onError?.(toError(e)));
+    void this.options.outbox.update(entry).catch((e) => this.options.onError?.(toError(e)));
     this.heap.push(entry);
-    this.o.onChange?.();
-  }
-
-  private reportMissingSigner(id: string, now: number): void {
-    const seen = this.missingSigners.get(id);
-    if (!seen) {
-      this.missingSigners.set(id, { since: now, reported: false });
-    } else if (!seen.reported && now - seen.since >= (this.o.signerMissingReportMs ?? 30_000)) {
-      seen.reported = true;
-      this.o.onError?.(new Error(`signer node ${id} is not deployed: msgs signed by it wait in the outbox until it is (they are never sent unsigned)`));
-    }
+    this.options.onChange?.();
   }
 
   private finishDead(entry: OutboxEntry, req: StoredRequest, reason: string, result: AttemptResult | undefined): void {
@@ -351,17 +295,17 @@ export class DeliveryQueue {
     entry.reason = reason;
     this.deadCount += 1;
     this.deadOrder.push(entry);
-    void this.o.outbox.update(entry).catch((e) => this.o.onError?.(toError(e)));
-    const maxDead = this.o.maxDead ?? 1000;
+    void this.options.outbox.update(entry).catch((e) => this.options.onError?.(toError(e)));
+    const maxDead = this.options.maxDead ?? 1000;
     while (this.deadOrder.length > maxDead) {
       const oldest = this.deadOrder.shift()!;
-      if (oldest.dead && this.o.outbox.get(oldest.seq) === oldest) {
+      if (oldest.dead && this.options.outbox.get(oldest.seq) === oldest) {
         this.deadCount -= 1;
-        void this.o.outbox.complete(oldest).catch((e) => this.o.onError?.(toError(e)));
+        void this.options.outbox.complete(oldest).catch((e) => this.options.onError?.(toError(e)));
       }
     }
-    this.o.onDead?.(this.output(req, entry, result, reason));
-    this.o.onChange?.();
+    this.options.onDead?.(this.output(req, entry, result, reason));
+    this.options.onChange?.();
   }
 
   private output(req: StoredRequest, entry: OutboxEntry, result: AttemptResult | undefined, reason?: string): Record<string, unknown> {
