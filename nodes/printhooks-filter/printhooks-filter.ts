@@ -3,17 +3,13 @@ import { isEventType, type PrinterEvent } from '../../src/event';
 import { parseFilterConfig, type RawFilterConfig } from '../../src/filter/config';
 import { EventFilter } from '../../src/filter/event-filter';
 import { failMsg, reportConfigError } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
 
 interface FilterNodeDef extends NodeDef, RawFilterConfig {
   version?: number;
 }
-
-/** Config versions: 0 → 1 adds `version` and fills the defaults of fields older flows lack. */
-const MIGRATIONS: Migration[] = [
-  (c) => ({ events: [], rules: [], progressStep: 0, cooldown: 0, quietStart: '', quietEnd: '', timezone: '', quietMode: 'drop', ...c }),
-];
 
 function isPrinterEvent(value: unknown): value is PrinterEvent {
   if (value === null || typeof value !== 'object') return false;

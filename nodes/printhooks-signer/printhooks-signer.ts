@@ -7,7 +7,8 @@ import { registerSigner } from '../../src/sign/signer-registry';
 import { tokenHeadersAsRefs } from '../../src/sign/token-refs';
 import { registerSecretOwner } from '../../src/secrets/secret-refs';
 import { failMsg, reportConfigError } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
 
 interface SignerNodeDef extends NodeDef {
@@ -23,9 +24,6 @@ interface SignerNode extends Node<{ secrets: unknown }> {
   /** whpk_ keys of a deployed ed25519 signer, for the editor's "public key" display. */
   printhooksPublicKeys?: string[];
 }
-
-/** Config versions: 0 → 1 adds `version` and the defaults of header and encoding. */
-const MIGRATIONS: Migration[] = [(c) => ({ scheme: 'standard-webhooks', header: '', encoding: 'base64', ...c })];
 
 export = function register(RED: NodeAPI): void {
   function PrintHooksSignerNode(this: SignerNode, def: SignerNodeDef): void {

@@ -12,7 +12,8 @@ import {
 } from '../../src/template';
 import type { PresetCredentials } from '../../src/template/presets';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 
 interface TemplateDef extends NodeDef, RawTemplateConfig {
   version?: number;
@@ -20,11 +21,6 @@ interface TemplateDef extends NodeDef, RawTemplateConfig {
 }
 
 type TemplateNode = Node<PresetCredentials>;
-
-/** v0 (unversioned drafts) → v1: the fields that did not exist get their defaults. */
-const MIGRATIONS: Migration[] = [
-  (c) => ({ preset: 'custom', mode: 'placeholders', contentType: 'json', method: 'POST', missing: 'drop', url: '', headers: '', ...c }),
-];
 
 /** Placeholders shown instead of real secrets in the editor preview. */
 const PREVIEW_CREDENTIALS: PresetCredentials = { token: 'YOUR-TOKEN', user: 'YOUR-USER-KEY' };

@@ -4,7 +4,8 @@ import { keyTool } from '../../src/sign/key-tool';
 import { decodeVerifiedBody } from '../../src/sign/received-body';
 import { DEFAULT_TOLERANCE_S, normaliseHeaders, WebhookVerifier } from '../../src/sign/verify';
 import { failMsg, reportConfigError } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
 
 interface VerifyNodeDef extends NodeDef {
@@ -18,11 +19,6 @@ interface VerifyNodeDef extends NodeDef {
 }
 
 type InMsg = NodeMessageInFlow & { req?: { headers?: unknown }; res?: unknown; headers?: unknown; statusCode?: number; verification?: unknown };
-
-/** Config versions: 0 → 1 adds `version` and the defaults. */
-const MIGRATIONS: Migration[] = [
-  (c) => ({ scheme: 'standard-webhooks', header: '', encoding: 'base64', tolerance: DEFAULT_TOLERANCE_S, respond401: true, parseJson: true, ...c }),
-];
 
 function parseTolerance(value: unknown): number | undefined {
   if (value === '' || value === undefined || value === null) return DEFAULT_TOLERANCE_S;

@@ -1,5 +1,5 @@
 /**
- * Per-node config migrations (DESIGN §3): saved flows carry a `version`; each step brings a config
+ * Per-node config migrations (docs/migrations.md): saved flows carry a `version`; each step brings a config
  * from version N to N+1, so flows saved by any release keep working.
  */
 export type Migration = (config: Record<string, unknown>) => Record<string, unknown>;
