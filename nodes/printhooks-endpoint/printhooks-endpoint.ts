@@ -4,14 +4,12 @@ import { authHeaders, parseEndpointConfig, type EndpointCredentials, type RawEnd
 import { EndpointHealth } from '../../src/delivery/endpoint-health';
 import { HttpTransport } from '../../src/delivery/http-transport';
 import type { EndpointNode } from './endpoint-node';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 
 interface EndpointNodeDef extends NodeDef, RawEndpointConfig {
   version?: number;
 }
-
-/** 0 → 1: `version` added; older configs get the defaults of fields they lack. */
-const MIGRATIONS: Migration[] = [(c) => ({ method: 'POST', timeout: 15, allowOverride: false, tlsInsecure: false, ...c })];
 
 export = function register(RED: NodeAPI): void {
   function PrintHooksEndpointNode(this: EndpointNode, def: EndpointNodeDef): void {

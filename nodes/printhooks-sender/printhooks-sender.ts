@@ -1,19 +1,18 @@
 import * as os from 'os';
 import * as path from 'path';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
-import type { Request, Response } from 'express';
-import { buildEvent } from '../../src/event';
 import { DeliveryQueue } from '../../src/delivery/delivery-queue';
-import { KNOWN_SIGNATURE_HEADERS, SECRET_HEADERS, secretHeadersIn } from '../../src/delivery/known-signature-headers';
+import { headerStripping } from '../../src/delivery/header-stripping';
 import { Outbox } from '../../src/delivery/outbox';
 import { requestFromMsg, type MsgLike } from '../../src/delivery/request-from-msg';
 import { RetryPolicy } from '../../src/delivery/retry-policy';
 import { parseSenderConfig, type RawSenderConfig } from '../../src/delivery/sender-config';
-import { isReferenceOnly } from '../../src/secrets/secret-refs';
 import { getSigner } from '../../src/sign/signer-registry';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
+import { registerSenderAdminRoutes } from './admin-routes';
+import { MIGRATIONS } from './migrations';
 
 interface SenderNodeDef extends NodeDef, RawSenderConfig {
   endpoint?: string;
@@ -28,19 +27,6 @@ interface SenderSettings {
   secretWaitMs?: number;
   secretGraceMs?: number;
   statusIntervalMs?: number;
-}
-
-/** 0 → 1: `version` added; older configs get the defaults of fields they lack. */
-const MIGRATIONS: Migration[] = [
-  (c) => ({ concurrency: 4, ordered: false, retrySchedule: '5,300,1800,7200,18000,36000,36000', jitter: 0.2, overloadDelay: 60, ...c }),
-];
-
-/** Lower-case names of the msg headers whose value is only secret references (nothing secret to strip). */
-function referenceOnlyHeaders(headers: unknown): Set<string> {
-  const out = new Set<string>();
-  if (!headers || typeof headers !== 'object') return out;
-  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string' && isReferenceOnly(value)) out.add(name.toLowerCase());
-  return out;
 }
 
 /** Running senders by node id, for the editor's admin endpoints. */
@@ -97,12 +83,12 @@ export = function register(RED: NodeAPI): void {
     function drawStatus(): void {
       statusTimer = undefined;
       if (!queue || !endpointNode) return;
-      const h = endpointNode.health;
-      const parts = [`queued ${queue.queued}`, `ok ${h.delivered}`];
+      const health = endpointNode.health;
+      const parts = [`queued ${queue.queued}`, `ok ${health.delivered}`];
       if (queue.dead) parts.push(`dead ${queue.dead}`);
-      if (h.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (410) · ${parts[0]}`, 40) });
-      else if (h.failing) node.status({ fill: 'yellow', shape: 'dot', text: statusText(`${parts.join(' · ')} · failing`, 48) });
-      else if (h.delivered === 0 && queue.queued === 0) node.status({ fill: 'grey', shape: 'dot', text: 'idle' });
+      if (health.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (410) · ${parts[0]}`, 40) });
+      else if (health.failing) node.status({ fill: 'yellow', shape: 'dot', text: statusText(`${parts.join(' · ')} · failing`, 48) });
+      else if (health.delivered === 0 && queue.queued === 0) node.status({ fill: 'grey', shape: 'dot', text: 'idle' });
       else node.status({ fill: 'green', shape: 'dot', text: statusText(parts.join(' · '), 48) });
     }
     let closing = false;
@@ -123,18 +109,15 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       try {
-        const m = msg as unknown as MsgLike;
-        const signerId = (m.webhook as { signer?: unknown } | undefined)?.signer;
+        const input = msg as unknown as MsgLike;
+        const signerId = (input.webhook as { signer?: unknown } | undefined)?.signer;
         const signer = typeof signerId === 'string' ? getSigner(signerId) : undefined;
-        // a secret header whose secret is a template's reference (ntfy "Bearer {{$token}}") holds no secret
-        const referenceOnly = referenceOnlyHeaders(m.headers);
-        const strip = [...SECRET_HEADERS.filter((h) => !referenceOnly.has(h)), ...(signerId ? signer?.headerNames ?? KNOWN_SIGNATURE_HEADERS : [])];
-        const secrets = secretHeadersIn(m.headers).filter((h) => !signer?.headerNames.includes(h) && !referenceOnly.has(h));
-        if (secrets.length && !warnedSecrets) {
+        const { strip, droppedSecrets } = headerStripping(input.headers, signerId, signer);
+        if (droppedSecrets.length && !warnedSecrets) {
           warnedSecrets = true;
-          node.warn(`msg.headers.${secrets[0]} is not stored in the outbox nor sent: put the token or password in the endpoint's credentials`);
+          node.warn(`msg.headers.${droppedSecrets[0]} is not stored in the outbox nor sent: put the token or password in the endpoint's credentials`);
         }
-        const req = requestFromMsg(m, { allowOverride: endpointNode.config.allowOverride, stripHeaders: strip });
+        const req = requestFromMsg(input, { allowOverride: endpointNode.config.allowOverride, stripHeaders: strip });
         if (!req.url && !endpointNode.config.url) throw new Error('msg.url is missing and the endpoint has no url');
         queue.enqueue(req).then(
           () => done(),
@@ -160,41 +143,5 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('printhooks-sender', PrintHooksSenderNode);
 
-  RED.httpAdmin.get('/printhooks-sender/:id/log', RED.auth.needsPermission('printhooks-sender.read'), (req: Request, res: Response) => {
-    const queue = running.get(String(req.params.id));
-    if (!queue) {
-      res.status(404).json({ error: 'sender not deployed' });
-      return;
-    }
-    res.json({ queued: queue.queued, dead: queue.dead, inFlight: queue.inFlight, attempts: queue.log.list() });
-  });
-
-  RED.httpAdmin.post('/printhooks-sender/:id/retry-dead', RED.auth.needsPermission('printhooks-sender.write'), (req: Request, res: Response) => {
-    const queue = running.get(String(req.params.id));
-    if (!queue) {
-      res.status(404).json({ error: 'sender not deployed' });
-      return;
-    }
-    res.json({ retried: queue.retryDead() });
-  });
-
-  RED.httpAdmin.post('/printhooks-sender/:id/test', RED.auth.needsPermission('printhooks-sender.write'), (req: Request, res: Response) => {
-    const queue = running.get(String(req.params.id));
-    if (!queue) {
-      res.status(404).json({ error: 'sender not deployed' });
-      return;
-    }
-    const event = buildEvent({ type: 'test', printer: { id: 'printhooks-test', name: 'PrintHooks test', kind: 'test' }, discriminator: Date.now() });
-    let stored;
-    try {
-      stored = requestFromMsg({ payload: event, event, topic: 'test' }, { allowOverride: false });
-    } catch (e) {
-      res.status(400).json({ error: toError(e).message });
-      return;
-    }
-    queue.enqueue(stored).then(
-      () => res.json({ queued: true, id: event.id }),
-      (e) => res.status(500).json({ error: toError(e).message }),
-    );
-  });
+  registerSenderAdminRoutes(RED, running);
 };

@@ -1,0 +1,45 @@
+import type { NodeAPI } from 'node-red';
+import type { Request, Response } from 'express';
+import { buildEvent } from '../../src/event';
+import type { DeliveryQueue } from '../../src/delivery/delivery-queue';
+import { requestFromMsg } from '../../src/delivery/request-from-msg';
+import { toError } from '../shared/errors';
+
+/**
+ * The editor's admin endpoints of the sender (docs/delivery.md, "Editor / admin endpoints"): the
+ * attempt log, "retry dead letters" and "send test". `running` holds the deployed senders by node id.
+ */
+export function registerSenderAdminRoutes(RED: NodeAPI, running: ReadonlyMap<string, DeliveryQueue>): void {
+  function queueOf(req: Request, res: Response): DeliveryQueue | undefined {
+    const queue = running.get(String(req.params.id));
+    if (!queue) res.status(404).json({ error: 'sender not deployed' });
+    return queue;
+  }
+
+  RED.httpAdmin.get('/printhooks-sender/:id/log', RED.auth.needsPermission('printhooks-sender.read'), (req: Request, res: Response) => {
+    const queue = queueOf(req, res);
+    if (queue) res.json({ queued: queue.queued, dead: queue.dead, inFlight: queue.inFlight, attempts: queue.log.list() });
+  });
+
+  RED.httpAdmin.post('/printhooks-sender/:id/retry-dead', RED.auth.needsPermission('printhooks-sender.write'), (req: Request, res: Response) => {
+    const queue = queueOf(req, res);
+    if (queue) res.json({ retried: queue.retryDead() });
+  });
+
+  RED.httpAdmin.post('/printhooks-sender/:id/test', RED.auth.needsPermission('printhooks-sender.write'), (req: Request, res: Response) => {
+    const queue = queueOf(req, res);
+    if (!queue) return;
+    const event = buildEvent({ type: 'test', printer: { id: 'printhooks-test', name: 'PrintHooks test', kind: 'test' }, discriminator: Date.now() });
+    let stored;
+    try {
+      stored = requestFromMsg({ payload: event, event, topic: 'test' }, { allowOverride: false });
+    } catch (e) {
+      res.status(400).json({ error: toError(e).message });
+      return;
+    }
+    queue.enqueue(stored).then(
+      () => res.json({ queued: true, id: event.id }),
+      (e) => res.status(500).json({ error: toError(e).message }),
+    );
+  });
+}
