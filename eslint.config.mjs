@@ -23,7 +23,14 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs'],
+    ignores: ['resources/**'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // browser code the editor loads (docs/editor.md): plain scripts, jQuery and Node-RED's RED global
+    files: ['resources/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', $: 'readonly', RED: 'readonly', setTimeout: 'readonly' } },
+    rules: { strict: ['error', 'function'] },
   },
 );

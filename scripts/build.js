@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Compiles src/ and nodes/ with tsc, then copies each node's editor files (.html, locales/) and the
-// palette icons beside the emitted .js, which is where Node-RED's loader looks for them.
+// palette icons beside the emitted .js, which is where Node-RED's loader looks for them. Last it writes
+// resources/printhooks-lists.js from the compiled core (scripts/generate-editor-lists.js).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -26,4 +27,6 @@ for (const type of fs.readdirSync(nodesSrc)) {
   }
   if (fs.existsSync(icons)) fs.cpSync(icons, path.join(to, 'icons'), { recursive: true });
 }
-console.log('build: dist/ ready');
+const lists = require('./generate-editor-lists');
+lists.generate(path.join(dist, 'src'), lists.outFile);
+console.log('build: dist/ and resources/printhooks-lists.js ready');

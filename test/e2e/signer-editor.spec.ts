@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { generateSecret, publicKeyFor } from '../../src/sign/keys';
+import { SCHEMES } from '../../src/sign/scheme';
+import { DEFAULT_TOKEN_HEADER } from '../../src/sign/schemes/token';
 import { launchChromium } from './support/browser';
 import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
 
@@ -79,7 +81,7 @@ describe('e2e: signer and verify dialogs in the real editor (Chromium, Node-RED 
 
     await page.selectOption('#node-input-scheme', 'token');
     assert.equal(await page.isVisible('#node-input-header'), true);
-    assert.equal(await page.getAttribute('#node-input-header', 'placeholder'), 'X-SP-Token');
+    assert.equal(await page.getAttribute('#node-input-header', 'placeholder'), DEFAULT_TOKEN_HEADER, 'the placeholder is the default header of the core');
 
     const stored = whsk.slice(5, 40);
     assert.ok(bodies.every((b) => !b.includes(stored)), 'no response carried the stored secret');

@@ -4,5 +4,6 @@ import type { Preset } from './types';
 export const canonical: Preset = {
   name: 'canonical',
   family: 'canonical',
+  fields: [],
   render: ({ event }) => ({ body: structuredClone(event), contentType: 'json' }),
 };

@@ -16,6 +16,7 @@ const COLOURS: Record<Tone, number> = { good: 0x57f287, bad: 0xed4245, warn: 0xf
 export const discord: Preset = {
   name: 'discord',
   family: 'chat',
+  fields: ['link', 'snapshot'],
   snapshotLimit: 10 * 1024 * 1024,
   render: ({ event, options, snapshot }) => {
     const L = DISCORD_LIMITS;

@@ -9,6 +9,7 @@ import type { Preset } from './types';
 export const homeAssistant: Preset = {
   name: 'home-assistant',
   family: 'home-automation',
+  fields: [],
   render: ({ event }) => {
     const job = event.job;
     return {

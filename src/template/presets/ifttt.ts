@@ -9,6 +9,7 @@ import type { Preset } from './types';
 export const ifttt: Preset = {
   name: 'ifttt',
   family: 'home-automation',
+  fields: ['token'],
   defaultUrl: 'https://maker.ifttt.com/trigger/{{type}}/with/key/{{$token}}',
   requires: ['token'],
   render: ({ event }) => ({

@@ -11,9 +11,10 @@ import { slack } from './slack';
 import { standardWebhooks } from './standard-webhooks';
 import { teams } from './teams';
 import { telegram } from './telegram';
-import type { Preset } from './types';
+import type { Preset, PresetField } from './types';
 
-export type { Preset, PresetCredentials, PresetInput, PresetOptions, PresetOutput } from './types';
+export { PRESET_FIELDS } from './types';
+export type { Preset, PresetCredentials, PresetField, PresetInput, PresetOptions, PresetOutput } from './types';
 
 /** Every preset by name (DESIGN §6); `custom` is the user's own template, handled by the renderer. */
 export const PRESETS: ReadonlyMap<string, Preset> = new Map(
@@ -21,6 +22,9 @@ export const PRESETS: ReadonlyMap<string, Preset> = new Map(
 );
 
 export const PRESET_NAMES: readonly string[] = [...PRESETS.keys(), 'custom'];
+
+/** The custom template reaches its credentials through {{$token}} and {{$user}}. */
+export const CUSTOM_FIELDS: readonly PresetField[] = ['token', 'user'];
 
 export function getPreset(name: string): Preset | undefined {
   return PRESETS.get(name);

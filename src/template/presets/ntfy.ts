@@ -39,6 +39,7 @@ const PRIORITY: Partial<Record<EventType, number>> = {
 export const ntfy: Preset = {
   name: 'ntfy',
   family: 'push',
+  fields: ['recipient', 'link', 'token'],
   defaultUrl: 'https://ntfy.sh',
   requires: ['recipient'],
   render: ({ event, options, credentials }) => {

@@ -30,6 +30,7 @@ function eventType(event: PrinterEvent): number {
 export const octoeverywhere: Preset = {
   name: 'octoeverywhere',
   family: 'printer-cloud',
+  fields: ['token'],
   render: ({ event, credentials }) => {
     const job = event.job;
     const body = compact({

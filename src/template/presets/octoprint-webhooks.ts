@@ -52,6 +52,7 @@ function state(event: PrinterEvent): Record<string, unknown> {
 export const octoprintWebhooks: Preset = {
   name: 'octoprint-webhooks',
   family: 'printer-cloud',
+  fields: ['identifier', 'token'],
   render: ({ event, options, credentials }) => {
     const job = event.job;
     const extra: Record<string, unknown> = compact({ event: event.type, id: event.id, reason: event.reason, printer: event.printer.name });

@@ -21,6 +21,7 @@ const PRIORITY: Partial<Record<EventType, number>> = {
 export const pushover: Preset = {
   name: 'pushover',
   family: 'push',
+  fields: ['recipient', 'link', 'token', 'user', 'snapshot'],
   defaultUrl: 'https://api.pushover.net/1/messages.json',
   requires: ['token', 'user'],
   snapshotLimit: 5 * 1024 * 1024,

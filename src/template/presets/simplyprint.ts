@@ -51,6 +51,7 @@ function job(event: PrinterEvent): Record<string, unknown> | undefined {
 export const simplyprint: Preset = {
   name: 'simplyprint',
   family: 'printer-cloud',
+  fields: ['identifier'],
   render: ({ event, options }) => {
     const name = EVENTS[event.type];
     if (!name) throw new RenderError(`preset simplyprint: SimplyPrint has no event for ${event.type}; filter it out before this node`);

@@ -17,6 +17,7 @@ export function escapeSlack(text: string): string {
 export const slack: Preset = {
   name: 'slack',
   family: 'chat',
+  fields: ['link'],
   render: ({ event, options }) => {
     const L = SLACK_LIMITS;
     const head = truncate(`${headline(event)} · ${event.printer.name}`, L.header);

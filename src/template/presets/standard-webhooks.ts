@@ -7,6 +7,7 @@ import type { Preset } from './types';
 export const standardWebhooks: Preset = {
   name: 'standard-webhooks',
   family: 'canonical',
+  fields: [],
   render: ({ event }) => ({
     body: { type: event.type, timestamp: event.time, data: structuredClone(event) },
     contentType: 'json',

@@ -12,6 +12,7 @@ export const TEAMS_LIMITS = { text: 2000, fact: 500 };
 export const teams: Preset = {
   name: 'teams',
   family: 'chat',
+  fields: ['link'],
   render: ({ event, options }) => {
     const L = TEAMS_LIMITS;
     const t = tone(event);

@@ -12,6 +12,7 @@ export const TELEGRAM_LIMITS = { text: 4096 };
 export const telegram: Preset = {
   name: 'telegram',
   family: 'push',
+  fields: ['recipient', 'token'],
   defaultUrl: 'https://api.telegram.org/bot{{$token}}/sendMessage',
   requires: ['recipient', 'token'],
   render: ({ event, options }) => {

@@ -32,11 +32,17 @@ export interface PresetOutput {
   headers?: Record<string, string>;
 }
 
+/** The dialog rows a preset can use: its options and its credentials. */
+export const PRESET_FIELDS = ['recipient', 'link', 'identifier', 'token', 'user', 'snapshot'] as const;
+export type PresetField = (typeof PRESET_FIELDS)[number];
+
 export type PresetFamily = 'canonical' | 'printer-cloud' | 'chat' | 'push' | 'home-automation';
 
 export interface Preset {
   name: string;
   family: PresetFamily;
+  /** Every option and credential the preset reads (the editor shows these rows); `requires` is a subset. */
+  fields: readonly PresetField[];
   /** A URL template used when the node's `url` is empty (e.g. Telegram's bot URL). */
   defaultUrl?: string;
   /** Options and credentials without which the preset cannot work: checked at deploy. */

@@ -27,9 +27,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Builds dist/ when it is missing (npm test builds it first as pretest). */
+/** Builds dist/ and the editor lists when missing (npm test builds them first as pretest). */
 export function ensureBuilt(): void {
-  if (fs.existsSync(path.join(repoRoot, 'dist', 'nodes'))) return;
+  if (fs.existsSync(path.join(repoRoot, 'dist', 'nodes')) && fs.existsSync(path.join(repoRoot, 'resources', 'printhooks-lists.js'))) return;
   const { execFileSync } = require('child_process') as typeof import('child_process');
   execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.js')], { stdio: 'inherit' });
 }
