@@ -1,5 +1,5 @@
 /**
- * The one serialisation of a webhook body (DESIGN §5): objects become JSON once, strings and Buffers
+ * The one serialisation of a webhook body (docs/signing.md, "One serialisation"): objects become JSON once, strings and Buffers
  * are kept as they are. `payload` is what goes back into msg.payload; `bytes` is what is signed and sent.
  */
 export interface SerialisedBody {

@@ -1,6 +1,6 @@
 import type { AttemptInput } from './signer-registry';
 
-/** Scheme names as stored in the node configs (DESIGN §7, plus Slack for receiving). */
+/** Scheme names as stored in the node configs (docs/signing.md, "Schemes"). */
 export const SCHEMES = ['standard-webhooks', 'standard-webhooks-ed25519', 'github', 'stripe', 'hmac-sha256', 'token', 'slack'] as const;
 export type SchemeName = (typeof SCHEMES)[number];
 

@@ -22,7 +22,7 @@ function field(obj: unknown, key: string): unknown {
 }
 
 /**
- * What the signer node does to a msg (DESIGN §5): serialise the body once, sign those bytes, merge the
+ * What the signer node does to a msg (docs/signing.md): serialise the body once, sign those bytes, merge the
  * signature headers into msg.headers, and describe the webhook for the sender's re-signing.
  */
 export function signMessage(msg: MessageParts, signer: AttemptSigner, scheme: SchemeName, signerId: string, now: number): SignedParts {

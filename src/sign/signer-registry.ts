@@ -1,5 +1,5 @@
 /**
- * The hand-over between signer and sender (DESIGN §5): a signer node registers an AttemptSigner under
+ * The hand-over between signer and sender (docs/signing.md, "Re-signing"): a signer node registers an AttemptSigner under
  * its node id; the sender looks it up from msg.webhook.signer and re-signs every attempt, so secrets
  * never reach the msg or the outbox on disk.
  */

@@ -99,7 +99,7 @@ export function observationFrom(objects: PrinterObjects, meta?: FileMetadata, jo
     jobKey,
     file: str(ps.filename),
     progress,
-    // Layer 0 is "not started yet"; the first layer counts from 1 (DESIGN §4: first layer done = layer 2).
+    // Layer 0 is "not started yet"; the first layer counts from 1 (docs/lifecycle.md: first layer done = layer 2).
     layer: currentLayer !== undefined && currentLayer >= 1 ? currentLayer : undefined,
     layers: totalLayer !== undefined && totalLayer >= 1 ? totalLayer : undefined,
     elapsed_s: totalDuration !== undefined ? Math.round(totalDuration) : undefined,

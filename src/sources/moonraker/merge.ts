@@ -6,7 +6,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Deep-merges a diff into target in place (protocols.md §2.3: notify_status_update carries only the
+ * Deep-merges a diff into target in place (docs/moonraker.md, "Connection": notify_status_update carries only the
  * fields that changed). Nested objects merge, arrays and scalars replace, null is a value (Klipper
  * reports null for unset fields such as print_stats.info.current_layer).
  */

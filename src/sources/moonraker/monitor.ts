@@ -201,7 +201,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
     const stateBefore = this.tracker.currentState;
     mergeStatus(this.objects, diff);
     if (diff.webhooks?.state === 'shutdown') {
-      // Klipper may show the halted job as paused, not error (protocols.md §4.2): go by Klippy's own state.
+      // Klipper may show the halted job as paused, not error (docs/moonraker.md, "Events"): go by Klippy's own state.
       const text = typeof this.objects.webhooks?.state_message === 'string' ? this.objects.webhooks.state_message.trim() : '';
       return this.klippyDown('shutdown', text || 'Klippy shutdown');
     }

@@ -1,4 +1,4 @@
-/** Printer objects every source needs, subscribed with all fields (protocols.md §2.3). */
+/** Printer objects every source needs, subscribed with all fields (docs/moonraker.md, "Connection"). */
 export const CORE_OBJECTS = [
   'print_stats',
   'virtual_sdcard',

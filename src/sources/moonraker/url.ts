@@ -36,7 +36,7 @@ export function parseMoonrakerUrl(input: unknown): MoonrakerEndpoint {
 
 /**
  * A webcam snapshot_url may be absolute or a path; Moonraker resolves a path against the host on
- * port 80, not against its own port (protocols.md §2.6).
+ * port 80, not against its own port (docs/moonraker.md, "Snapshot").
  */
 export function resolveSnapshotUrl(snapshotUrl: string, endpoint: MoonrakerEndpoint): string {
   if (/^https?:\/\//i.test(snapshotUrl)) return snapshotUrl;
