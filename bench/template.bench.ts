@@ -1,4 +1,4 @@
-// Template benchmark (issue #7): renders per second of the standard-webhooks and discord presets and of
+// Template benchmark (docs/template.md, "Benchmark"): renders per second of the standard-webhooks and discord presets and of
 // a custom placeholder template, each through the full renderTemplate path (config compiled once, as
 // the node does at deploy). Baseline measured in the same run: a hand-written function building the
 // same Standard Webhooks envelope with structuredClone, i.e. the least work any renderer must do.

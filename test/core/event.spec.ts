@@ -4,7 +4,7 @@ import { buildEvent, EVENT_TYPES, eventId, isEventType, isTerminalType } from '.
 const printer = { id: 'p1', name: 'Ender', kind: 'moonraker' as const };
 
 describe('core/event', () => {
-  it('lists every event type of DESIGN §4', () => {
+  it('lists every event type', () => {
     assert.equal(EVENT_TYPES.length, 14);
     assert.ok(isEventType('print.done'));
     assert.ok(!isEventType('print.finished'));

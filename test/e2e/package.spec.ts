@@ -14,7 +14,7 @@ function editorDefinition(type: string): string {
   return def;
 }
 
-/** The Flow Library scorecard checks (nodered.md §2) that can be decided offline, on the built package. */
+/** The Flow Library scorecard checks that can be decided offline, on the built package. */
 describe('package layout and scorecard', () => {
   it('P01/P03/P04/P05: license, repository or bugs, scoped name, node-red keyword', () => {
     assert.equal(pkg.license, 'Apache-2.0');

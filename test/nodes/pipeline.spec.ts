@@ -6,7 +6,7 @@ import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';
 import { useSenderEnv } from './support/sender-env';
 import { helper, nodeRedLine } from './helper';
 
-// The whole chain of DESIGN §1 with real nodes: a fake Moonraker over a real websocket, then
+// The whole chain with real nodes: a fake Moonraker over a real websocket, then
 // filter → template → signer → sender, delivering to a real HTTP receiver on loopback.
 const nodes = [
   require('../../nodes/printhooks-moonraker-server/printhooks-moonraker-server'),

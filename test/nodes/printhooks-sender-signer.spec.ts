@@ -6,7 +6,7 @@ import { helper } from './helper';
 import { useSenderEnv } from './support/sender-env';
 import { TEST_SECRET } from '../core/delivery/test-signer';
 
-// The real printhooks-signer in front of the sender: the hand-over of DESIGN §5 end to end.
+// The real printhooks-signer in front of the sender: the hand-over of docs/signing.md ("Re-signing") end to end.
 const nodes = [
   require('../../nodes/printhooks-signer/printhooks-signer'),
   require('../../nodes/printhooks-endpoint/printhooks-endpoint'),

@@ -26,7 +26,7 @@ const event = buildEvent({
 
 type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never) => void): void };
 
-/** DESIGN §1/§5: template -> signer -> sender -> a loopback receiver, verified with the Standard Webhooks library. */
+/** template -> signer -> sender -> a loopback receiver, verified with the Standard Webhooks library. */
 describe(`printhooks-template -> signer -> sender (Node-RED ${nodeRedLine})`, () => {
   let server: FakeReceiver;
   let outboxDir: string;

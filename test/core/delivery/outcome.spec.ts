@@ -4,7 +4,7 @@ import { AttemptResult, isOverload, verdictOf } from '../../../src/delivery/outc
 const status = (s: number): AttemptResult => ({ kind: 'response', status: s, headers: {}, body: Buffer.alloc(0), durationMs: 1 });
 
 describe('delivery/outcome', () => {
-  it('maps statuses to verdicts per DESIGN §8', () => {
+  it('maps statuses to verdicts per docs/delivery.md', () => {
     const table: Array<[number, string]> = [
       [200, 'delivered'], [204, 'delivered'], [299, 'delivered'],
       [301, 'retry'], [302, 'retry'], [307, 'retry'],

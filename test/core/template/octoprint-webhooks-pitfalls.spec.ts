@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { body, event, render } from './helpers';
 
 /**
- * The OctoPrint-Webhooks @param behaviours listed in seeds.md §1.5/§1.6, each shown NOT to happen with
+ * The OctoPrint-Webhooks @param behaviours listed in docs/template.md, each shown NOT to happen with
  * our {{placeholders}}. Written as the same situations in our syntax.
  */
 describe('OctoPrint-Webhooks @param pitfalls do not happen here', () => {

@@ -5,8 +5,8 @@ import { secretRef } from '../../../src/secrets/secret-refs';
 import { event, OWNER, render, TIME } from './helpers';
 
 /**
- * Golden bodies, written by hand from each target's documented request shape (reference sheets
- * seeds.md §1-3 and webhooks.md §4.3), for one finished print of benchy.gcode on "Ender 3".
+ * Golden bodies, written by hand from each target's documented request shape (docs/template.md,
+ * "Presets"), for one finished print of benchy.gcode on "Ender 3".
  */
 const done = event();
 const T = 1795456800; // TIME in Unix seconds

@@ -1,5 +1,5 @@
 // A scriptable Moonraker for tests: JSON-RPC 2.0 over a real websocket plus the few HTTP routes we
-// use, on 127.0.0.1 with an ephemeral port. It follows protocols.md §2: X-Api-Key on the upgrade or
+// use, on 127.0.0.1 with an ephemeral port. It follows docs/moonraker.md: X-Api-Key on the upgrade or
 // in identify, no notifications before identify, server.info klippy_state, objects.list/subscribe
 // with per-client filtered diffs, subscriptions dropped when Klippy disconnects, history entries
 // added after the print_stats edge and finished after the terminal state.

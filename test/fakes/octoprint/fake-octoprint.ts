@@ -7,7 +7,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * A scriptable OctoPrint on 127.0.0.1 with real HTTP and a real raw websocket, following
- * protocols.md §1: `connected` on open, `subscribe` then `auth` = name:session from a passive
+ * docs/octoprint.md ("Connection"): `connected` on open, `subscribe` then `auth` = name:session from a passive
  * POST /api/login, then `history`, then whatever the test pushes. Data shapes follow OctoPrint 1.11.
  */
 export interface FakeOptions {
