@@ -26,7 +26,7 @@ export interface RenderDeps {
   evaluateJsonata?: (msg: Record<string, unknown>) => Promise<unknown>;
 }
 
-/** What the node writes onto the msg (DESIGN §5). */
+/** What the node writes onto the msg (docs/template.md). */
 export interface Rendered {
   payload: unknown;
   headers: Record<string, string>;

@@ -14,8 +14,8 @@ export type MissingPolicy = 'drop' | 'fail';
 export const MISSING = Symbol('missing');
 
 /**
- * The placeholder's value, its default, or MISSING. `null` counts as missing (DESIGN §4: absent values
- * are omitted). With the `fail` policy a missing value without a default is a RenderError naming it.
+ * The placeholder's value, its default, or MISSING. `null` counts as missing (docs/template.md: events
+ * omit absent values rather than send null). With the `fail` policy a missing value without a default is a RenderError naming it.
  */
 export function resolve(p: Placeholder, scope: Scope, policy: MissingPolicy): unknown {
   const root = p.root === 'event' ? scope.event : p.root === 'msg' ? scope.msg : scope.specials;
