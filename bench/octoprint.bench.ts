@@ -4,7 +4,7 @@
 // JSON.parse alone over the same frames (the floor any client pays).
 import { performance } from 'node:perf_hooks';
 import { parseFrame } from '../src/sources/octoprint/frames';
-import { OctoPrintMapper } from '../src/sources/octoprint/mapping';
+import { OctoPrintMonitor } from '../src/sources/octoprint/monitor';
 
 const N = Number(process.env.BENCH_N ?? 200_000);
 const FILE = 'bench_0.2mm_PLA.gcode';
@@ -58,7 +58,7 @@ function main(): void {
   const baseMs = performance.now() - t;
 
   let clock = 1_700_000_000_000;
-  const mapper = new OctoPrintMapper({ printer: { id: 'bench', name: 'bench', kind: 'octoprint' }, now: () => new Date((clock += 500)) });
+  const mapper = new OctoPrintMonitor({ printer: { id: 'bench', name: 'bench', kind: 'octoprint' }, now: () => new Date((clock += 500)) });
   mapper.connected();
   mapper.handle(parseFrame(JSON.stringify({ history: { state: { text: 'Operational', flags: { ...flags, printing: false } }, job: { file: {} }, progress: {} } })));
   let events = 0;

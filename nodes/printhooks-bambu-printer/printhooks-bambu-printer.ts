@@ -10,7 +10,11 @@ import type { PrinterTls } from '../../src/sources/bambu/tls-stream';
 import { parseBedCooled } from '../../src/bed-cooled';
 import { reportConfigError } from '../shared/errors';
 import { shareConnection } from '../shared/shared-connection';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { registerProbeRoute } from '../shared/probe-route';
+import { typedOrStoredSecret } from '../shared/typed-or-stored-secret';
+import { probeFailure } from '../../src/sources/probe-result';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 import { readPrinterSettings } from './printer-config';
 import type { BambuPrinterNode, PrinterCredentials } from './printer-node';
 
@@ -31,9 +35,6 @@ interface PrinterConfig extends NodeDef {
   slowRetryMs?: number;
   cameraPort?: number;
 }
-
-/** Version 1 is the first release: nothing to migrate yet. */
-const MIGRATIONS: readonly Migration[] = [(config) => config];
 
 function positive(value: unknown): number | undefined {
   const n = Number(value);
@@ -97,34 +98,23 @@ export = function (RED: NodeAPI) {
     credentials: { accessCode: { type: 'password' } },
   });
 
-  const getCredentials = (id: unknown): PrinterCredentials | undefined =>
-    typeof id === 'string' ? (RED.nodes as unknown as { getCredentials(id: string): PrinterCredentials | undefined }).getCredentials(id) : undefined;
-
   // "Test connection": model, firmware and state from the printer, or exactly what is wrong.
-  RED.httpAdmin.post('/printhooks-bambu-printer/test', RED.auth.needsPermission('printhooks-bambu-printer.write'), (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    let accessCode = typeof body.accessCode === 'string' ? body.accessCode : '';
-    // The editor never sends a stored secret back: use the deployed node's own.
-    if (accessCode === '' || accessCode === '__PWRD__') accessCode = getCredentials(body.id)?.accessCode ?? '';
+  registerProbeRoute(RED, 'printhooks-bambu-printer', (body) => {
+    const accessCode = typedOrStoredSecret(RED, body, 'accessCode', 'printhooks-bambu-printer');
     let settings;
     try {
       settings = readPrinterSettings(body, accessCode);
     } catch (err) {
-      res.json({ ok: false, message: (err as Error).message });
-      return;
+      return Promise.resolve(probeFailure('config', (err as Error).message));
     }
-    const pinned = pinStore().get(settings.serial);
-    const expected = settings.fingerprint ?? pinned;
-    probeBambu({
+    const expected = settings.fingerprint ?? pinStore().get(settings.serial);
+    return probeBambu({
       host: settings.host,
       port: settings.port,
       serial: settings.serial,
       accessCode: settings.accessCode,
       tls: { mode: settings.tls, ca: settings.ca, expected: () => expected },
-    }).then(
-      (result) => res.json({ ...result, pinned }),
-      (err: Error) => res.json({ ok: false, message: err.message }),
-    );
+    });
   });
 
   // The pinned fingerprint, shown in the editor.

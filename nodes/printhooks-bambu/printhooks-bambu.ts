@@ -3,7 +3,8 @@ import { BambuMonitor } from '../../src/sources/bambu/monitor';
 import { statusFor } from '../../src/sources/bambu/status';
 import { registerSnapshotProvider } from '../../src/snapshot/registry';
 import { reportConfigError } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 import type { BambuPrinterNode } from '../printhooks-bambu-printer/printer-node';
 
 interface SourceConfig extends NodeDef {
@@ -13,8 +14,6 @@ interface SourceConfig extends NodeDef {
   /** Test-only knob (not in the editor), in ms. */
   offlineDelayMs?: number;
 }
-
-const MIGRATIONS: readonly Migration[] = [(config) => config];
 
 function nonNegative(value: unknown): number | undefined {
   const n = Number(value);

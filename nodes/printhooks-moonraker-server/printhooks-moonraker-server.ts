@@ -7,8 +7,11 @@ import { registerSnapshotProvider } from '../../src/snapshot/registry';
 import { parseMoonrakerUrl } from '../../src/sources/moonraker/url';
 import { reportConfigError } from '../shared/errors';
 import { shareConnection } from '../shared/shared-connection';
+import { registerProbeRoute } from '../shared/probe-route';
+import { typedOrStoredSecret } from '../shared/typed-or-stored-secret';
 import { parseBedCooled } from '../../src/bed-cooled';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 import type { MoonrakerServerNode, ServerCredentials } from './server-node';
 
 interface ServerConfig extends NodeDef {
@@ -22,9 +25,6 @@ interface ServerConfig extends NodeDef {
   reconnectMs?: number;
   klippyRetryMs?: number;
 }
-
-/** Version 1 is the first release: nothing to migrate yet. */
-const MIGRATIONS: readonly Migration[] = [(config) => config];
 
 /** Stable across redeploys and re-imports of the config node: derived from where Moonraker lives. */
 function printerIdFor(httpBase: string): string {
@@ -66,7 +66,7 @@ export = function (RED: NodeAPI) {
       reportConfigError(this, this.configError);
     }
 
-    shareConnection(this, () => this.connection, () => releaseSnapshot());
+    shareConnection(this, () => this.connection, { onClose: () => releaseSnapshot() });
   }
 
   RED.nodes.registerType<MoonrakerServerNode, ServerConfig, unknown, ServerCredentials>('printhooks-moonraker-server', MoonrakerServer, {
@@ -74,22 +74,8 @@ export = function (RED: NodeAPI) {
   });
 
   // "Test connection" in the editor: Moonraker version and Klippy state, or exactly what is wrong.
-  RED.httpAdmin.post(
-    '/printhooks-moonraker-server/test',
-    RED.auth.needsPermission('printhooks-moonraker-server.write'),
-    (req, res) => {
-      const body = (req.body ?? {}) as { id?: unknown; url?: unknown; apiKey?: unknown };
-      let apiKey = typeof body.apiKey === 'string' ? body.apiKey.trim() : '';
-      if ((apiKey === '' || apiKey === '__PWRD__') && typeof body.id === 'string') {
-        // The editor never sends a stored secret back: use the deployed node's own.
-        const getCredentials = (RED.nodes as unknown as { getCredentials(id: string): ServerCredentials | undefined }).getCredentials;
-        apiKey = getCredentials(body.id)?.apiKey ?? '';
-      }
-      if (apiKey === '__PWRD__') apiKey = '';
-      probeMoonraker(typeof body.url === 'string' ? body.url : '', apiKey || undefined).then(
-        (result) => res.json(result),
-        (err: Error) => res.json({ ok: false, message: err.message }),
-      );
-    },
-  );
+  registerProbeRoute(RED, 'printhooks-moonraker-server', (body) => {
+    const apiKey = typedOrStoredSecret(RED, body, 'apiKey', 'printhooks-moonraker-server');
+    return probeMoonraker(typeof body.url === 'string' ? body.url : '', apiKey || undefined);
+  });
 };

@@ -2,7 +2,8 @@ import type { NodeAPI, Node, NodeDef } from 'node-red';
 import { MoonrakerMonitor } from '../../src/sources/moonraker/monitor';
 import { statusFor } from '../../src/sources/moonraker/status';
 import { reportConfigError } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 import type { MoonrakerServerNode } from '../printhooks-moonraker-server/server-node';
 
 interface SourceConfig extends NodeDef {
@@ -13,8 +14,6 @@ interface SourceConfig extends NodeDef {
   offlineDelayMs?: number;
   historyWaitMs?: number;
 }
-
-const MIGRATIONS: readonly Migration[] = [(config) => config];
 
 function positive(value: unknown): number | undefined {
   const n = Number(value);

@@ -1,7 +1,8 @@
 import type { PrinterRef } from '../../src/event';
 import { parseBaseUrl, printerIdFromUrl, type OctoPrintBase } from '../../src/sources/octoprint/url';
 import { parseBedCooled } from '../../src/bed-cooled';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
+import { MIGRATIONS } from './migrations';
 
 /** The config node's fields as saved in the flow (DESIGN §3 plus optional ones documented in the help). */
 export interface RawServerConfig {
@@ -23,9 +24,6 @@ export interface ServerConfig {
   offlineDelayMs: number;
   bedCooledBelow: number;
 }
-
-/** 0 → 1: fills the defaults of fields that flows saved before `version` existed lack. */
-export const MIGRATIONS: Migration[] = [(c) => ({ printerId: '', snapshotUrl: '', allowSelfSigned: false, offlineDelay: 30, ...c })];
 
 export function parseServerConfig(def: object): ServerConfig {
   const raw = migrateConfig<RawServerConfig>(def, MIGRATIONS);

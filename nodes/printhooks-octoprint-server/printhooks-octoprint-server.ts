@@ -1,10 +1,13 @@
 import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import type { PrinterEvent } from '../../src/event';
 import { registerSnapshotProvider } from '../../src/snapshot/registry';
-import { OctoPrintConnection, type ConnectionStatus } from '../../src/sources/octoprint/connection';
+import { OctoPrintConnection } from '../../src/sources/octoprint/connection';
+import { OctoPrintMonitor } from '../../src/sources/octoprint/monitor';
 import { OctoPrintRest } from '../../src/sources/octoprint/rest';
 import { createSnapshotProvider } from '../../src/sources/octoprint/snapshot';
+import { statusFor } from '../../src/sources/octoprint/status';
 import { toError } from '../shared/errors';
+import { shareConnection, type StartStop } from '../shared/shared-connection';
 import { parseServerConfig, type RawServerConfig, type ServerConfig } from './config';
 import type { OctoPrintServerNode, OctoPrintUser } from './server-node';
 import { registerTestEndpoint } from './test-endpoint';
@@ -19,102 +22,79 @@ interface Timings {
   requestTimeoutMs?: number;
 }
 
+const IDLE: NodeStatus = { fill: 'grey', shape: 'ring', text: 'idle' };
+
 export = function register(RED: NodeAPI): void {
   function OctoPrintServer(this: Node, def: ServerDef): void {
     RED.nodes.createNode(this, def);
     const node = this as OctoPrintServerNode;
     const apiKey = ((node.credentials as { apiKey?: string } | undefined)?.apiKey ?? '').trim();
-    const users = new Map<string, OctoPrintUser>();
-    let config: ServerConfig | undefined;
-    let status: NodeStatus = { fill: 'grey', shape: 'ring', text: 'idle' };
-    let stopping: Promise<void> | undefined;
-    let openPending = false;
+    let status: NodeStatus = IDLE;
+    let monitor: OctoPrintMonitor | undefined;
     let releaseSnapshot: (() => void) | undefined;
     let snapshotRest: OctoPrintRest | undefined;
+    let session: StartStop | undefined;
+    let users: ReadonlySet<OctoPrintUser> = new Set();
+
+    const showStatus = (next: NodeStatus): void => {
+      if (next.fill === status.fill && next.shape === status.shape && next.text === status.text) return;
+      status = next;
+      for (const user of users) user.showStatus(next);
+    };
+
+    /** One connection and its monitor per session: opened by the first user, closed by the last. */
+    const sessionFor = (config: ServerConfig): StartStop => ({
+      start() {
+        const timings = ((RED.settings as unknown as Record<string, unknown>).printhooksOctoprintServerTimings ?? {}) as Timings;
+        const connection = new OctoPrintConnection({
+          url: config.base.href,
+          apiKey,
+          allowSelfSigned: config.allowSelfSigned,
+          ...timings,
+          log: (level, message) => (level === 'warn' ? node.warn(message) : node.log(message)),
+        });
+        monitor = new OctoPrintMonitor({
+          printer: config.printer,
+          connection,
+          offlineDelayMs: config.offlineDelayMs,
+          bedCooledBelow: config.bedCooledBelow,
+          emit: (event: PrinterEvent) => {
+            for (const user of users) user.deliver(event);
+          },
+          onPhase: (phase, view) => showStatus(statusFor(phase, view)),
+        });
+        node.connection = connection;
+        connection.start();
+      },
+      async stop() {
+        const connection = node.connection;
+        monitor?.dispose();
+        monitor = undefined;
+        node.connection = undefined;
+        status = IDLE;
+        if (connection) await connection.stop().catch(() => undefined);
+      },
+    });
 
     try {
-      config = parseServerConfig(def);
+      const config = parseServerConfig(def);
       node.printer = config.printer;
       if (!apiKey) throw new Error('API key is empty: paste a user or application key from OctoPrint');
       snapshotRest = new OctoPrintRest({ base: config.base, apiKey, allowSelfSigned: config.allowSelfSigned, timeoutMs: 5_000 });
       releaseSnapshot = registerSnapshotProvider(config.printer.id, createSnapshotProvider(snapshotRest, config.base, { snapshotUrl: config.snapshotUrl }));
+      session = sessionFor(config);
     } catch (error) {
-      node.configProblem = toError(error).message;
-      status = { fill: 'red', shape: 'ring', text: node.configProblem };
-      node.error(`printhooks-octoprint-server: ${node.configProblem}`);
+      node.configError = toError(error).message;
+      status = { fill: 'red', shape: 'ring', text: node.configError };
+      node.error(`printhooks-octoprint-server: ${node.configError}`);
     }
 
-    function broadcastStatus(next: NodeStatus): void {
-      status = next;
-      for (const user of users.values()) user.showStatus(next);
-    }
-
-    function open(cfg: ServerConfig): OctoPrintConnection {
-      const timings = ((RED.settings as unknown as Record<string, unknown>).printhooksOctoprintServerTimings ?? {}) as Timings;
-      const connection = new OctoPrintConnection({
-        url: cfg.base.href,
-        apiKey,
-        printer: cfg.printer,
-        allowSelfSigned: cfg.allowSelfSigned,
-        offlineDelayMs: cfg.offlineDelayMs,
-        bedCooledBelow: cfg.bedCooledBelow,
-        ...timings,
-        log: (level, message) => (level === 'warn' ? node.warn(message) : node.log(message)),
-      });
-      connection.on('event', (event: PrinterEvent) => {
-        for (const user of users.values()) user.deliver(event);
-      });
-      connection.on('status', (s: ConnectionStatus) => broadcastStatus(s));
-      connection.start();
-      return connection;
-    }
-
-    async function closeConnection(): Promise<void> {
-      const connection = node.connection;
-      node.connection = undefined;
-      if (connection) await connection.stop();
-    }
-
-    node.register = (user: OctoPrintUser): void => {
-      users.set(user.id, user);
-      if (config && !node.configProblem && !node.connection && !openPending) {
-        const cfg = config;
-        if (!stopping) {
-          node.connection = open(cfg);
-        } else {
-          // A redeploy is still closing the previous socket: open once that is done.
-          openPending = true;
-          void stopping.then(() => {
-            openPending = false;
-            if (users.size > 0 && !node.connection) node.connection = open(cfg);
-          });
-        }
-      }
-      user.showStatus(status);
-    };
-
-    node.deregister = (user: OctoPrintUser, done: () => void): void => {
-      users.delete(user.id);
-      if (users.size > 0) {
-        done();
-        return;
-      }
-      stopping = closeConnection()
-        .catch(() => undefined)
-        .finally(() => {
-          stopping = undefined;
-        });
-      void stopping.then(() => done());
-      status = { fill: 'grey', shape: 'ring', text: 'idle' };
-    };
-
-    node.on('close', (_removed: boolean, done: () => void) => {
-      users.clear();
-      releaseSnapshot?.();
-      snapshotRest?.dispose();
-      closeConnection()
-        .catch(() => undefined)
-        .then(() => done());
+    users = shareConnection<OctoPrintUser>(node, () => session, {
+      onRegister: (user) => user.showStatus(status),
+      onClose: () => {
+        releaseSnapshot?.();
+        snapshotRest?.dispose();
+      },
     });
   }
 

@@ -12,7 +12,7 @@ export interface OctoPrintUser extends Node {
 export interface OctoPrintServerNode extends Node {
   printer?: PrinterRef;
   /** Why the connection cannot be opened (bad url, missing key), or undefined. */
-  configProblem?: string;
+  configError?: string;
   /** The open connection while at least one user is registered. */
   connection?: OctoPrintConnection;
   register(user: OctoPrintUser): void;

@@ -1,17 +1,15 @@
 import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import type { PrinterEvent } from '../../src/event';
 import { reportConfigError, statusText } from '../shared/errors';
-import { migrateConfig, type Migration } from '../shared/migrate';
+import { migrateConfig } from '../shared/migrate';
 import type { OctoPrintServerNode, OctoPrintUser } from '../printhooks-octoprint-server/server-node';
+import { MIGRATIONS } from './migrations';
 
 interface SourceDef extends NodeDef {
   server?: string;
   includeRaw?: boolean;
   version?: number;
 }
-
-/** 0 → 1: adds `version` and the `includeRaw` default. */
-const MIGRATIONS: Migration[] = [(c) => ({ includeRaw: false, ...c })];
 
 export = function register(RED: NodeAPI): void {
   function OctoPrintSource(this: Node, def: SourceDef): void {
@@ -33,8 +31,8 @@ export = function register(RED: NodeAPI): void {
       reportConfigError(node, 'no OctoPrint server selected: open the node and pick or add one');
       return;
     }
-    if (server.configProblem) {
-      reportConfigError(node, server.configProblem);
+    if (server.configError) {
+      reportConfigError(node, server.configError);
       return;
     }
     server.register(node);

@@ -158,7 +158,7 @@ describe('moonraker conformance (shared fixtures)', function () {
     await h.waitFor(() => h!.phases.some((p) => p.phase === 'klippy' && p.message === message.trim()));
     const probe = await probeMoonraker(h.fake.url, undefined, 2000);
     assert.equal(probe.ok, false);
-    assert.equal(probe.klippyState, 'shutdown');
+    assert.equal(probe.state, 'shutdown');
     assert.match(probe.message, /Heater extruder not heating at expected rate/);
     assert.equal(h.types().some((t) => t.startsWith('print.')), false);
   });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { PrinterEvent } from '../../src/event';
 import { SUBSCRIBE_MESSAGE } from '../../src/sources/octoprint/connection';
 import { parseFrame } from '../../src/sources/octoprint/frames';
-import { OctoPrintMapper } from '../../src/sources/octoprint/mapping';
+import { OctoPrintMonitor } from '../../src/sources/octoprint/monitor';
 import { probeOctoPrint } from '../../src/sources/octoprint/probe';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -23,13 +23,13 @@ function frame(name: string): ReturnType<typeof parseFrame> {
   return parseFrame(text(name));
 }
 
-function fresh(): OctoPrintMapper {
-  const m = new OctoPrintMapper({ printer });
+function fresh(): OctoPrintMonitor {
+  const m = new OctoPrintMonitor({ printer });
   m.connected();
   return m;
 }
 
-function play(m: OctoPrintMapper, names: string[]): PrinterEvent[] {
+function play(m: OctoPrintMonitor, names: string[]): PrinterEvent[] {
   return names.flatMap((n) => m.handle(frame(n)));
 }
 
@@ -115,10 +115,9 @@ describe('octoprint conformance (shared fixtures)', () => {
       const result = await probeOctoPrint({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k' });
       assert.deepEqual(result, {
         ok: true,
+        message: 'Connected to OctoPrint 1.3.10 as someuser, printer: Operational; but OctoPrint runs in safe mode (incomplete_startup): third-party plugins are disabled',
         version: '1.3.10',
         state: 'Operational',
-        user: 'someuser',
-        warning: 'OctoPrint runs in safe mode (incomplete_startup): third-party plugins are disabled',
       });
     } finally {
       server.closeAllConnections();

@@ -153,10 +153,12 @@ describe(`printhooks-bambu nodes (Node-RED ${nodeRedLine})`, function () {
     const ok = await helper.request().post('/printhooks-bambu-printer/test').send({ ...body, accessCode: '__PWRD__' }).expect(200);
     assert.equal(ok.body.ok, true, ok.body.message);
     assert.equal(ok.body.message, 'Bambu Lab A1, firmware 01.08.02.00, state FINISH');
+    assert.deepEqual([ok.body.model, ok.body.version, ok.body.state], ['A1', '01.08.02.00', 'FINISH']);
     const wrong = await helper.request().post('/printhooks-bambu-printer/test').send({ ...body, accessCode: 'nope' }).expect(200);
-    assert.deepEqual([wrong.body.ok, wrong.body.message], [false, 'access code or serial rejected']);
+    assert.deepEqual([wrong.body.ok, wrong.body.problem, wrong.body.message], [false, 'auth', 'access code or serial rejected']);
     const bad = await helper.request().post('/printhooks-bambu-printer/test').send({ ...body, id: 'none', serial: '' }).expect(200);
     assert.equal(bad.body.ok, false);
+    assert.equal(bad.body.problem, 'config');
     assert.match(bad.body.message, /^serial:/);
   });
 

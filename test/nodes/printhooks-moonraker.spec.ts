@@ -233,13 +233,14 @@ describe(`printhooks-moonraker nodes (Node-RED ${nodeRedLine})`, function () {
     const res = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url, apiKey: 'k' }).expect(200);
     assert.equal(res.body.ok, true);
     assert.equal(res.body.version, fake.version);
-    assert.equal(res.body.klippyState, 'ready');
+    assert.equal(res.body.state, 'ready');
     // The stored key of the deployed node is used when the editor sends the password placeholder.
     const stored = await helper.request().post('/printhooks-moonraker-server/test').send({ id: 'srv', url: fake.url, apiKey: '__PWRD__' }).expect(200);
     assert.equal(stored.body.ok, true);
     const wrong = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url, apiKey: 'bad' }).expect(200);
     assert.equal(wrong.body.ok, false);
-    assert.match(wrong.body.message, /unauthorized/);
+    assert.equal(wrong.body.problem, 'auth');
+    assert.match(wrong.body.message, /^unauthorized/);
   });
 
   it('answers Test connection with what is wrong: unreachable, or Klippy not ready', async () => {
@@ -250,12 +251,14 @@ describe(`printhooks-moonraker nodes (Node-RED ${nodeRedLine})`, function () {
     await load(flow(fake.url));
     const res = await helper.request().post('/printhooks-moonraker-server/test').send({ url: fake.url }).expect(200);
     assert.equal(res.body.ok, false);
-    assert.equal(res.body.klippyState, 'error');
-    assert.match(res.body.message, /Config error: Option x is not valid/);
+    assert.equal(res.body.state, 'error');
+    assert.match(res.body.message, /^Klippy is error: Config error: Option x is not valid/);
     const down = await helper.request().post('/printhooks-moonraker-server/test').send({ url: 'http://127.0.0.1:1' }).expect(200);
     assert.equal(down.body.ok, false);
+    assert.equal(down.body.problem, 'unreachable');
     assert.match(down.body.message, /ECONNREFUSED/);
     const bad = await helper.request().post('/printhooks-moonraker-server/test').send({ url: '' }).expect(200);
+    assert.equal(bad.body.problem, 'config');
     assert.match(bad.body.message, /url is required/);
   });
 

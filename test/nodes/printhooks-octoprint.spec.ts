@@ -173,13 +173,19 @@ describe(`printhooks-octoprint nodes (Node-RED ${nodeRedLine})`, function () {
     fake.setPrinting('a.gcode', 3);
     await load(flow(fake.url), { srv: { apiKey: fake.apiKey } });
     const typed = await helper.request().post('/printhooks-octoprint-server/test').send({ url: fake.url, apiKey: fake.apiKey }).expect(200);
-    assert.deepEqual(typed.body, { ok: true, version: '1.11.8', state: 'Printing', user: 'alice' });
+    assert.deepEqual(typed.body, { ok: true, message: 'Connected to OctoPrint 1.11.8 as alice, printer: Printing', version: '1.11.8', state: 'Printing' });
     const stored = await helper.request().post('/printhooks-octoprint-server/test').send({ id: 'srv', url: fake.url, apiKey: '__PWRD__' }).expect(200);
     assert.equal(stored.body.ok, true);
     const wrong = await helper.request().post('/printhooks-octoprint-server/test').send({ url: fake.url, apiKey: 'nope' }).expect(200);
-    assert.deepEqual(wrong.body, { ok: false, kind: 'rejected', error: 'API key rejected' });
+    assert.deepEqual(wrong.body, { ok: false, problem: 'auth', message: 'API key rejected' });
     const noKey = await helper.request().post('/printhooks-octoprint-server/test').send({ url: fake.url }).expect(200);
-    assert.equal(noKey.body.error, 'API key is empty');
+    assert.deepEqual(noKey.body, { ok: false, problem: 'config', message: 'API key is empty' });
+    // A stored key is only lent to a Test of its own node type.
+    const foreign = await helper.request().post('/printhooks-octoprint-server/test').send({ id: 's1', url: fake.url, apiKey: '__PWRD__' }).expect(200);
+    assert.deepEqual(foreign.body, { ok: false, problem: 'config', message: 'API key is empty' });
+    const hostile = await helper.request().post('/printhooks-octoprint-server/test').send([1, 2]).expect(200);
+    assert.equal(hostile.body.ok, false);
+    assert.equal(hostile.body.problem, 'config');
     assert.ok(!JSON.stringify([typed.body, stored.body]).includes(fake.apiKey), 'the key is never echoed');
   });
 
@@ -192,7 +198,7 @@ describe(`printhooks-octoprint nodes (Node-RED ${nodeRedLine})`, function () {
     ], { srv: { apiKey: fake.apiKey } });
     await waitFor(() => fake.authedSockets === 1, 'socket');
     const srv = helper.getNode('srv') as unknown as OctoPrintServerNode;
-    assert.equal(srv.configProblem, undefined);
+    assert.equal(srv.configError, undefined);
     assert.equal(srv.printer?.name, `127.0.0.1:${fake.port}`);
   });
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
+import { probeFailure, type ProbeProblem, type ProbeResult } from '../probe-result';
 import type { BambuState } from './merge';
 import { modelFromVersion, type PrinterModel } from './model';
-import { describeProblem } from './problems';
+import { describeProblem, type LinkProblem } from './problems';
 import { CheckedTlsStream, tlsOptions, type PrinterTls } from './tls-stream';
 
 export interface ProbeOptions {
@@ -14,13 +15,9 @@ export interface ProbeOptions {
   timeoutMs?: number;
 }
 
-export interface ProbeResult {
-  ok: boolean;
-  message: string;
-  model?: string;
-  firmware?: string;
-  state?: string;
-  fingerprint?: string;
+/** A certificate that does not match the pin is a TLS problem to the editor. */
+function probeProblem(problem: LinkProblem): ProbeProblem {
+  return problem === 'pin' ? 'tls' : problem;
 }
 
 /** "Test connection": one short MQTT session that asks for get_version and pushall and says what it found. */
@@ -37,7 +34,7 @@ export function probeBambu(options: ProbeOptions): Promise<ProbeResult> {
         { clientId: `printhooks-test-${randomUUID()}`, username: 'bblp', password: options.accessCode, protocolVersion: 4, keepalive: 30, reconnectPeriod: 0, connectTimeout: options.timeoutMs ?? 8000 },
       );
     } catch (err) {
-      resolve({ ok: false, message: `cannot connect: ${(err as Error).message}` });
+      resolve(probeFailure('config', `cannot connect: ${(err as Error).message}`));
       return;
     }
     const finish = (result: ProbeResult) => {
@@ -47,24 +44,27 @@ export function probeBambu(options: ProbeOptions): Promise<ProbeResult> {
       client.removeAllListeners('error');
       client.on('error', () => undefined);
       client.end(true);
-      resolve({ ...result, fingerprint });
+      resolve(fingerprint === undefined ? result : { ...result, fingerprint });
     };
     const summary = (): ProbeResult => {
       const gcodeState = typeof state?.gcode_state === 'string' ? state.gcode_state : undefined;
       const parts = [printer.model ? `Bambu Lab ${printer.model}` : 'Bambu Lab printer (model not reported)'];
       if (printer.firmware) parts.push(`firmware ${printer.firmware}`);
       if (gcodeState) parts.push(`state ${gcodeState}`);
-      return { ok: true, message: parts.join(', '), model: printer.model, firmware: printer.firmware, state: gcodeState };
+      return { ok: true, message: parts.join(', '), model: printer.model, version: printer.firmware, state: gcodeState };
     };
     const timer = setTimeout(() => {
       if (state) finish(summary());
-      else finish({ ok: false, message: 'connected, but the printer sent no report (wrong serial?)' });
+      else finish(probeFailure('timeout', 'no report from the printer after connecting: check the serial number'));
     }, options.timeoutMs ?? 8000);
-    client.on('error', (err) => finish({ ok: false, message: describeProblem(err).message }));
-    client.on('close', () => finish({ ok: false, message: 'the printer closed the connection' }));
+    client.on('error', (err) => {
+      const { problem, message } = describeProblem(err);
+      finish(probeFailure(probeProblem(problem), message));
+    });
+    client.on('close', () => finish(probeFailure('protocol', 'the printer closed the connection')));
     client.on('connect', () => {
       client.subscribe(`device/${options.serial}/report`, { qos: 0 }, (err) => {
-        if (err) return finish({ ok: false, message: `subscribe refused: ${err.message}` });
+        if (err) return finish(probeFailure('protocol', `subscribe refused: ${err.message}`));
         client.publish(`device/${options.serial}/request`, JSON.stringify({ info: { sequence_id: '0', command: 'get_version' } }));
         client.publish(`device/${options.serial}/request`, JSON.stringify({ pushing: { sequence_id: '0', command: 'pushall' } }));
       });

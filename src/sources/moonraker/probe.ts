@@ -1,11 +1,13 @@
+import { probeFailure, type ProbeProblem, type ProbeResult } from '../probe-result';
 import { MoonrakerConnection, type LinkPhase } from './connection';
 
-export interface ProbeResult {
-  ok: boolean;
-  /** Moonraker's own version string when it answered. */
-  version?: string;
-  klippyState?: string;
-  message: string;
+/** Which field a connection failure points at, from its message (connection.ts words them). */
+function problemOf(message: string): ProbeProblem {
+  if (/unauthori[sz]ed|forbidden|\b401\b|\b403\b|api key/i.test(message)) return 'auth';
+  if (/certificate|ssl|tls|EPROTO/i.test(message)) return 'tls';
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNRESET/.test(message)) return 'unreachable';
+  if (/timeout|timed out|ETIMEDOUT/i.test(message)) return 'timeout';
+  return 'protocol';
 }
 
 /**
@@ -17,22 +19,24 @@ export async function probeMoonraker(url: string, apiKey: string | undefined, ti
   try {
     conn = new MoonrakerConnection({ url, apiKey, klippyRetryMs: 60_000, requestTimeoutMs: timeoutMs, backoff: { baseMs: 60_000 } });
   } catch (err) {
-    return { ok: false, message: (err as Error).message };
+    return probeFailure('config', (err as Error).message);
   }
   const result = await new Promise<ProbeResult>((resolve) => {
-    const timer = setTimeout(() => resolve({ ok: false, message: `no answer from ${conn.endpoint.wsUrl} within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(() => resolve(probeFailure('timeout', `No answer from ${conn.endpoint.wsUrl} within ${timeoutMs} ms`)), timeoutMs);
     const finish = (r: ProbeResult) => {
       clearTimeout(timer);
       resolve(r);
     };
     conn.addListener({
       phase(phase: LinkPhase) {
+        const version = conn.moonrakerVersion;
+        const moonraker = `Moonraker ${version ?? '(unknown version)'}`;
         if (phase.phase === 'ready') {
-          finish({ ok: true, version: conn.moonrakerVersion, klippyState: 'ready', message: `Moonraker ${conn.moonrakerVersion ?? '(unknown version)'}, Klippy ready` });
+          finish({ ok: true, version, state: 'ready', message: `${moonraker}, Klippy ready` });
         } else if (phase.phase === 'klippy') {
-          finish({ ok: false, version: conn.moonrakerVersion, klippyState: phase.klippyState, message: `Moonraker ${conn.moonrakerVersion ?? ''} reached, but Klippy is ${phase.klippyState}: ${phase.message}`.replace('  ', ' ') });
+          finish({ ok: false, version, state: phase.klippyState, message: `Klippy is ${phase.klippyState}: ${phase.message} (${moonraker} reached)` });
         } else if (phase.phase === 'failed') {
-          finish({ ok: false, message: `${conn.endpoint.wsUrl}: ${phase.message}` });
+          finish(probeFailure(problemOf(phase.message), `${phase.message} (${conn.endpoint.wsUrl})`));
         }
       },
     });

@@ -1,37 +1,38 @@
-import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import type { PrinterRef } from '../../event';
-import { PresenceTracker } from '../../presence';
 import { Backoff } from '../backoff';
 import { parseFrame, type PushFrame } from './frames';
-import { OctoPrintMapper } from './mapping';
-import { classifyError, OctoPrintProblem } from './problems';
+import { classifyError, OctoPrintProblem, type ProblemKind } from './problems';
 import { OctoPrintRest } from './rest';
 import { parseBaseUrl, websocketUrl, type OctoPrintBase } from './url';
 
 export interface ConnectionOptions {
   url: string;
   apiKey: string;
-  printer: PrinterRef;
   allowSelfSigned?: boolean;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /** Websocket ping interval; a connection that misses one pong is dropped (default 20 s). */
   pingIntervalMs?: number;
-  /** printer.offline only after the connection stayed down this long (default 30 s). */
-  offlineDelayMs?: number;
-  /** printer.bed_cooled threshold, °C (0 = off; default 35). */
-  bedCooledBelow?: number;
   requestTimeoutMs?: number;
   random?: () => number;
-  now?: () => Date;
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
-export interface ConnectionStatus {
-  fill: 'grey' | 'green' | 'yellow' | 'red';
-  shape: 'dot' | 'ring';
-  text: string;
+export type LinkPhase =
+  | { phase: 'idle' }
+  | { phase: 'connecting' }
+  | { phase: 'ready' }
+  | { phase: 'failed'; problem: ProblemKind; message: string; short: string };
+
+/** What a monitor hears from the connection (monitor.ts). */
+export interface OctoPrintListener {
+  phase(phase: LinkPhase): void;
+  /** Logged in on a new socket, before subscribing; may fetch catch-up data with `rest`. */
+  loggedIn(rest: OctoPrintRest): Promise<void>;
+  /** A push frame with printer data; `authenticated` is false while the socket (re)logs in. */
+  frame(frame: PushFrame, authenticated: boolean): void;
+  /** The socket closed; the connection reconnects on its own. */
+  down(): void;
 }
 
 /** What we ask OctoPrint to push (sent before `auth`, protocols.md §1.2): state without logs, all events and plugins. */
@@ -41,13 +42,12 @@ type Phase = 'idle' | 'connecting' | 'authenticating' | 'up' | 'waiting' | 'stop
 
 /**
  * One OctoPrint push connection: passive login, raw websocket, subscribe + auth, ping liveness,
- * reconnect with backoff. Emits 'event' (PrinterEvent) and 'status' (ConnectionStatus).
+ * reconnect with backoff. Its listeners (monitor.ts) hear the phases and the frames.
  */
-export class OctoPrintConnection extends EventEmitter {
+export class OctoPrintConnection {
   readonly base: OctoPrintBase;
   readonly rest: OctoPrintRest;
-  readonly mapper: OctoPrintMapper;
-  private readonly presence: PresenceTracker;
+  private readonly listeners = new Set<OctoPrintListener>();
   private readonly backoff: Backoff;
   private readonly pingIntervalMs: number;
   private readonly log: (level: 'info' | 'warn', message: string) => void;
@@ -60,29 +60,30 @@ export class OctoPrintConnection extends EventEmitter {
   private generation = 0;
   private readonly loggedKinds = new Set<string>();
   private lastReported: string | undefined;
-  private lastStatus: ConnectionStatus = { fill: 'grey', shape: 'ring', text: 'idle' };
+  private current: LinkPhase = { phase: 'idle' };
   /** Sockets opened so far (tests check sharing). */
   socketsOpened = 0;
 
   constructor(private readonly options: ConnectionOptions) {
-    super();
     this.base = parseBaseUrl(options.url);
     if (!options.apiKey) throw new OctoPrintProblem('config', 'API key is empty');
     this.rest = new OctoPrintRest({ base: this.base, apiKey: options.apiKey, allowSelfSigned: options.allowSelfSigned, timeoutMs: options.requestTimeoutMs });
-    this.mapper = new OctoPrintMapper({ printer: options.printer, now: options.now, bedCooledBelow: options.bedCooledBelow });
-    this.presence = new PresenceTracker({
-      printer: options.printer,
-      offlineDelayMs: options.offlineDelayMs,
-      now: options.now,
-      emit: (event) => this.emit('event', event),
-    });
     this.backoff = new Backoff({ baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs, jitter: 0.25, random: options.random });
     this.pingIntervalMs = options.pingIntervalMs ?? 20_000;
     this.log = options.log ?? (() => undefined);
   }
 
-  get status(): ConnectionStatus {
-    return { ...this.lastStatus };
+  get linkPhase(): LinkPhase {
+    return this.current;
+  }
+
+  addListener(listener: OctoPrintListener): void {
+    this.listeners.add(listener);
+    listener.phase(this.current);
+  }
+
+  removeListener(listener: OctoPrintListener): void {
+    this.listeners.delete(listener);
   }
 
   get currentProblem(): OctoPrintProblem | undefined {
@@ -99,7 +100,6 @@ export class OctoPrintConnection extends EventEmitter {
     this.phase = 'stopped';
     this.generation += 1;
     this.clearTimers();
-    this.presence.dispose();
     const ws = this.ws;
     this.ws = undefined;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
@@ -117,13 +117,13 @@ export class OctoPrintConnection extends EventEmitter {
       });
     }
     this.rest.dispose();
-    this.removeAllListeners();
+    this.listeners.clear();
   }
 
   private open(): void {
     if (this.phase === 'stopped') return;
     this.phase = 'connecting';
-    this.setStatus(this.problem ? this.problemStatus(this.problem) : { fill: 'yellow', shape: 'ring', text: 'connecting' });
+    this.setPhase(this.problem ? failed(this.problem) : { phase: 'connecting' });
     const generation = ++this.generation;
     const ws = new WebSocket(websocketUrl(this.base), {
       rejectUnauthorized: !this.options.allowSelfSigned,
@@ -195,10 +195,7 @@ export class OctoPrintConnection extends EventEmitter {
           break;
       }
       if (frame.kind === 'history' || (frame.kind === 'current' && this.phase === 'authenticating')) this.authenticated();
-      const events = this.mapper.handle(frame);
-      for (const event of events) this.emit('event', event);
-      this.updatePresence();
-      this.refreshStatus();
+      for (const listener of this.listeners) listener.frame(frame, this.phase === 'up');
     } catch (error) {
       // Bad data from the printer must never take the runtime down: log once per kind and go on.
       this.logOnce(`crash:${frame.kind}`, `could not process an OctoPrint ${frame.kind} message: ${(error as Error).message}`);
@@ -211,8 +208,7 @@ export class OctoPrintConnection extends EventEmitter {
       try {
         const login = await this.rest.passiveLogin();
         if (generation !== this.generation) return;
-        this.mapper.connected();
-        if (this.mapper.hasActiveJob) this.mapper.setApiJobHint(await this.rest.job().catch(() => undefined));
+        for (const listener of this.listeners) await listener.loggedIn(this.rest);
         if (generation !== this.generation || ws.readyState !== WebSocket.OPEN) return;
         if (subscribe) ws.send(JSON.stringify(SUBSCRIBE_MESSAGE));
         ws.send(JSON.stringify({ auth: `${login.name}:${login.session}` }));
@@ -230,12 +226,13 @@ export class OctoPrintConnection extends EventEmitter {
     this.problem = undefined;
     this.lastReported = undefined;
     this.backoff.reset();
+    this.setPhase({ phase: 'ready' });
   }
 
   private fail(ws: WebSocket, problem: OctoPrintProblem): void {
     this.problem = problem;
     this.reportProblem(problem);
-    this.setStatus(this.problemStatus(problem));
+    this.setPhase(failed(problem));
     ws.close(1000, 'giving up');
   }
 
@@ -244,40 +241,16 @@ export class OctoPrintConnection extends EventEmitter {
     this.ws = undefined;
     if (this.phase === 'stopped') return;
     this.phase = 'waiting';
-    this.mapper.disconnected();
-    this.presence.offline();
+    for (const listener of this.listeners) listener.down();
     const problem = this.problem;
     const slow = problem !== undefined && (problem.kind === 'rejected' || problem.kind === 'global_key' || problem.kind === 'session');
     const delay = slow ? this.backoff.slow() : this.backoff.next();
     if (problem) this.reportProblem(problem);
-    this.setStatus(problem ? this.problemStatus(problem) : { fill: 'yellow', shape: 'ring', text: 'connecting' });
+    this.setPhase(problem ? failed(problem) : { phase: 'connecting' });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.open();
     }, delay);
-  }
-
-  private updatePresence(): void {
-    if (this.phase === 'up' && this.mapper.linked !== false) this.presence.online();
-    else this.presence.offline();
-  }
-
-  private refreshStatus(): void {
-    if (this.phase !== 'up') return;
-    if (this.mapper.linked === false) {
-      this.setStatus({ fill: 'grey', shape: 'ring', text: 'printer disconnected' });
-      return;
-    }
-    const state = this.mapper.state;
-    const progress = this.mapper.job?.progress;
-    const pct = progress !== undefined ? ` ${Math.floor(progress)}%` : '';
-    if (state === 'printing') this.setStatus({ fill: 'green', shape: 'dot', text: `printing${pct}` });
-    else if (state === 'paused') this.setStatus({ fill: 'yellow', shape: 'dot', text: `paused${pct}` });
-    else this.setStatus({ fill: 'grey', shape: 'dot', text: 'idle' });
-  }
-
-  private problemStatus(problem: OctoPrintProblem): ConnectionStatus {
-    return { fill: 'red', shape: 'ring', text: problem.short };
   }
 
   /** One warning per distinct problem, not one per retry. */
@@ -287,11 +260,11 @@ export class OctoPrintConnection extends EventEmitter {
     this.log('warn', `OctoPrint ${this.base.url.host}: ${problem.message}`);
   }
 
-  private setStatus(status: ConnectionStatus): void {
-    const last = this.lastStatus;
-    if (last.fill === status.fill && last.shape === status.shape && last.text === status.text) return;
-    this.lastStatus = status;
-    this.emit('status', { ...status });
+  private setPhase(next: LinkPhase): void {
+    const last = this.current;
+    if (last.phase === next.phase && (last.phase !== 'failed' || (next.phase === 'failed' && last.short === next.short))) return;
+    this.current = next;
+    for (const listener of this.listeners) listener.phase(next);
   }
 
   private logOnce(kind: string, message: string): void {
@@ -307,4 +280,8 @@ export class OctoPrintConnection extends EventEmitter {
     this.retryTimer = undefined;
     this.pingTimer = undefined;
   }
+}
+
+function failed(problem: OctoPrintProblem): LinkPhase {
+  return { phase: 'failed', problem: problem.kind, message: problem.message, short: problem.short };
 }

@@ -1,6 +1,6 @@
 /**
  * Push messages on OctoPrint's raw websocket: one JSON object `{"<type>": payload}` per text frame
- * (protocols.md §1.2). This file only recognises shapes; what they mean is in mapping.ts.
+ * (protocols.md §1.2). This file only recognises shapes; what they mean is in monitor.ts.
  */
 
 export interface StateFlags {

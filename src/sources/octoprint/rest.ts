@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import type { ApiJobResponse } from './mapping';
+import type { ApiJobResponse } from './job-state';
 import { classifyError, OctoPrintProblem } from './problems';
 import { endpoint, type OctoPrintBase } from './url';
 

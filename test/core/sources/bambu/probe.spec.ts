@@ -22,18 +22,19 @@ describe('bambu Test connection probe', () => {
 
   it('names a rejected access code', async () => {
     const result = await probeBambu({ ...base(), accessCode: 'bad', tls: { mode: 'insecure' } });
-    assert.deepEqual([result.ok, result.message], [false, 'access code or serial rejected']);
+    assert.deepEqual([result.ok, result.problem, result.message], [false, 'auth', 'access code or serial rejected']);
   });
 
   it('names a certificate that does not match the pin', async () => {
     const result = await probeBambu({ ...base(), tls: { mode: 'pin', expected: () => new X509Certificate(printer.pki.otherCert).fingerprint256 } });
     assert.equal(result.ok, false);
+    assert.equal(result.problem, 'tls');
     assert.match(result.message, /certificate changed/);
   });
 
   it('names an unreachable printer and a wrong serial', async () => {
     const down = await probeBambu({ ...base(), port: 1, tls: { mode: 'insecure' } });
-    assert.deepEqual([down.ok, down.message], [false, 'unreachable (ECONNREFUSED)']);
+    assert.deepEqual([down.ok, down.problem, down.message], [false, 'unreachable', 'unreachable (ECONNREFUSED)']);
     const serial = await probeBambu({ ...base(), serial: 'WRONG', timeoutMs: 600, tls: { mode: 'insecure' } });
     assert.equal(serial.ok, false);
     assert.match(serial.message, /no report/);

@@ -139,7 +139,7 @@ describe('moonraker probe and snapshot', () => {
     fake = new FakeMoonraker();
     await fake.listen();
     const ok = await probeMoonraker(fake.url, undefined, 2000);
-    assert.deepEqual({ ok: ok.ok, version: ok.version, klippyState: ok.klippyState }, { ok: true, version: fake.version, klippyState: 'ready' });
+    assert.deepEqual({ ok: ok.ok, version: ok.version, state: ok.state }, { ok: true, version: fake.version, state: 'ready' });
     fake.klippyState = 'shutdown';
     fake.stateMessage = 'Lost communication with MCU';
     const halted = await probeMoonraker(fake.url, undefined, 2000);

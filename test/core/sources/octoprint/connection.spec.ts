@@ -1,33 +1,39 @@
 import assert from 'node:assert/strict';
 import type { PrinterEvent } from '../../../../src/event';
-import { OctoPrintConnection, SUBSCRIBE_MESSAGE, type ConnectionOptions, type ConnectionStatus } from '../../../../src/sources/octoprint/connection';
+import { OctoPrintConnection, SUBSCRIBE_MESSAGE, type ConnectionOptions } from '../../../../src/sources/octoprint/connection';
+import { OctoPrintMonitor } from '../../../../src/sources/octoprint/monitor';
+import { statusFor, type StatusView } from '../../../../src/sources/octoprint/status';
 import { FakeOctoPrint } from '../../../fakes/octoprint/fake-octoprint';
 import { sleep, waitFor } from './wait';
 
 const printer = { id: 'octoprint-test', name: 'Ender', kind: 'octoprint' as const };
 
-describe('octoprint connection (against the fake OctoPrint)', function () {
+describe('octoprint connection and monitor (against the fake OctoPrint)', function () {
   this.timeout(10_000);
   let fake: FakeOctoPrint;
   let conn: OctoPrintConnection | undefined;
   let events: PrinterEvent[];
-  let statuses: ConnectionStatus[];
+  /** What the node status shows, as the config node computes it. */
+  let status: StatusView;
   let logs: string[];
 
   function connect(options: Partial<ConnectionOptions> = {}): OctoPrintConnection {
     const c = new OctoPrintConnection({
       apiKey: fake.apiKey,
-      printer,
       backoffBaseMs: 20,
       backoffMaxMs: 200,
       pingIntervalMs: 100,
-      offlineDelayMs: 150,
       log: (_level, message) => logs.push(message),
       ...options,
       url: options.url ?? fake.url,
     });
-    c.on('event', (e: PrinterEvent) => events.push(e));
-    c.on('status', (s: ConnectionStatus) => statuses.push(s));
+    new OctoPrintMonitor({
+      printer,
+      connection: c,
+      offlineDelayMs: 150,
+      emit: (e: PrinterEvent) => events.push(e),
+      onPhase: (phase, view) => (status = statusFor(phase, view)),
+    });
     c.start();
     conn = c;
     return c;
@@ -40,7 +46,7 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
   beforeEach(async () => {
     fake = await new FakeOctoPrint({ prefix: '/octo', globalKey: 'global-key' }).start();
     events = [];
-    statuses = [];
+    status = { fill: 'grey', shape: 'ring', text: 'idle' };
     logs = [];
   });
 
@@ -58,7 +64,7 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     assert.deepEqual(sent[0], SUBSCRIBE_MESSAGE);
     assert.match(String(sent[1].auth), /^alice:sess1x/);
     await waitFor(() => types().includes('printer.online'), 'printer.online');
-    assert.deepEqual(conn?.status, { fill: 'grey', shape: 'dot', text: 'idle' });
+    assert.deepEqual(status, { fill: 'grey', shape: 'dot', text: 'idle' });
   });
 
   it('a normal job end to end, with the status showing progress', async () => {
@@ -66,8 +72,8 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     await up();
     fake.startJob('benchy.gcode');
     fake.progress(12.4);
-    await waitFor(() => conn?.status.text === 'printing 12%', 'status printing 12%');
-    assert.equal(conn?.status.fill, 'green');
+    await waitFor(() => status.text === 'printing 12%', 'status printing 12%');
+    assert.equal(status.fill, 'green');
     fake.progress(13.1);
     fake.finishJob();
     await waitFor(() => jobTypes().includes('print.done'), 'print.done');
@@ -81,7 +87,7 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     fake.startJob('benchy.gcode');
     fake.state.flags = { ...fake.state.flags, printing: false, paused: true };
     fake.event('PrintPaused', fake.filePayload({ user: 'alice', progress: 22 }));
-    await waitFor(() => conn?.status.text.startsWith('paused') === true, 'paused status');
+    await waitFor(() => status.text.startsWith('paused') === true, 'paused status');
     fake.setPrinting('benchy.gcode', 22);
     fake.event('PrintResumed', fake.filePayload({ user: 'alice' }));
     await waitFor(() => jobTypes().includes('print.resumed'), 'print.resumed');
@@ -130,10 +136,10 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     await up();
     fake.startJob('benchy.gcode');
     fake.progress(40.2);
-    await waitFor(() => conn?.status.text === 'printing 40%', 'printing');
+    await waitFor(() => status.text === 'printing 40%', 'printing');
     fake.refuseSockets = true;
     fake.dropSockets();
-    await waitFor(() => conn?.status.text === 'connecting', 'connecting status');
+    await waitFor(() => status.text === 'connecting', 'connecting status');
     fake.finishJob(true);
     await sleep(60);
     fake.refuseSockets = false;
@@ -174,8 +180,8 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
 
   it('a rejected key: red "API key rejected", no socket auth, slow retries only', async () => {
     connect({ apiKey: 'wrong', backoffBaseMs: 10, backoffMaxMs: 300 });
-    await waitFor(() => conn?.status.text === 'API key rejected', 'rejected status');
-    assert.equal(conn?.status.fill, 'red');
+    await waitFor(() => status.text === 'API key rejected', 'rejected status');
+    assert.equal(status.fill, 'red');
     await sleep(400);
     assert.ok(fake.socketsAccepted <= 3, `retries must be slow, got ${fake.socketsAccepted} sockets in ~0.4 s`);
     assert.equal(fake.authedSockets, 0);
@@ -184,7 +190,7 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
 
   it('the global API key is refused with a message saying what to use instead', async () => {
     connect({ apiKey: 'global-key' });
-    await waitFor(() => /global API key/.test(conn?.status.text ?? ''), 'global key status');
+    await waitFor(() => /global API key/.test(status.text ?? ''), 'global key status');
     assert.equal(fake.authedSockets, 0);
   });
 
@@ -194,7 +200,7 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     fake.push({ reauthRequired: { reason: 'modified' } });
     await waitFor(() => fake.logins === 2, 'second passive login');
     fake.reauth('logout');
-    await waitFor(() => conn?.status.fill === 'red' && /session/.test(conn.status.text), 'session problem');
+    await waitFor(() => status.fill === 'red' && /session/.test(status.text), 'session problem');
   });
 
   it('malformed frames and unknown message types are ignored and logged once per kind', async () => {
@@ -225,18 +231,18 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
 
   it('a wrong path prefix: the websocket upgrade answers 404 and the status says so', async () => {
     connect({ url: `http://127.0.0.1:${fake.port}/wrong` });
-    await waitFor(() => conn?.status.text === 'HTTP 404 (websocket)', 'HTTP 404 status');
-    assert.equal(conn?.status.fill, 'red');
+    await waitFor(() => status.text === 'HTTP 404 (websocket)', 'HTTP 404 status');
+    assert.equal(status.fill, 'red');
   });
 
   it('unreachable OctoPrint: red status naming it, then connects once it is there', async () => {
     const port = fake.port;
     await fake.stop();
     connect({ url: `http://127.0.0.1:${port}/octo` });
-    await waitFor(() => conn?.status.text === 'unreachable (ECONNREFUSED)', 'an unreachable status');
+    await waitFor(() => status.text === 'unreachable (ECONNREFUSED)', 'an unreachable status');
     await sleep(150);
     assert.equal(logs.filter((l) => l.includes('OctoPrint unreachable (ECONNREFUSED)')).length, 1, 'logged once, not per retry');
-    assert.equal(conn?.status.fill, 'red');
+    assert.equal(status.fill, 'red');
     fake = await new FakeOctoPrint({ prefix: '/octo' }).start(port);
     await up();
   });
@@ -245,7 +251,7 @@ describe('octoprint connection (against the fake OctoPrint)', function () {
     await fake.stop();
     fake = await new FakeOctoPrint({ tls: true }).start();
     const strict = connect();
-    await waitFor(() => strict.status.text === 'TLS: certificate not trusted', 'TLS status');
+    await waitFor(() => status.text === 'TLS: certificate not trusted', 'TLS status');
     assert.ok(logs.some((l) => /DEPTH_ZERO_SELF_SIGNED_CERT/.test(l)), 'the log has the detail');
     assert.equal(fake.authedSockets, 0);
     await strict.stop();

@@ -1,16 +1,21 @@
 import type { EventError, JobInfo, PrinterEvent, PrinterRef } from '../../event';
-import { isActive, JobTracker, type JobState, type Observation, type TerminalState } from '../../lifecycle';
+import { isActive, JobTracker, type JobState, type Observation } from '../../lifecycle';
+import { PresenceTracker } from '../../presence';
+import type { LinkPhase, OctoPrintConnection, OctoPrintListener } from './connection';
 import type { PushFrame, StatePayload } from './frames';
+import { int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, outcomeAfterGap, seconds, str, type ApiJobResponse, type JobIdentity } from './job-state';
+import type { OctoPrintRest } from './rest';
+import type { StatusInput } from './status';
 
-/** What GET /api/job answered (protocols.md §1.5); used to reconcile a job that ended while we were away. */
-export interface ApiJobResponse {
-  state?: string;
-  progress?: { completion?: number | null; printTime?: number | null };
-  job?: { file?: { name?: string | null; path?: string | null; origin?: string | null } };
-}
-
-export interface MapperOptions {
+export interface MonitorOptions {
   printer: PrinterRef;
+  /** The connection to follow. Without one, frames are fed through handle() (tests, conformance, bench). */
+  connection?: OctoPrintConnection;
+  emit?: (event: PrinterEvent) => void;
+  /** Link phase and what the status line shows (statusFor in status.ts). */
+  onPhase?: (phase: LinkPhase, view: StatusInput) => void;
+  /** printer.offline only after the connection stayed down this long (default 30 s). */
+  offlineDelayMs?: number;
   now?: () => Date;
   /** Two starts of the same file closer than this are the same job (clock skew, rounding). Default 120 s. */
   startToleranceS?: number;
@@ -18,20 +23,15 @@ export interface MapperOptions {
   bedCooledBelow?: number;
 }
 
-interface JobIdentity {
-  key: string;
-  origin: string;
-  path: string;
-  startS: number;
-}
-
 /**
  * Turns OctoPrint push messages into canonical events through the shared JobTracker. Lifecycle comes
  * from OctoPrint's own events (PrintStarted, PrintDone, …); `history` is the baseline after each
  * (re)connect; `current` only carries progress, because it is coalesced and may skip states.
+ * Following a connection, it also reports presence (printer.online / offline) and the status view.
  */
-export class OctoPrintMapper {
+export class OctoPrintMonitor implements OctoPrintListener {
   readonly tracker: JobTracker;
+  private readonly presence: PresenceTracker;
   private readonly now: () => Date;
   private readonly toleranceS: number;
   private baselinePending = true;
@@ -39,13 +39,50 @@ export class OctoPrintMapper {
   /** OctoPrint's clock minus ours, in seconds, learnt from serverTime. */
   private serverOffsetS = 0;
   private apiJobHint: ApiJobResponse | undefined;
+  private link: LinkPhase = { phase: 'idle' };
+  private disposed = false;
   /** Whether OctoPrint is connected to the printer (serial link), when known. */
   linked: boolean | undefined;
 
-  constructor(options: MapperOptions) {
+  constructor(private readonly options: MonitorOptions) {
     this.now = options.now ?? (() => new Date());
     this.toleranceS = options.startToleranceS ?? 120;
     this.tracker = new JobTracker({ printer: options.printer, idleAfterActive: 'nothing', includeRaw: true, now: this.now, bedCooledBelow: options.bedCooledBelow });
+    this.presence = new PresenceTracker({ printer: options.printer, offlineDelayMs: options.offlineDelayMs, now: options.now, emit: (event) => this.send([event]) });
+    options.connection?.addListener(this);
+  }
+
+  /** Stops following the connection; nothing is emitted afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.options.connection?.removeListener(this);
+    this.presence.dispose();
+  }
+
+  phase(phase: LinkPhase): void {
+    this.link = phase;
+    // 'ready' is shown with the first frame's state, so the status does not flash idle before the baseline.
+    if (phase.phase !== 'ready') this.options.onPhase?.(phase, this.view());
+  }
+
+  /** Logged in on a new socket, before subscribing: the next history is a baseline, helped by /api/job. */
+  async loggedIn(rest: OctoPrintRest): Promise<void> {
+    this.connected();
+    if (this.hasActiveJob) this.setApiJobHint(await rest.job().catch(() => undefined));
+  }
+
+  /** A push frame; `authenticated` is false while the socket (re)logs in. */
+  frame(frame: PushFrame, authenticated: boolean): void {
+    this.send(this.handle(frame));
+    if (authenticated && this.linked !== false) this.presence.online();
+    else this.presence.offline();
+    if (authenticated) this.options.onPhase?.(this.link, this.view());
+  }
+
+  /** The socket closed; the connection reconnects on its own. */
+  down(): void {
+    this.disconnected();
+    this.presence.offline();
   }
 
   /** The socket is up again: the next history (or first current) is a baseline. */
@@ -76,6 +113,15 @@ export class OctoPrintMapper {
 
   get job(): JobInfo | undefined {
     return this.tracker.currentJob;
+  }
+
+  private view(): StatusInput {
+    return { linked: this.linked, state: this.tracker.currentState, progress: this.tracker.currentJob?.progress };
+  }
+
+  private send(events: PrinterEvent[]): void {
+    if (this.disposed) return;
+    for (const event of events) this.options.emit?.(event);
   }
 
   handle(frame: PushFrame): PrinterEvent[] {
@@ -256,87 +302,4 @@ export class OctoPrintMapper {
     }
     return { key: `${origin}:${path}@${startS}`, origin, path, startS };
   }
-}
-
-/** Platform-neutral state from the flags (the state text list is not exhaustive). */
-export function jobStateOf(s: StatePayload): JobState | undefined {
-  const f = s.state?.flags;
-  if (!f) return undefined;
-  if (f.paused) return 'paused';
-  if (f.printing || f.pausing || f.resuming || f.cancelling || f.finishing) return 'printing';
-  return 'idle';
-}
-
-function linkedFrom(s: StatePayload): boolean | undefined {
-  const f = s.state?.flags;
-  if (!f) return undefined;
-  return Boolean(f.operational) && !f.closedOrError;
-}
-
-function jobFields(s: StatePayload): Omit<Observation, 'state' | 'jobKey'> {
-  const file = s.job?.file;
-  const completion = s.progress?.completion;
-  return {
-    file: str(file?.name) ?? str(file?.path),
-    progress: typeof completion === 'number' && Number.isFinite(completion) ? Math.min(100, Math.max(0, completion)) : undefined,
-    elapsed_s: seconds(s.progress?.printTime),
-    remaining_s: seconds(s.progress?.printTimeLeft),
-    bedTemp: latestBedTemp(s.temps),
-  };
-}
-
-/** The newest bed reading of a `temps` backlog (drives printer.bed_cooled). */
-function latestBedTemp(temps: StatePayload['temps']): number | undefined {
-  if (!Array.isArray(temps)) return undefined;
-  for (let i = temps.length - 1; i >= 0; i -= 1) {
-    const actual = temps[i]?.bed?.actual;
-    if (typeof actual === 'number' && Number.isFinite(actual)) return actual;
-  }
-  return undefined;
-}
-
-interface Outcome {
-  state: TerminalState;
-  details: Omit<Observation, 'state' | 'jobKey'>;
-}
-
-/**
- * How a job we followed ended while we were not looking, from the history's chart markings, its
- * progress and error state, and /api/job. Inference, documented in docs/octoprint.md.
- */
-function outcomeAfterGap(s: StatePayload, hint: ApiJobResponse | undefined, followed: JobIdentity | undefined, sameJob: boolean): Outcome | undefined {
-  const since = followed?.startS ?? 0;
-  const marks = (s.markings ?? []).filter((m) => typeof m.time === 'number' && m.time >= since - 1);
-  for (let i = marks.length - 1; i >= 0; i -= 1) {
-    if (marks[i].type === 'done') return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
-    if (marks[i].type === 'cancel') return { state: 'cancelled', details: { reason: 'user' } };
-  }
-  if (!sameJob) return undefined; // another job started since: we cannot tell how the old one ended
-  const completion = s.progress?.completion ?? hint?.progress?.completion ?? undefined;
-  if (typeof completion === 'number' && completion >= 100) return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
-  const f = s.state?.flags;
-  if (f?.error || f?.closedOrError || /error/i.test(hint?.state ?? '')) {
-    const message = str(s.state?.error) ?? str(s.state?.text) ?? 'print failed while PrintHooks was disconnected';
-    return { state: 'failed', details: { reason: 'error', error: { message, severity: 'error' } } };
-  }
-  return { state: 'cancelled', details: { reason: 'ended_while_disconnected' } };
-}
-
-function lastMarking(s: StatePayload, type: string): number | undefined {
-  let found: number | undefined;
-  for (const m of s.markings ?? []) if (m.type === type && typeof m.time === 'number') found = m.time;
-  return found;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function seconds(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
-}
-
-function int(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
-  return Number.isFinite(n) ? Math.trunc(n) : undefined;
 }

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import type { PrinterEvent } from '../../../../src/event';
-import { jobStateOf, OctoPrintMapper } from '../../../../src/sources/octoprint/mapping';
+import { jobStateOf } from '../../../../src/sources/octoprint/job-state';
+import { OctoPrintMonitor } from '../../../../src/sources/octoprint/monitor';
 import { current, event, filePayload, history, plugin, printing } from './messages';
 
 const printer = { id: 'octoprint-test', name: 'Ender', kind: 'octoprint' as const };
 
-function mapper(): OctoPrintMapper {
-  const m = new OctoPrintMapper({ printer });
+function mapper(): OctoPrintMonitor {
+  const m = new OctoPrintMonitor({ printer });
   m.connected();
   return m;
 }
@@ -16,11 +17,11 @@ function types(events: PrinterEvent[]): string[] {
 }
 
 /** Runs frames through a mapper and returns every event type in order. */
-function run(m: OctoPrintMapper, frames: ReturnType<typeof event>[]): PrinterEvent[] {
+function run(m: OctoPrintMonitor, frames: ReturnType<typeof event>[]): PrinterEvent[] {
   return frames.flatMap((f) => m.handle(f));
 }
 
-describe('octoprint mapping', () => {
+describe('octoprint monitor (mapping)', () => {
   it('an idle printer whose last job finished long ago produces nothing at connect', () => {
     const m = mapper();
     const events = run(m, [history({ completion: 100, printTime: 3862, markings: [{ type: 'print', time: 1000 }, { type: 'done', time: 4862 }] }), current({ completion: 100 })]);
@@ -110,7 +111,7 @@ describe('octoprint mapping', () => {
 
   it('FilamentChange, Waiting and a prompt "show" are printer.attention with a reason; "close" is nothing', () => {
     let clock = 1_000_000;
-    const m = new OctoPrintMapper({ printer, now: () => new Date((clock += 1000)) });
+    const m = new OctoPrintMonitor({ printer, now: () => new Date((clock += 1000)) });
     m.connected();
     const events = run(m, [
       history({ file: null }),

@@ -1,0 +1,100 @@
+import type { JobState, Observation, TerminalState } from '../../lifecycle';
+import type { StatePayload } from './frames';
+
+/** What GET /api/job answered (protocols.md §1.5); used to reconcile a job that ended while we were away. */
+export interface ApiJobResponse {
+  state?: string;
+  progress?: { completion?: number | null; printTime?: number | null };
+  job?: { file?: { name?: string | null; path?: string | null; origin?: string | null } };
+}
+
+/** A job as OctoPrint names it: origin, path and start on OctoPrint's clock. */
+export interface JobIdentity {
+  key: string;
+  origin: string;
+  path: string;
+  startS: number;
+}
+
+/** Platform-neutral state from the flags (the state text list is not exhaustive). */
+export function jobStateOf(s: StatePayload): JobState | undefined {
+  const f = s.state?.flags;
+  if (!f) return undefined;
+  if (f.paused) return 'paused';
+  if (f.printing || f.pausing || f.resuming || f.cancelling || f.finishing) return 'printing';
+  return 'idle';
+}
+
+export function linkedFrom(s: StatePayload): boolean | undefined {
+  const f = s.state?.flags;
+  if (!f) return undefined;
+  return Boolean(f.operational) && !f.closedOrError;
+}
+
+export function jobFields(s: StatePayload): Omit<Observation, 'state' | 'jobKey'> {
+  const file = s.job?.file;
+  const completion = s.progress?.completion;
+  return {
+    file: str(file?.name) ?? str(file?.path),
+    progress: typeof completion === 'number' && Number.isFinite(completion) ? Math.min(100, Math.max(0, completion)) : undefined,
+    elapsed_s: seconds(s.progress?.printTime),
+    remaining_s: seconds(s.progress?.printTimeLeft),
+    bedTemp: latestBedTemp(s.temps),
+  };
+}
+
+/** The newest bed reading of a `temps` backlog (drives printer.bed_cooled). */
+export function latestBedTemp(temps: StatePayload['temps']): number | undefined {
+  if (!Array.isArray(temps)) return undefined;
+  for (let i = temps.length - 1; i >= 0; i -= 1) {
+    const actual = temps[i]?.bed?.actual;
+    if (typeof actual === 'number' && Number.isFinite(actual)) return actual;
+  }
+  return undefined;
+}
+
+export interface Outcome {
+  state: TerminalState;
+  details: Omit<Observation, 'state' | 'jobKey'>;
+}
+
+/**
+ * How a job we followed ended while we were not looking, from the history's chart markings, its
+ * progress and error state, and /api/job. Inference, documented in docs/octoprint.md.
+ */
+export function outcomeAfterGap(s: StatePayload, hint: ApiJobResponse | undefined, followed: JobIdentity | undefined, sameJob: boolean): Outcome | undefined {
+  const since = followed?.startS ?? 0;
+  const marks = (s.markings ?? []).filter((m) => typeof m.time === 'number' && m.time >= since - 1);
+  for (let i = marks.length - 1; i >= 0; i -= 1) {
+    if (marks[i].type === 'done') return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
+    if (marks[i].type === 'cancel') return { state: 'cancelled', details: { reason: 'user' } };
+  }
+  if (!sameJob) return undefined; // another job started since: we cannot tell how the old one ended
+  const completion = s.progress?.completion ?? hint?.progress?.completion ?? undefined;
+  if (typeof completion === 'number' && completion >= 100) return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
+  const f = s.state?.flags;
+  if (f?.error || f?.closedOrError || /error/i.test(hint?.state ?? '')) {
+    const message = str(s.state?.error) ?? str(s.state?.text) ?? 'print failed while PrintHooks was disconnected';
+    return { state: 'failed', details: { reason: 'error', error: { message, severity: 'error' } } };
+  }
+  return { state: 'cancelled', details: { reason: 'ended_while_disconnected' } };
+}
+
+export function lastMarking(s: StatePayload, type: string): number | undefined {
+  let found: number | undefined;
+  for (const m of s.markings ?? []) if (m.type === type && typeof m.time === 'number') found = m.time;
+  return found;
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function seconds(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+
+export function int(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
+  return Number.isFinite(n) ? Math.trunc(n) : undefined;
+}

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { MIGRATIONS } from '../../../nodes/printhooks-bambu/migrations';
+import { migrateConfig } from '../../../nodes/shared/migrate';
+
+describe('printhooks-bambu config migrations', () => {
+  it('brings a config saved without `version` to version 1: saved values kept, missing fields defaulted', () => {
+    const saved = { id: 'n1', type: 'printhooks-bambu', name: 'first release', printer: 'cfg', wires: [['out']] };
+    const migrated = migrateConfig<Record<string, unknown>>(saved, MIGRATIONS);
+    assert.deepEqual(migrated, { ...saved, includeRaw: false, version: 1 });
+    assert.equal('version' in saved, false, 'the saved config is not changed in place');
+  });
+
+  it('leaves a config at the current version as it is', () => {
+    const current = { id: 'n1', type: 'printhooks-bambu', name: '', printer: 'cfg', includeRaw: true, wires: [['out']], version: MIGRATIONS.length };
+    assert.deepEqual(migrateConfig(current, MIGRATIONS), current);
+  });
+});
