@@ -40,46 +40,27 @@
     });
   }
 
-  /** Registers a node type with the fields every PrintHooks node has (name, config version, category). */
-  function register(type, definition) {
-    definition.category = definition.category || 'printhooks';
-    definition.defaults = $.extend({ name: { value: '' } }, definition.defaults, { version: { value: 1 } });
-    RED.nodes.registerType(type, definition);
-  }
-
-  /** A source node: no inputs, one output of printer events, and the config node it listens through. */
-  function registerSource(type, options) {
-    var defaults = { includeRaw: { value: false } };
-    defaults[options.configProperty] = { value: '', type: options.configType, required: true };
-    register(type, {
-      color: options.color,
-      defaults: defaults,
-      inputs: 0,
-      outputs: 1,
-      icon: type + '.svg',
-      paletteLabel: function () { return this._(type + '.paletteLabel'); },
-      outputLabels: 'printer events',
-      label: function () {
-        var config = RED.nodes.node(this[options.configProperty]);
-        return this.name || (config ? options.name + ': ' + RED.utils.getNodeLabel(config) : options.name);
-      }
-    });
-  }
-
-  /** The signer and verify nodes: the same scheme, header and encoding fields and the secrets credential. */
-  function registerSigning(type, labelPrefix, definition) {
-    definition.color = '#E2D96E';
-    definition.defaults = $.extend({
-      scheme: { value: 'standard-webhooks', required: true },
-      header: { value: '', validate: RED.validators.regex(HEADER_NAME) },
-      encoding: { value: 'base64' }
-    }, definition.defaults);
-    definition.credentials = { secrets: { type: 'password' } };
-    definition.inputs = 1;
-    definition.label = function () {
-      return this.name || (labelPrefix + ': ' + (this.scheme || 'standard-webhooks'));
+  /**
+   * The label function of a source node: its name, else "<kind>: <config node label>". Definitions stay
+   * literal RED.nodes.registerType calls (docs/editor.md), so only such functions come from here.
+   */
+  function sourceLabel(configProperty, kind) {
+    return function () {
+      var config = RED.nodes.node(this[configProperty]);
+      return this.name || (config ? kind + ': ' + RED.utils.getNodeLabel(config) : kind);
     };
-    register(type, definition);
+  }
+
+  /** The label function of the signer and verify nodes: their name, else "<prefix>: <scheme>". */
+  function schemeLabel(prefix) {
+    return function () {
+      return this.name || (prefix + ': ' + (this.scheme || 'standard-webhooks'));
+    };
+  }
+
+  /** Validates the header field of the signer and verify nodes: empty (the scheme's default) or a header name. */
+  function isHeaderName(value) {
+    return HEADER_NAME.test(value === undefined || value === null ? '' : String(value));
   }
 
   /** Renders a Test-connection answer `{ok, message, problem?, version?, state?, model?, fingerprint?}`. */
@@ -234,9 +215,9 @@
 
   window.PrintHooksEditor = {
     lists: lists,
-    register: register,
-    registerSource: registerSource,
-    registerSigning: registerSigning,
+    sourceLabel: sourceLabel,
+    schemeLabel: schemeLabel,
+    isHeaderName: isHeaderName,
     adminAction: adminAction,
     testConnection: testConnection,
     showTestResult: showTestResult,

@@ -70,7 +70,8 @@ describe('Moonraker in a real Node-RED process and editor', function () {
       await button.waitFor({ state: 'visible', timeout: 20_000 });
       await button.click();
       await page.waitForFunction(() => /Moonraker|ws:/.test(document.querySelector('#node-config-printhooks-moonraker-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
-      assert.equal(await result.textContent(), `Moonraker ${fake.version}, Klippy ready`);
+      // the shared result line (docs/editor.md): the route's message, then version and state
+      assert.equal(await result.textContent(), `Moonraker ${fake.version}, Klippy ready · version ${fake.version} · state ready`);
 
       await page.locator('#node-config-input-apiKey').fill('not-the-key');
       await button.click();

@@ -67,13 +67,16 @@ describe('OctoPrint in a real Node-RED process and editor', function () {
       const result = page.locator('#node-config-printhooks-octoprint-result');
       await button.waitFor({ state: 'visible', timeout: 20_000 });
       await button.click();
-      await page.waitForFunction(() => /OK|Problem/.test(document.querySelector('#node-config-printhooks-octoprint-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
-      assert.equal(await result.textContent(), 'OK: OctoPrint 1.11.8, printer: Operational, user: alice');
+      // the shared result line (docs/editor.md): the route's message, then version and state, green
+      await page.waitForFunction(() => !/^Testing/.test(document.querySelector('#node-config-printhooks-octoprint-result')?.textContent || 'Testing'), undefined, { timeout: 20_000 });
+      assert.match(String(await result.textContent()), /· version 1\.11\.8 · state Operational$/);
+      assert.equal(await result.evaluate((el) => getComputedStyle(el).color), 'rgb(0, 128, 0)');
 
       await page.locator('#node-config-input-apiKey').fill('not-the-key');
       await button.click();
-      await page.waitForFunction(() => /Problem/.test(document.querySelector('#node-config-printhooks-octoprint-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
-      assert.equal(await result.textContent(), 'Problem: API key rejected');
+      await page.waitForFunction(() => /rejected/.test(document.querySelector('#node-config-printhooks-octoprint-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      assert.match(String(await result.textContent()), /API key rejected/);
+      assert.equal(await result.evaluate((el) => getComputedStyle(el).color), 'rgb(204, 0, 0)');
       if (process.env.PRINTHOOKS_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.PRINTHOOKS_SCREENSHOTS, 'octoprint-test-connection.png') });
     } finally {
       await browser.close();

@@ -4,7 +4,6 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { generateSecret, publicKeyFor } from '../../src/sign/keys';
-import { SCHEMES } from '../../src/sign/scheme';
 import { DEFAULT_TOKEN_HEADER } from '../../src/sign/schemes/token';
 import { launchChromium } from './support/browser';
 import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
