@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { redactUrl } from './endpoint-config';
 import type { StoredRequest } from './outbox-record';
 
 export interface MsgLike {
@@ -58,6 +59,37 @@ export function eventJsonOf(msg: MsgLike): string | undefined {
 
 const METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'GET']);
 
+/** An HTTP token (RFC 9110 §5.6.2): what Node's http client accepts as a header name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What Node's http client refuses in a header value: line breaks, other control characters, and beyond Latin-1. */
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * A value Node would refuse fails every attempt as a network error for the whole schedule, so it is
+ * refused here (docs/delivery.md, "Checked at input"). The value is never repeated: it may be a token.
+ */
+function checkedHeaderValue(name: string, value: string): string {
+  const bad = BAD_HEADER_VALUE.exec(value);
+  if (!bad) return value;
+  const what = bad[0] === '\r' || bad[0] === '\n' ? 'a line break' : bad[0].charCodeAt(0) > 0xff ? 'a character beyond Latin-1 (encode it, e.g. RFC 2047)' : 'a control character';
+  throw new Error(`msg.headers.${name} contains ${what} at position ${bad.index}: a header value must be one line of Latin-1 text`);
+}
+
+/** msg.url as the endpoint's url is checked: http(s) and no user info (a password would reach the outbox). */
+function checkedUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`msg.url "${redactUrl(url)}" is not a valid URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`msg.url must be http:// or https://, not ${parsed.protocol}`);
+  if (parsed.username || parsed.password) {
+    throw new Error("msg.url must not contain a user name or password: put them in the endpoint's username and password (kept as credentials)");
+  }
+  return url;
+}
+
 function idOf(value: unknown): string | undefined {
   if (value && typeof value === 'object' && 'id' in value) {
     const id = (value as { id: unknown }).id;
@@ -87,10 +119,11 @@ export function requestFromMsg(msg: MsgLike, rules: RequestRules): StoredRequest
     const strip = new Set((rules.stripHeaders ?? []).map((h) => h.toLowerCase()));
     for (const [name, value] of Object.entries(msg.headers as Record<string, unknown>)) {
       if (value === undefined || value === null) continue;
+      if (!HEADER_NAME.test(name)) throw new Error(`msg.headers: ${JSON.stringify(name)} is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
       const lower = name.toLowerCase();
       if (strip.has(lower)) continue;
       if (typeof value === 'object') throw new Error(`msg.headers.${name} must be a string`);
-      headers[lower] = String(value);
+      headers[lower] = checkedHeaderValue(name, String(value));
     }
   }
 
@@ -151,14 +184,7 @@ export function requestFromMsg(msg: MsgLike, rules: RequestRules): StoredRequest
     }
     if (msg.url !== undefined && msg.url !== null && msg.url !== '') {
       if (typeof msg.url !== 'string') throw new Error('msg.url must be a string');
-      let parsed: URL;
-      try {
-        parsed = new URL(msg.url);
-      } catch {
-        throw new Error(`msg.url "${msg.url}" is not a valid URL`);
-      }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('msg.url must be http(s)');
-      req.url = msg.url;
+      req.url = checkedUrl(msg.url);
     }
   }
   return req;
@@ -179,7 +205,8 @@ export function msgFromRequest(req: StoredRequest): Record<string, unknown> {
   const msg: Record<string, unknown> = { payload, headers: { ...req.headers }, method: req.method };
   if (req.msgid) msg._msgid = req.msgid;
   if (req.topic) msg.topic = req.topic;
-  if (req.url) msg.url = req.url;
+  // a record queued before msg.url was checked for user info (see checkedUrl) may still hold some
+  if (req.url) msg.url = redactUrl(req.url);
   if (req.event) {
     try {
       msg.event = JSON.parse(req.event);
