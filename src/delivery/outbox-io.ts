@@ -1,5 +1,23 @@
 import * as fs from 'fs';
 
+/**
+ * The file operations the outbox's group commit makes on its log. A seam: tests pass one that fails
+ * like a full, read-only or failing disk would (docs/delivery.md, "Disk faults").
+ */
+export interface OutboxIo {
+  /** Writes the buffers in order at `position`. */
+  writeBuffers(fd: number, buffers: Buffer[], position: number): Promise<void>;
+  fdatasync(fd: number): Promise<void>;
+  /** Cuts the file to `size` bytes. */
+  truncate(fd: number, size: number): Promise<void>;
+}
+
+export const fileIo: OutboxIo = {
+  writeBuffers: (fd, buffers, position) => writeBuffers(fd, buffers, position),
+  fdatasync: (fd) => fdatasync(fd),
+  truncate: (fd, size) => new Promise((resolve, reject) => fs.ftruncate(fd, size, (err) => (err ? reject(err) : resolve()))),
+};
+
 /** Writes buffers in order at `position` with writev (no copy into one big buffer), in groups under IOV_MAX. */
 export async function writeBuffers(fd: number, buffers: Buffer[], position: number): Promise<void> {
   let at = position;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { compactTempPath } from './outbox-compaction';
 import { fsyncDir } from './outbox-io';
+import { setAsideDamage } from './outbox-quarantine';
 import { CacheBudget, LogReplay, OUTBOX_MAGIC, ReplayedLog } from './outbox-replay';
 
 const READ_CHUNK = 4 * 1024 * 1024;
@@ -12,6 +13,19 @@ export interface RecoveryReport {
   tornBytes: number;
   /** The log had no valid header and was moved aside. */
   movedAside?: string;
+  /** Damaged runs in the middle of the log, skipped with the records after them recovered. */
+  skipped?: SkippedDamage;
+}
+
+export interface SkippedDamage {
+  /** How many damaged runs, and their bytes in all. */
+  ranges: number;
+  bytes: number;
+  /** Records read after the first damaged run. */
+  recordsAfter: number;
+  /** The file the damaged bytes were copied to; absent when that copy failed (see quarantineError). */
+  quarantine?: string;
+  quarantineError?: string;
 }
 
 /** An outbox log opened for appending, with what it held. */
@@ -24,8 +38,10 @@ export interface RecoveredLog {
 }
 
 /**
- * Opens (or creates) the log at `file` and replays it (docs/delivery.md, "Outbox"): a left-over
- * compaction file is removed, a file without the header is moved aside, and a damaged tail is cut off.
+ * Opens (or creates) the log at `file` and replays it (docs/delivery.md, "Outbox" and "Integrity"): a
+ * left-over compaction file is removed, a file without the header is moved aside, damaged runs in the
+ * middle are copied to a quarantine file (the caller then rewrites the log without them), and a damaged
+ * tail is cut off.
  */
 export function recoverLog(file: string, dir: string, cache: CacheBudget, fsync: boolean): RecoveredLog {
   const report: RecoveryReport = { entries: 0, dead: 0, tornBytes: 0 };
@@ -55,6 +71,7 @@ export function recoverLog(file: string, dir: string, cache: CacheBudget, fsync:
     return { fd, size: OUTBOX_MAGIC.length, log: new LogReplay(cache).finish(), report };
   }
   const log = readRecords(fd, size, cache);
+  if (log.skipped.length) report.skipped = setAside(fd, file, dir, log, fsync);
   if (log.goodEnd < size) {
     report.tornBytes = size - log.goodEnd;
     fs.ftruncateSync(fd, log.goodEnd);
@@ -68,14 +85,29 @@ export function recoverLog(file: string, dir: string, cache: CacheBudget, fsync:
 
 /** Replays the records after the header, read in chunks so a big log never sits in memory whole. */
 function readRecords(fd: number, size: number, cache: CacheBudget): ReplayedLog {
-  const replay = new LogReplay(cache);
+  const replay = new LogReplay(cache, OUTBOX_MAGIC.length, size);
   const chunk = Buffer.allocUnsafe(READ_CHUNK);
   let readAt = OUTBOX_MAGIC.length;
   while (readAt < size) {
     const got = fs.readSync(fd, chunk, 0, Math.min(READ_CHUNK, size - readAt), readAt);
     if (got === 0) break;
     readAt += got;
-    if (!replay.push(chunk.subarray(0, got))) break;
+    replay.push(chunk.subarray(0, got));
   }
   return replay.finish();
+}
+
+function setAside(fd: number, file: string, dir: string, log: ReplayedLog, fsync: boolean): SkippedDamage {
+  const skipped: SkippedDamage = {
+    ranges: log.skipped.length,
+    bytes: log.skipped.reduce((n, r) => n + r.length, 0),
+    recordsAfter: log.recordsAfterDamage,
+  };
+  try {
+    skipped.quarantine = setAsideDamage(fd, file, dir, log.skipped, fsync);
+  } catch (e) {
+    // the damaged bytes stay in the log then (it is not rewritten), and the next start finds them again
+    skipped.quarantineError = e instanceof Error ? e.message : String(e);
+  }
+  return skipped;
 }

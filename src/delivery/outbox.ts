@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildFrame, encodeFrame, readFrame } from './frame';
+import { GroupCommit } from './outbox-commit';
 import { compactLog } from './outbox-compaction';
+import type { DiskProblem } from './outbox-disk-problem';
 import type { OutboxEntry } from './outbox-entry';
-import { fdatasync, writeBuffers } from './outbox-io';
+import { OutboxIo, fileIo } from './outbox-io';
+import { OutboxLock, lockOutbox } from './outbox-lock';
 import {
   RECORD_DONE,
   RECORD_ENQUEUE,
@@ -18,6 +21,7 @@ import { RecoveryReport, recoverLog } from './outbox-recovery';
 
 export type { OutboxEntry } from './outbox-entry';
 export type { RecoveryReport } from './outbox-recovery';
+export type { DiskProblem } from './outbox-disk-problem';
 
 const LOG_NAME = 'outbox.log';
 
@@ -32,64 +36,80 @@ export interface OutboxOptions {
   compactMinBytes?: number;
   /** false skips fsync (benchmarks of the fsync cost only). */
   fsync?: boolean;
+  /** Who owns the outbox (the sender's node id), named when a second owner is refused. */
+  owner?: string;
+  /** Wait after a failed write before the disk is tried again, ms (default 1000). */
+  faultRetryMs?: number;
+  /** The file operations of the group commit (a seam for disk-fault tests). */
+  io?: OutboxIo;
+  /** Called when a disk problem begins (with it) and when it ends (undefined). */
+  onDiskProblem?: (problem: DiskProblem | undefined) => void;
+  /** Receives errors of a background compaction (the old log is kept then). */
+  onError?: (err: Error) => void;
 }
 
 /**
- * Durable, append-only outbox log. Every change (enqueue, attempt update, done) is a checksummed
- * record appended to one file; appends are written and fsynced in groups (group commit), so a burst
- * costs one fsync per batch rather than one per msg. At open the log is replayed; a torn last record
- * is cut off. When most of the file is dead records it is rewritten with only the live ones
- * (write to a temp file, fsync, rename, fsync the directory).
+ * Durable, append-only outbox log (docs/delivery.md, "Outbox", "Integrity", "Disk faults"). Every
+ * change (enqueue, attempt update, done) is a checksummed record appended to one file by the group
+ * commit. One live owner per folder (outbox-lock.ts). At open the log is replayed: damaged records in
+ * the middle are set aside and the log rewritten without them, a torn last record is cut off. When most
+ * of the file is dead records it is rewritten with only the live ones.
  */
 export class Outbox {
   readonly file: string;
   readonly recovery: RecoveryReport;
   private fd: number;
-  private size: number;
-  /** Logical end of the log: written bytes plus those waiting for the next group commit. */
-  private end: number;
   private liveBytes = 0;
   private nextSeq = 1;
   private readonly map: Map<number, OutboxEntry>;
   private cachedCount = 0;
   private cachedBytes = 0;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
-  /** Something pending must be fsynced (an enqueue, or an explicit sync/close). */
-  private needsFsync = false;
-  /** Bytes written since the last fsync. */
-  private dirty = false;
-  private written: OutboxEntry[] = [];
-  private flushing = false;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private lastCommit = 0;
   private closed = false;
-  private failure: Error | undefined;
+  private readonly commit: GroupCommit;
+  private readonly lock: OutboxLock;
   private readonly cacheEntries: number;
   private readonly cacheBytes: number;
-  private readonly commitGapMs: number;
   private readonly compactMinBytes: number;
   private readonly doFsync: boolean;
+  /** No background compaction before the file has grown past this (set after a failed one). */
+  private compactNotBefore = 0;
 
-  constructor(readonly dir: string, options: OutboxOptions = {}) {
+  constructor(readonly dir: string, private readonly options: OutboxOptions = {}) {
     this.cacheEntries = options.cacheEntries ?? 10000;
     this.cacheBytes = options.cacheBytes ?? 8 * 1024 * 1024;
-    this.commitGapMs = options.commitGapMs ?? 5;
     this.compactMinBytes = options.compactMinBytes ?? 8 * 1024 * 1024;
     this.doFsync = options.fsync ?? true;
     fs.mkdirSync(dir, { recursive: true });
     this.file = path.join(dir, LOG_NAME);
-    const opened = recoverLog(this.file, dir, { entries: this.cacheEntries, bytes: this.cacheBytes }, this.doFsync);
+    // the owner first: recovery cuts and rewrites the file, which must never happen under a live writer
+    this.lock = lockOutbox(dir, options.owner ?? 'outbox');
+    let opened: ReturnType<typeof recoverLog>;
+    try {
+      opened = recoverLog(this.file, dir, { entries: this.cacheEntries, bytes: this.cacheBytes }, this.doFsync);
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
     this.fd = opened.fd;
-    this.size = opened.size;
-    this.end = opened.size;
     this.recovery = opened.report;
     this.map = opened.log.entries;
     this.nextSeq = opened.log.nextSeq;
     this.cachedCount = opened.log.cachedCount;
     this.cachedBytes = opened.log.cachedBytes;
     for (const entry of this.map.values()) this.liveBytes += entry.length;
+    this.commit = new GroupCommit(this.fd, opened.size, {
+      io: options.io ?? fileIo,
+      file: this.file,
+      commitGapMs: options.commitGapMs ?? 5,
+      faultRetryMs: options.faultRetryMs ?? 1000,
+      fsync: this.doFsync,
+      onWritten: (entries) => entries.forEach((entry) => this.uncacheIfOver(entry)),
+      onRefused: (entry) => this.forget(entry),
+      onProblem: (problem) => options.onDiskProblem?.(problem),
+      onIdle: () => this.maybeCompact(),
+    });
+    // damaged runs were copied aside: rewrite the log without them, so the next start finds it clean
+    if (this.recovery.skipped?.quarantine) this.tryCompact();
   }
 
   get count(): number {
@@ -97,7 +117,12 @@ export class Outbox {
   }
 
   get fileBytes(): number {
-    return this.end;
+    return this.commit.end;
+  }
+
+  /** The disk problem of the last write, while it lasts ("disk full", …). */
+  get diskProblem(): DiskProblem | undefined {
+    return this.commit.problem;
   }
 
   /** Entries in enqueue order. */
@@ -109,35 +134,35 @@ export class Outbox {
     return this.map.get(seq);
   }
 
-  /** Appends a new webhook; resolves once it is on disk. The entry is usable at once. */
+  /**
+   * Appends a new webhook; `durable` resolves once it is on disk, or rejects (an OutboxWriteError) when
+   * the disk refused it — the entry is then gone and its record cut from the file. The entry is usable at once.
+   */
   append(req: StoredRequest, nextAt: number): { entry: OutboxEntry; durable: Promise<void> } {
     this.assertOpen();
     const seq = this.nextSeq++;
     const body = enqueueWriter(seq, nextAt, 0, req);
     const frame = buildFrame(RECORD_ENQUEUE, body.length, body.fill);
-    const entry: OutboxEntry = { seq, attempts: 0, nextAt, dead: false, offset: this.end, length: frame.length, cached: req };
+    const entry: OutboxEntry = { seq, attempts: 0, nextAt, dead: false, offset: this.commit.end, length: frame.length, cached: req };
     this.cachedCount += 1;
     this.cachedBytes += frame.length;
     this.map.set(seq, entry);
     this.liveBytes += frame.length;
-    this.written.push(entry);
-    return { entry, durable: this.write(frame, true) };
+    return { entry, durable: this.commit.write(frame, entry) };
   }
 
-  /** Records a changed attempt count / next time / dead state. */
+  /** Records a changed attempt count / next time / dead state; retried by the group commit until written. */
   update(entry: OutboxEntry): Promise<void> {
     this.assertOpen();
-    const frame = encodeFrame(RECORD_UPDATE, encodeUpdate(entry));
-    return this.write(frame, false);
+    return this.commit.write(encodeFrame(RECORD_UPDATE, encodeUpdate(entry)));
   }
 
-  /** Removes a delivered (or discarded) entry. */
+  /** Removes a delivered (or discarded) entry; the DONE record is retried until written. */
   complete(entry: OutboxEntry): Promise<void> {
     this.assertOpen();
-    if (!this.map.delete(entry.seq)) return Promise.resolve();
-    this.liveBytes -= entry.length;
-    if (entry.cached) this.uncache(entry);
-    return this.write(encodeFrame(RECORD_DONE, encodeDone(entry.seq)), false);
+    if (!this.map.has(entry.seq)) return Promise.resolve();
+    this.forget(entry);
+    return this.commit.write(encodeFrame(RECORD_DONE, encodeDone(entry.seq)));
   }
 
   /** The stored request of an entry, from memory or read back from the log. */
@@ -153,91 +178,29 @@ export class Outbox {
     return decodeEnqueue(frame.body).req;
   }
 
-  /** Flushes what is pending and closes the file. */
+  /** Flushes what is pending (one try) and closes the file; rejects with what could not be written. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.sync();
+    const error = await this.commit.close();
     this.closed = true;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
     fs.closeSync(this.fd);
+    this.lock.release();
+    if (error) throw error;
   }
 
   /** Resolves once everything appended so far is on disk. */
   sync(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    if (this.pending.length === 0 && !this.flushing && !this.dirty) return Promise.resolve();
-    this.needsFsync = true;
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.scheduleFlush();
-    });
+    return this.closed ? Promise.resolve() : this.commit.sync();
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('outbox is closed');
-    if (this.failure) throw this.failure;
   }
 
-  /**
-   * Queues a record for the next group commit. Only enqueues (and explicit syncs) force an fsync:
-   * updates and completions are written at once (so a process crash keeps them) but ride on the next
-   * fsync, since losing one to a power cut only means a retry or a duplicate, never a lost msg.
-   * That keeps fsyncs (SD-card wear) proportional to incoming msgs, not to deliveries.
-   */
-  private write(frame: Buffer, durable: boolean): Promise<void> {
-    if (durable) this.needsFsync = true;
-    this.pending.push(frame);
-    this.pendingBytes += frame.length;
-    this.end += frame.length;
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.scheduleFlush();
-    });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushing || this.flushTimer) return;
-    const wait = Math.max(0, this.lastCommit + this.commitGapMs - Date.now());
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      void this.flush();
-    }, wait);
-  }
-
-  private async flush(): Promise<void> {
-    if (this.flushing || this.closed) return;
-    this.flushing = true;
-    const buffers = this.pending;
-    const waiters = this.waiters;
-    const fsyncNow = this.needsFsync;
-    this.needsFsync = false;
-    const written = this.written;
-    const bytes = this.pendingBytes;
-    this.pending = [];
-    this.waiters = [];
-    this.written = [];
-    this.pendingBytes = 0;
-    try {
-      if (buffers.length) {
-        await writeBuffers(this.fd, buffers, this.size);
-        this.size += bytes;
-        this.dirty = true;
-      }
-      if (fsyncNow && this.dirty) {
-        if (this.doFsync) await fdatasync(this.fd);
-        this.dirty = false;
-      }
-      this.lastCommit = Date.now();
-      for (const entry of written) this.uncacheIfOver(entry);
-      for (const waiter of waiters) waiter.resolve();
-    } catch (e) {
-      this.failure = e instanceof Error ? e : new Error(String(e));
-      for (const waiter of waiters) waiter.reject(this.failure);
-    } finally {
-      this.flushing = false;
-    }
-    if (!this.failure) this.maybeCompact();
-    if (this.pending.length || this.waiters.length) this.scheduleFlush();
+  private forget(entry: OutboxEntry): void {
+    if (!this.map.delete(entry.seq)) return;
+    this.liveBytes -= entry.length;
+    if (entry.cached) this.uncache(entry);
   }
 
   private uncacheIfOver(entry: OutboxEntry): void {
@@ -254,19 +217,31 @@ export class Outbox {
 
   /** Rewrites the log with only live records when dead ones dominate. Runs between flushes. */
   private maybeCompact(): void {
-    if (this.pending.length || this.closed) return;
-    if (this.size < this.compactMinBytes || this.liveBytes * 2 > this.size) return;
-    this.compact();
+    if (this.closed || this.commit.problem) return;
+    const size = this.commit.size;
+    if (size < this.compactMinBytes || size < this.compactNotBefore || this.liveBytes * 2 > size) return;
+    this.tryCompact();
+  }
+
+  /** A failed compaction (a full disk) keeps the old log, which is still whole, and is not retried until the log grows. */
+  private tryCompact(): void {
+    try {
+      this.compact();
+    } catch (e) {
+      this.compactNotBefore = this.commit.size * 2;
+      fs.rmSync(`${this.file}.compact`, { force: true });
+      this.options.onError?.(new Error(`compaction failed, the log is kept as it is: ${e instanceof Error ? e.message : String(e)}`));
+    }
   }
 
   /** Exposed for tests and for a clean shutdown. */
   compact(): void {
-    if (this.flushing || this.pending.length) throw new Error('compact while writes are pending');
+    if (!this.commit.idle) throw new Error('compact while writes are pending');
     const compacted = compactLog(this.file, this.dir, this.map.values(), (entry) => this.read(entry), this.doFsync);
     fs.closeSync(this.fd);
     this.fd = fs.openSync(this.file, 'r+');
-    this.size = compacted.size;
-    this.end = compacted.size;
+    this.commit.replaceFile(this.fd, compacted.size);
+    this.compactNotBefore = 0;
     this.liveBytes = 0;
     for (const entry of this.map.values()) {
       const place = compacted.places.get(entry.seq)!;

@@ -47,13 +47,43 @@ describe('delivery/outbox-replay', () => {
     assert.equal(log.goodEnd, OUTBOX_MAGIC.length + whole.length);
   });
 
-  it('stops at a record whose checksum fails, ignoring everything after it', () => {
+  it('skips a record whose checksum fails and resynchronises on the next whole record', () => {
     const first = enqueue(1);
     const broken = Buffer.from(enqueue(2));
     broken[broken.length - 1] ^= 0xff;
-    const log = replayLog(Buffer.concat([first, broken, enqueue(3)]), BIG_CACHE);
-    assert.deepEqual([...log.entries.keys()], [1]);
+    const log = replayLog(Buffer.concat([first, broken, enqueue(3), encodeFrame(RECORD_DONE, encodeDone(1))]), BIG_CACHE);
+    assert.deepEqual([...log.entries.keys()], [3]);
+    assert.deepEqual(log.skipped, [{ offset: OUTBOX_MAGIC.length + first.length, length: broken.length }]);
+    assert.equal(log.recordsAfterDamage, 2);
+    assert.equal(log.damage, undefined);
+  });
+
+  it('resynchronises across chunk boundaries, one byte at a time', () => {
+    const broken = Buffer.from(enqueue(2));
+    broken.writeUInt32LE(0x00ffffff, 0);
+    const bytes = Buffer.concat([enqueue(1), broken, enqueue(3)]);
+    const replay = new LogReplay(BIG_CACHE);
+    for (let at = 0; at < bytes.length; at++) replay.push(bytes.subarray(at, at + 1));
+    const log = replay.finish();
+    assert.deepEqual([...log.entries.keys()], [1, 3]);
+    assert.equal(log.skipped.length, 1);
+  });
+
+  it('a checksum-failing last record with nothing readable after it is a damaged tail, not a skipped run', () => {
+    const broken = Buffer.from(enqueue(2));
+    broken[broken.length - 1] ^= 0xff;
+    const first = enqueue(1);
+    const log = replayLog(Buffer.concat([first, broken]), BIG_CACHE);
+    assert.deepEqual(log.skipped, []);
     assert.deepEqual(log.damage, { offset: OUTBOX_MAGIC.length + first.length, kind: 'corrupt' });
+  });
+
+  it('does not take a record-like run inside damage for a record when its seq goes backwards', () => {
+    const inner = enqueue(1);
+    const garbage = Buffer.concat([Buffer.from([0xde, 0xad]), inner]);
+    const log = replayLog(Buffer.concat([enqueue(1), enqueue(2), garbage, enqueue(3)]), BIG_CACHE);
+    assert.deepEqual([...log.entries.keys()], [1, 2, 3]);
+    assert.deepEqual(log.skipped.map((r) => r.length), [garbage.length]);
   });
 
   it('reads records split across chunks as if the bytes came whole', () => {
