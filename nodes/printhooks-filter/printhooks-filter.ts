@@ -2,8 +2,9 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { isEventType, type PrinterEvent } from '../../src/event';
 import { parseFilterConfig, type RawFilterConfig } from '../../src/filter/config';
 import { EventFilter } from '../../src/filter/event-filter';
-import { failMsg, reportConfigError } from '../shared/errors';
+import { failMsg, reportConfigError, toError } from '../shared/errors';
 import { migrateConfig } from '../shared/migrate';
+import { openFilterState } from './filter-state';
 import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
 
@@ -23,7 +24,8 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const config = migrateConfig<FilterNodeDef>(def, MIGRATIONS);
     const parsed = parseFilterConfig(config, Intl.DateTimeFormat().resolvedOptions().timeZone);
-    const filter = parsed.ok ? new EventFilter<NodeMessage>(parsed.config) : undefined;
+    const state = openFilterState(RED, node, parsed.ok ? parsed.config.cooldownMs : 0);
+    const filter = parsed.ok ? new EventFilter<NodeMessage>(parsed.config, undefined, state.marks) : undefined;
     const counter = new StatusCounter<'passed' | 'blocked'>(node, (c) => {
       const held = filter?.heldCount ?? 0;
       return {
@@ -85,10 +87,13 @@ export = function register(RED: NodeAPI): void {
       }
     });
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
       if (releaseTimer) clearTimeout(releaseTimer);
       counter.dispose();
-      done();
+      state.close(removed === true).then(done, (err: unknown) => {
+        node.warn(`printhooks-filter: could not ${removed ? 'remove' : 'save'} ${state.file} (${toError(err).message})`);
+        done();
+      });
     });
   }
 

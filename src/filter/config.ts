@@ -126,6 +126,8 @@ function parseNumber(value: unknown, field: string, min: number, max: number, er
 }
 
 function parseQuiet(raw: RawFilterConfig, defaultTimeZone: string, errors: string[]): QuietHours | undefined {
+  // A zone that is set is checked even while quiet hours are off, so a typo shows before it matters.
+  const tzText = parseTimeZone(raw.timezone, defaultTimeZone, errors);
   const startText = typeof raw.quietStart === 'string' ? raw.quietStart.trim() : '';
   const endText = typeof raw.quietEnd === 'string' ? raw.quietEnd.trim() : '';
   if (startText === '' && endText === '') return undefined;
@@ -133,11 +135,22 @@ function parseQuiet(raw: RawFilterConfig, defaultTimeZone: string, errors: strin
   const end = parseClock(endText);
   if (start === undefined) errors.push(`quietStart: expected HH:MM (24 h), got ${JSON.stringify(raw.quietStart ?? '')}`);
   if (end === undefined) errors.push(`quietEnd: expected HH:MM (24 h), got ${JSON.stringify(raw.quietEnd ?? '')}`);
-  const tzText = typeof raw.timezone === 'string' && raw.timezone.trim() !== '' ? raw.timezone.trim() : defaultTimeZone;
-  if (!isValidTimeZone(tzText)) errors.push(`timezone: unknown IANA time zone ${JSON.stringify(tzText)}; use a name such as Europe/Berlin`);
+  if (tzText === undefined) return undefined;
   const mode = raw.quietMode === undefined || raw.quietMode === '' ? 'drop' : raw.quietMode;
   if (mode !== 'drop' && mode !== 'hold') errors.push(`quietMode: expected "drop" or "hold", got ${JSON.stringify(raw.quietMode)}`);
   if (start === undefined || end === undefined || (mode !== 'drop' && mode !== 'hold')) return undefined;
   if (start === end) return undefined;
   return { start, end, timezone: tzText, mode };
+}
+
+/** The zone to use, or undefined (with an error naming `timezone`) when one is set but unknown. */
+function parseTimeZone(value: unknown, defaultTimeZone: string, errors: string[]): string | undefined {
+  if (value === undefined || value === null) return defaultTimeZone;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text === '') return defaultTimeZone;
+    if (isValidTimeZone(text)) return text;
+  }
+  errors.push(`timezone: unknown IANA time zone ${JSON.stringify(value)}; use a name such as Europe/Berlin, or leave it empty for the server's zone`);
+  return undefined;
 }

@@ -1,8 +1,9 @@
-import { buildEvent, eventId, type EventType, type PrinterEvent } from '../event';
+import { buildEvent, eventId, isTerminalType, type EventType, type PrinterEvent } from '../event';
 import type { FilterConfig } from './config';
-import { Cooldown } from './cooldown';
+import { admitCooldown } from './cooldown';
 import { allRulesMatch } from './matchers';
-import { ProgressMilestones } from './milestones';
+import { milestoneOf } from './milestones';
+import { PrinterMarks } from './printer-marks';
 import { inQuietHours, msUntilQuietEnd } from './quiet-hours';
 
 export type Decision =
@@ -20,20 +21,17 @@ interface Held<T> {
 
 /**
  * The event filter (DESIGN §3): type selection, field rules, progress milestones, cooldown and
- * quiet hours, in that order. Generic over what it holds (the node holds whole msgs).
+ * quiet hours, in that order. Generic over what it holds (the node holds whole msgs). Milestones
+ * and cooldowns live in `marks`, one entry per printer (docs/filter.md).
  */
 export class EventFilter<T = PrinterEvent> {
-  private readonly milestones: ProgressMilestones;
-  private readonly cooldown: Cooldown;
   private readonly held = new Map<string, Held<T>>();
 
   constructor(
     private readonly config: FilterConfig,
     private readonly now: () => Date = () => new Date(),
-  ) {
-    this.milestones = new ProgressMilestones(config.progressStep);
-    this.cooldown = new Cooldown(config.cooldownMs);
-  }
+    readonly marks: PrinterMarks = new PrinterMarks(),
+  ) {}
 
   get heldCount(): number {
     return this.held.size;
@@ -41,28 +39,48 @@ export class EventFilter<T = PrinterEvent> {
 
   decide(event: PrinterEvent, item: T): Decision {
     const { config } = this;
+    const printerId = textId(event.printer?.id);
+    // Jobs are followed on every event, also those this filter blocks, so a job's end is never missed.
+    const jobId = textId(event.job?.id);
+    if (config.progressStep > 0 && jobId !== '' && event.type.startsWith('print.')) {
+      this.marks.followJob(this.marks.touch(printerId), jobId, event.type === 'print.started', isTerminalType(event.type));
+    }
     if (config.events.length > 0 && !config.events.includes(event.type)) return { action: 'block', why: 'type' };
     if (!allRulesMatch(config.rules, event)) return { action: 'block', why: 'rules' };
     let passing = event;
     if (event.type === 'print.progress' && config.progressStep > 0) {
-      const milestone = this.milestones.reached(event.printer?.id ?? '', event.job?.id ?? '', Number(event.job?.progress));
+      const milestone = this.newMilestone(printerId, Number(event.job?.progress));
       if (milestone === undefined) return { action: 'block', why: 'progress' };
       passing = atMilestone(event, milestone);
     }
     const now = this.now();
-    if (!URGENT.has(event.type) && !this.cooldown.admit(event.printer?.id ?? '', event.type, now.getTime())) {
-      return { action: 'block', why: 'cooldown' };
+    if (config.cooldownMs > 0 && !URGENT.has(event.type)) {
+      const entry = this.marks.touch(printerId);
+      entry.cooldown ??= new Map();
+      if (!admitCooldown(entry.cooldown, event.type, now.getTime(), config.cooldownMs)) return { action: 'block', why: 'cooldown' };
+      this.marks.changed();
     }
     const quiet = config.quiet;
     if (quiet && inQuietHours(now, quiet.start, quiet.end, quiet.timezone)) {
       if (quiet.mode === 'drop') return { action: 'block', why: 'quiet' };
       // Collapsed per printer + type: the latest one stands for the others.
-      const key = JSON.stringify([passing.printer?.id ?? '', passing.type]);
+      const key = JSON.stringify([printerId, passing.type]);
       this.held.delete(key);
       this.held.set(key, { event: passing, item });
       return { action: 'hold' };
     }
     return { action: 'pass', event: passing };
+  }
+
+  /** The milestone this progress reaches for the first time in the printer's current job, recorded; or undefined. */
+  private newMilestone(printerId: string, progress: number): number | undefined {
+    const milestone = milestoneOf(progress, this.config.progressStep);
+    if (milestone === undefined) return undefined;
+    const entry = this.marks.touch(printerId);
+    if (entry.ended || milestone <= entry.milestone) return undefined;
+    entry.milestone = milestone;
+    this.marks.changed();
+    return milestone;
   }
 
   /** Milliseconds until held events may go, or undefined when nothing is held. */
@@ -79,6 +97,17 @@ export class EventFilter<T = PrinterEvent> {
     const out = [...this.held.values()];
     this.held.clear();
     return out;
+  }
+}
+
+/** Ids as the map key; a hostile non-text id still gets one stable key and never throws. */
+function textId(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }
 
