@@ -10,6 +10,7 @@ import type { PrinterTls } from '../../src/sources/bambu/tls-stream';
 import { parseBedCooled } from '../../src/bed-cooled';
 import { reportConfigError } from '../shared/errors';
 import { shareConnection } from '../shared/shared-connection';
+import { jobStateStoreFor } from '../shared/job-state-store';
 import { registerProbeRoute } from '../shared/probe-route';
 import { typedOrStoredSecret } from '../shared/typed-or-stored-secret';
 import { probeFailure } from '../../src/sources/probe-result';
@@ -74,6 +75,7 @@ export = function (RED: NodeAPI) {
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
         slowRetryMs: positive(config.slowRetryMs),
         warn: (message) => this.warn(message),
+        jobState: jobStateStoreFor(RED, this, this.printer),
       });
       this.connection = connection;
       this.snapshot = () =>

@@ -7,6 +7,7 @@ import { registerSnapshotProvider } from '../../src/snapshot/registry';
 import { parseMoonrakerUrl } from '../../src/sources/moonraker/url';
 import { reportConfigError } from '../shared/errors';
 import { shareConnection } from '../shared/shared-connection';
+import { jobStateStoreFor } from '../shared/job-state-store';
 import { registerProbeRoute } from '../shared/probe-route';
 import { typedOrStoredSecret } from '../shared/typed-or-stored-secret';
 import { parseBedCooled } from '../../src/bed-cooled';
@@ -57,6 +58,7 @@ export = function (RED: NodeAPI) {
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
         klippyRetryMs: positive(config.klippyRetryMs),
         warn: (message) => this.warn(message),
+        jobState: jobStateStoreFor(RED, this, this.printer),
       });
       // One provider per printer, owned here so it lives exactly as long as the printer's config.
       releaseSnapshot = registerSnapshotProvider(this.printer.id, () => fetchMoonrakerSnapshot({ endpoint, apiKey }));

@@ -8,6 +8,8 @@ import { createSnapshotProvider } from '../../src/sources/octoprint/snapshot';
 import { statusFor } from '../../src/sources/octoprint/status';
 import { toError } from '../shared/errors';
 import { shareConnection, type StartStop } from '../shared/shared-connection';
+import { jobStateStoreFor } from '../shared/job-state-store';
+import type { JobStateStore } from '../../src/state/job-state-store';
 import { parseServerConfig, type RawServerConfig, type ServerConfig } from './config';
 import type { OctoPrintServerNode, OctoPrintUser } from './server-node';
 import { registerTestEndpoint } from './test-endpoint';
@@ -34,6 +36,7 @@ export = function register(RED: NodeAPI): void {
     let releaseSnapshot: (() => void) | undefined;
     let snapshotRest: OctoPrintRest | undefined;
     let session: StartStop | undefined;
+    let jobState: JobStateStore | undefined;
     let users: ReadonlySet<OctoPrintUser> = new Set();
 
     const showStatus = (next: NodeStatus): void => {
@@ -52,6 +55,7 @@ export = function register(RED: NodeAPI): void {
           allowSelfSigned: config.allowSelfSigned,
           ...timings,
           log: (level, message) => (level === 'warn' ? node.warn(message) : node.log(message)),
+          jobState,
         });
         monitor = new OctoPrintMonitor({
           printer: config.printer,
@@ -79,6 +83,7 @@ export = function register(RED: NodeAPI): void {
     try {
       const config = parseServerConfig(def);
       node.printer = config.printer;
+      jobState = jobStateStoreFor(RED, node, config.printer);
       if (!apiKey) throw new Error('API key is empty: paste a user or application key from OctoPrint');
       snapshotRest = new OctoPrintRest({ base: config.base, apiKey, allowSelfSigned: config.allowSelfSigned, timeoutMs: 5_000 });
       releaseSnapshot = registerSnapshotProvider(config.printer.id, createSnapshotProvider(snapshotRest, config.base, { snapshotUrl: config.snapshotUrl }));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
 import { Backoff, type BackoffOptions } from '../backoff';
+import type { JobStateStore } from '../../state/job-state-store';
 import { mergeReport, type BambuState } from './merge';
 import { isDeltaModel, modelFromVersion, type PrinterModel } from './model';
 import { describeProblem, type LinkProblem } from './problems';
@@ -43,6 +44,8 @@ export interface ConnectionOptions {
   keepaliveS?: number;
   warn?: (message: string) => void;
   now?: () => number;
+  /** This printer's persisted job state, read by the monitors (src/state/job-state-store.ts). */
+  jobState?: JobStateStore;
 }
 
 const REQUEST_VERSION = JSON.stringify({ info: { sequence_id: '0', command: 'get_version' } });
@@ -72,6 +75,11 @@ export class BambuConnection {
   printer: PrinterModel = {};
   /** The certificate fingerprint seen on the last connection. */
   fingerprint: string | undefined;
+
+  /** The printer's persisted job state, for the monitors that follow this connection. */
+  get jobState(): JobStateStore | undefined {
+    return this.options.jobState;
+  }
 
   constructor(options: ConnectionOptions) {
     this.options = options;

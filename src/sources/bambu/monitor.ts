@@ -1,6 +1,8 @@
 import type { EventError, PrinterEvent, PrinterRef } from '../../event';
 import { isActive, JobTracker, type JobState, type Observation } from '../../lifecycle';
 import { PresenceTracker } from '../../presence';
+import type { JobStateStore } from '../../state/job-state-store';
+import { JobStatePersistence } from '../../state/persistence';
 import { currentErrors, decodePrintError, isCancelCode, printErrorCode, printErrorText } from './codes';
 import type { BambuConnection, BambuListener, LinkPhase } from './connection';
 import { attentionReason, isActiveRaw, jobDetails, jobKeyOf, jobStateOf } from './job-state';
@@ -17,6 +19,8 @@ export interface MonitorOptions {
   /** printer.bed_cooled threshold, °C (0 = off; default 35). */
   bedCooledBelow?: number;
   now?: () => Date;
+  /** Persisted job state (default: the connection's); restored before the first baseline. */
+  jobState?: JobStateStore;
 }
 
 const ATTENTION_TEXT: Record<string, string> = {
@@ -32,6 +36,7 @@ const ATTENTION_TEXT: Record<string, string> = {
 export class BambuMonitor implements BambuListener {
   private readonly tracker: JobTracker;
   private readonly presence: PresenceTracker;
+  private readonly persistence: JobStatePersistence;
   private lastGcodeState: string | undefined;
   private lastPrintError: string | undefined;
   /** A cancel was seen while the printer still says RUNNING/PAUSE: keep it cancelled until it leaves them. */
@@ -47,6 +52,9 @@ export class BambuMonitor implements BambuListener {
       emit: (event) => this.send([event]),
       now: options.now,
     });
+    // A restart resumes what the last run knew: the first report then ends or continues that job (docs/lifecycle.md).
+    this.persistence = new JobStatePersistence(this.tracker, options.jobState ?? options.connection.jobState);
+    this.persistence.restore();
     options.connection.addListener(this);
   }
 
@@ -68,6 +76,7 @@ export class BambuMonitor implements BambuListener {
     this.tracker.connected();
     const obs = this.observation(state, true);
     this.send(this.tracker.observe(obs));
+    this.persistence.baselineTaken();
     this.presence.online();
     this.afterObserve(state);
   }
@@ -170,5 +179,6 @@ export class BambuMonitor implements BambuListener {
   private send(events: PrinterEvent[]): void {
     if (this.disposed) return;
     for (const event of events) this.options.emit(event);
+    this.persistence.emitted(events);
   }
 }

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Backoff, type BackoffOptions } from '../backoff';
+import type { JobStateStore } from '../../state/job-state-store';
 import { encodeRequest, parseFrame, PendingCalls, RpcCallError } from './jsonrpc';
 import { mergeStatus, type PrinterObjects } from './merge';
 import { subscriptionFor } from './objects';
@@ -44,6 +45,8 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Logged once per kind (malformed frames, failed calls). */
   warn?: (message: string) => void;
+  /** This printer's persisted job state, read by the monitors (src/state/job-state-store.ts). */
+  jobState?: JobStateStore;
 }
 
 /**
@@ -75,6 +78,11 @@ export class MoonrakerConnection {
     this.options = options;
     this.endpoint = parseMoonrakerUrl(options.url);
     this.backoff = new Backoff(options.backoff);
+  }
+
+  /** The printer's persisted job state, for the monitors that follow this connection. */
+  get jobState(): JobStateStore | undefined {
+    return this.options.jobState;
   }
 
   get phase(): LinkPhase {

@@ -1,6 +1,8 @@
 import type { PrinterEvent, PrinterRef } from '../../event';
 import { JobTracker } from '../../lifecycle';
 import { PresenceTracker } from '../../presence';
+import type { JobStateStore } from '../../state/job-state-store';
+import { JobStatePersistence } from '../../state/persistence';
 import type { HistoryChange, LinkPhase, MoonrakerConnection, MoonrakerListener } from './connection';
 import { historyOutcome, isIdleRaw, isStartEdge, observationFrom, rawPrintState, runoutSensor, type FileMetadata } from './job-state';
 import { mergeStatus, type PrinterObjects } from './merge';
@@ -23,6 +25,8 @@ export interface MonitorOptions {
   /** Timeout of the side calls made for a job (history, metadata); default 3000 ms. */
   callTimeoutMs?: number;
   now?: () => Date;
+  /** Persisted job state (default: the connection's); restored before the first baseline. */
+  jobState?: JobStateStore;
 }
 
 interface AddedJob {
@@ -39,6 +43,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
   private readonly tracker: JobTracker;
   private readonly presence: PresenceTracker;
   private readonly queue: SerialQueue;
+  private readonly persistence: JobStatePersistence;
   private readonly options: MonitorOptions;
   private objects: PrinterObjects = {};
   private haveBaseline = false;
@@ -55,6 +60,9 @@ export class MoonrakerMonitor implements MoonrakerListener {
     this.options = options;
     this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now, bedCooledBelow: options.bedCooledBelow });
     this.presence = new PresenceTracker({ printer: options.printer, offlineDelayMs: options.offlineDelayMs, emit: (e) => this.send([e]), now: options.now });
+    // A restart resumes what the last run knew: catch-up settles its open job from history (docs/lifecycle.md).
+    this.persistence = new JobStatePersistence(this.tracker, options.jobState ?? options.connection.jobState);
+    this.persistence.restore();
     this.queue = new SerialQueue((err) => this.options.warn?.(`moonraker: ${(err as Error)?.message ?? String(err)}`));
     options.connection.addListener(this);
   }
@@ -162,6 +170,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
         this.options.warn?.(`moonraker: emitting ${event.type} failed: ${(err as Error)?.message ?? String(err)}`);
       }
     }
+    this.persistence.emitted(events);
   }
 
   private async takeBaseline(objects: PrinterObjects): Promise<void> {
@@ -187,6 +196,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
       this.tracker.observe({ state: 'idle' });
     }
     this.send(this.tracker.observe(obs));
+    this.persistence.baselineTaken();
     this.lastRaw = raw;
     this.lastFile = file;
     this.haveBaseline = true;

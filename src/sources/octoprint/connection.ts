@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Backoff } from '../backoff';
+import type { JobStateStore } from '../../state/job-state-store';
 import { parseFrame, type PushFrame } from './frames';
 import { classifyError, OctoPrintProblem, type ProblemKind } from './problems';
 import { OctoPrintRest } from './rest';
@@ -16,6 +17,8 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   random?: () => number;
   log?: (level: 'info' | 'warn', message: string) => void;
+  /** This printer's persisted job state, read by the monitors (src/state/job-state-store.ts). */
+  jobState?: JobStateStore;
 }
 
 export type LinkPhase =
@@ -63,6 +66,11 @@ export class OctoPrintConnection {
   private current: LinkPhase = { phase: 'idle' };
   /** Sockets opened so far (tests check sharing). */
   socketsOpened = 0;
+
+  /** The printer's persisted job state, for the monitors that follow this connection. */
+  get jobState(): JobStateStore | undefined {
+    return this.options.jobState;
+  }
 
   constructor(private readonly options: ConnectionOptions) {
     this.base = parseBaseUrl(options.url);

@@ -8,6 +8,12 @@ export interface ApiJobResponse {
   job?: { file?: { name?: string | null; path?: string | null; origin?: string | null } };
 }
 
+/** `prints.last` of a file (GET /api/files/{origin}/{path}): when its last print ended (epoch s) and whether it succeeded. */
+export interface LastPrint {
+  date?: unknown;
+  success?: unknown;
+}
+
 /** A job as OctoPrint names it: origin, path and start on OctoPrint's clock. */
 export interface JobIdentity {
   key: string;
@@ -62,22 +68,38 @@ export interface Outcome {
  * How a job we followed ended while we were not looking, from the history's chart markings, its
  * progress and error state, and /api/job. Inference, documented in docs/octoprint.md.
  */
-export function outcomeAfterGap(s: StatePayload, hint: ApiJobResponse | undefined, followed: JobIdentity | undefined, sameJob: boolean): Outcome | undefined {
+export function outcomeAfterGap(s: StatePayload, hint: ApiJobResponse | undefined, followed: JobIdentity | undefined, sameJob: boolean, last?: LastPrint): Outcome | undefined {
   const since = followed?.startS ?? 0;
   const marks = (s.markings ?? []).filter((m) => typeof m.time === 'number' && m.time >= since - 1);
   for (let i = marks.length - 1; i >= 0; i -= 1) {
     if (marks[i].type === 'done') return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
     if (marks[i].type === 'cancel') return { state: 'cancelled', details: { reason: 'user' } };
   }
+  // The file's own statistics outlive the chart markings (a restart of Node-RED hours later): success, or not.
+  if (last && typeof last.date === 'number' && last.date >= since - 1 && typeof last.success === 'boolean') {
+    if (last.success) return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
+    return s.state?.flags?.error || s.state?.flags?.closedOrError ? failedOutcome(s) : { state: 'cancelled', details: {} };
+  }
   if (!sameJob) return undefined; // another job started since: we cannot tell how the old one ended
   const completion = s.progress?.completion ?? hint?.progress?.completion ?? undefined;
   if (typeof completion === 'number' && completion >= 100) return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
   const f = s.state?.flags;
-  if (f?.error || f?.closedOrError || /error/i.test(hint?.state ?? '')) {
-    const message = str(s.state?.error) ?? str(s.state?.text) ?? 'print failed while PrintHooks was disconnected';
-    return { state: 'failed', details: { reason: 'error', error: { message, severity: 'error' } } };
-  }
+  if (f?.error || f?.closedOrError || /error/i.test(hint?.state ?? '')) return failedOutcome(s);
   return { state: 'cancelled', details: { reason: 'ended_while_disconnected' } };
+}
+
+function failedOutcome(s: StatePayload): Outcome {
+  const message = str(s.state?.error) ?? str(s.state?.text) ?? 'print failed while PrintHooks was disconnected';
+  return { state: 'failed', details: { reason: 'error', error: { message, severity: 'error' } } };
+}
+
+/** The followed job's identity as a previous run stored it (src/state), or undefined when it does not look like one. */
+export function storedIdentity(source: Record<string, unknown> | undefined): JobIdentity | undefined {
+  const id = source?.identity as Record<string, unknown> | undefined;
+  if (!id || typeof id !== 'object') return undefined;
+  const { key, origin, path, startS } = id;
+  if (typeof key !== 'string' || typeof origin !== 'string' || typeof path !== 'string' || typeof startS !== 'number' || !Number.isFinite(startS)) return undefined;
+  return { key, origin, path, startS };
 }
 
 export function lastMarking(s: StatePayload, type: string): number | undefined {

@@ -1,9 +1,11 @@
 import type { EventError, JobInfo, PrinterEvent, PrinterRef } from '../../event';
 import { isActive, JobTracker, type JobState, type Observation } from '../../lifecycle';
 import { PresenceTracker } from '../../presence';
+import type { JobStateStore } from '../../state/job-state-store';
+import { JobStatePersistence } from '../../state/persistence';
 import type { LinkPhase, OctoPrintConnection, OctoPrintListener } from './connection';
 import type { PushFrame, StatePayload } from './frames';
-import { int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, outcomeAfterGap, seconds, str, type ApiJobResponse, type JobIdentity } from './job-state';
+import { int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, outcomeAfterGap, seconds, storedIdentity, str, type ApiJobResponse, type JobIdentity, type LastPrint } from './job-state';
 import type { OctoPrintRest } from './rest';
 import type { StatusInput } from './status';
 
@@ -21,6 +23,8 @@ export interface MonitorOptions {
   startToleranceS?: number;
   /** printer.bed_cooled threshold, °C (0 = off; default 35). */
   bedCooledBelow?: number;
+  /** Persisted job state (default: the connection's); restored before the first baseline. */
+  jobState?: JobStateStore;
 }
 
 /**
@@ -39,6 +43,9 @@ export class OctoPrintMonitor implements OctoPrintListener {
   /** OctoPrint's clock minus ours, in seconds, learnt from serverTime. */
   private serverOffsetS = 0;
   private apiJobHint: ApiJobResponse | undefined;
+  /** `prints.last` of the followed job's file, fetched on reconnect (outcomeAfterGap). */
+  private lastPrint: LastPrint | undefined;
+  private readonly persistence: JobStatePersistence;
   private link: LinkPhase = { phase: 'idle' };
   private disposed = false;
   /** Whether OctoPrint is connected to the printer (serial link), when known. */
@@ -49,6 +56,9 @@ export class OctoPrintMonitor implements OctoPrintListener {
     this.toleranceS = options.startToleranceS ?? 120;
     this.tracker = new JobTracker({ printer: options.printer, idleAfterActive: 'nothing', includeRaw: true, now: this.now, bedCooledBelow: options.bedCooledBelow });
     this.presence = new PresenceTracker({ printer: options.printer, offlineDelayMs: options.offlineDelayMs, now: options.now, emit: (event) => this.send([event]) });
+    // A restart resumes what the last run knew, with the identity of the job it followed (docs/lifecycle.md).
+    this.persistence = new JobStatePersistence(this.tracker, options.jobState ?? options.connection?.jobState, () => (this.identity ? { identity: { ...this.identity } } : undefined));
+    this.identity = storedIdentity(this.persistence.restore());
     options.connection?.addListener(this);
   }
 
@@ -68,7 +78,11 @@ export class OctoPrintMonitor implements OctoPrintListener {
   /** Logged in on a new socket, before subscribing: the next history is a baseline, helped by /api/job. */
   async loggedIn(rest: OctoPrintRest): Promise<void> {
     this.connected();
-    if (this.hasActiveJob) this.setApiJobHint(await rest.job().catch(() => undefined));
+    if (!this.hasActiveJob) return;
+    const followed = this.identity;
+    const [hint, last] = await Promise.all([rest.job().catch(() => undefined), followed ? rest.lastPrint(followed.origin, followed.path).catch(() => undefined) : undefined]);
+    this.setApiJobHint(hint);
+    this.lastPrint = last;
   }
 
   /** A push frame; `authenticated` is false while the socket (re)logs in. */
@@ -122,6 +136,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
   private send(events: PrinterEvent[]): void {
     if (this.disposed) return;
     for (const event of events) this.options.emit?.(event);
+    this.persistence.emitted(events);
   }
 
   handle(frame: PushFrame): PrinterEvent[] {
@@ -140,13 +155,21 @@ export class OctoPrintMonitor implements OctoPrintListener {
   }
 
   private baseline(s: StatePayload, raw: unknown): PrinterEvent[] {
+    const events = this.takeBaseline(s, raw);
+    this.persistence.baselineTaken();
+    return events;
+  }
+
+  private takeBaseline(s: StatePayload, raw: unknown): PrinterEvent[] {
     this.baselinePending = false;
     this.learnClock(s);
     this.linked = linkedFrom(s) ?? this.linked;
     const events: PrinterEvent[] = [];
     const state = jobStateOf(s);
     const hint = this.apiJobHint;
+    const last = this.lastPrint;
     this.apiJobHint = undefined;
+    this.lastPrint = undefined;
     const previous = this.tracker.currentJob;
     const seen = this.identityFrom(s);
 
@@ -163,7 +186,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
       if (!isActive(state) || !sameJob) {
         // The job we followed ended while the socket was down: its one terminal event. When another
         // job is running now, the tracker first reports that one's start, then the old job is settled.
-        const outcome = outcomeAfterGap(s, hint, followed, sameJob);
+        const outcome = outcomeAfterGap(s, hint, followed, sameJob, last);
         if (!sameJob) events.push(...this.tracker.observe(obs));
         if (outcome) events.push(...this.tracker.settle(previous.id, outcome.state, { ...outcome.details, raw }));
         if (!sameJob) return events;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import type { ApiJobResponse } from './job-state';
+import type { ApiJobResponse, LastPrint } from './job-state';
 import { classifyError, OctoPrintProblem } from './problems';
 import { endpoint, type OctoPrintBase } from './url';
 
@@ -63,6 +63,14 @@ export class OctoPrintRest {
 
   async job(): Promise<ApiJobResponse> {
     return this.request('get', 'api/job', 'job status');
+  }
+
+  /** GET /api/files/{origin}/{path}: the file's print statistics, `prints.last` = how its last print ended. */
+  async lastPrint(origin: string, path: string): Promise<LastPrint | undefined> {
+    const file = `api/files/${encodeURIComponent(origin)}/${path.split('/').map(encodeURIComponent).join('/')}`;
+    const data = await this.request<{ prints?: { last?: LastPrint } }>('get', file, 'file print statistics');
+    const last = data.prints?.last;
+    return last && typeof last === 'object' ? { date: last.date, success: last.success } : undefined;
   }
 
   /** The printer state text, or "not connected" when OctoPrint answers 409 (no printer attached). */
