@@ -4,6 +4,7 @@ import { authHeaders, parseEndpointConfig, type EndpointCredentials, type RawEnd
 import { EndpointHealth } from '../../src/delivery/endpoint-health';
 import { HttpTransport } from '../../src/delivery/http-transport';
 import type { EndpointNode } from './endpoint-node';
+import { jsonRoute } from '../shared/json-route';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -49,7 +50,7 @@ export = function register(RED: NodeAPI): void {
   });
 
   // "Re-enable" button of the editor: clears a 410 Gone so the senders resume.
-  RED.httpAdmin.post('/printhooks-endpoint/:id/enable', RED.auth.needsPermission('printhooks-endpoint.write'), (req: Request, res: Response) => {
+  RED.httpAdmin.post('/printhooks-endpoint/:id/enable', RED.auth.needsPermission('printhooks-endpoint.write'), jsonRoute('re-enable', (req: Request, res: Response) => {
     const node = RED.nodes.getNode(String(req.params.id)) as EndpointNode | null;
     if (!node || !node.health) {
       res.status(404).json({ error: 'endpoint not deployed' });
@@ -58,5 +59,5 @@ export = function register(RED: NodeAPI): void {
     const wasDisabled = node.health.disabled;
     node.health.enable();
     res.json({ enabled: true, wasDisabled });
-  });
+  }));
 };

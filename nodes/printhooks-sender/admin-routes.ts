@@ -4,10 +4,12 @@ import { buildEvent } from '../../src/event';
 import type { DeliveryQueue } from '../../src/delivery/delivery-queue';
 import { requestFromMsg } from '../../src/delivery/request-from-msg';
 import { toError } from '../shared/errors';
+import { jsonRoute } from '../shared/json-route';
 
 /**
  * The editor's admin endpoints of the sender (docs/delivery.md, "Editor / admin endpoints"): the
  * attempt log, "retry dead letters" and "send test". `running` holds the deployed senders by node id.
+ * Every answer is JSON, errors included (jsonRoute).
  */
 export function registerSenderAdminRoutes(RED: NodeAPI, running: ReadonlyMap<string, DeliveryQueue>): void {
   function queueOf(req: Request, res: Response): DeliveryQueue | undefined {
@@ -16,17 +18,17 @@ export function registerSenderAdminRoutes(RED: NodeAPI, running: ReadonlyMap<str
     return queue;
   }
 
-  RED.httpAdmin.get('/printhooks-sender/:id/log', RED.auth.needsPermission('printhooks-sender.read'), (req: Request, res: Response) => {
+  RED.httpAdmin.get('/printhooks-sender/:id/log', RED.auth.needsPermission('printhooks-sender.read'), jsonRoute('delivery log', (req, res) => {
     const queue = queueOf(req, res);
     if (queue) res.json({ queued: queue.queued, dead: queue.dead, inFlight: queue.inFlight, attempts: queue.log.list() });
-  });
+  }));
 
-  RED.httpAdmin.post('/printhooks-sender/:id/retry-dead', RED.auth.needsPermission('printhooks-sender.write'), (req: Request, res: Response) => {
+  RED.httpAdmin.post('/printhooks-sender/:id/retry-dead', RED.auth.needsPermission('printhooks-sender.write'), jsonRoute('retry dead letters', (req, res) => {
     const queue = queueOf(req, res);
     if (queue) res.json({ retried: queue.retryDead() });
-  });
+  }));
 
-  RED.httpAdmin.post('/printhooks-sender/:id/test', RED.auth.needsPermission('printhooks-sender.write'), (req: Request, res: Response) => {
+  RED.httpAdmin.post('/printhooks-sender/:id/test', RED.auth.needsPermission('printhooks-sender.write'), jsonRoute('send test', async (req, res) => {
     const queue = queueOf(req, res);
     if (!queue) return;
     const event = buildEvent({ type: 'test', printer: { id: 'printhooks-test', name: 'PrintHooks test', kind: 'test' }, discriminator: Date.now() });
@@ -37,9 +39,7 @@ export function registerSenderAdminRoutes(RED: NodeAPI, running: ReadonlyMap<str
       res.status(400).json({ error: toError(e).message });
       return;
     }
-    queue.enqueue(stored).then(
-      () => res.json({ queued: true, id: event.id }),
-      (e) => res.status(500).json({ error: toError(e).message }),
-    );
-  });
+    await queue.enqueue(stored);
+    res.json({ queued: true, id: event.id });
+  }));
 }

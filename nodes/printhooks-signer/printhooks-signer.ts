@@ -7,6 +7,7 @@ import { registerSigner } from '../../src/sign/signer-registry';
 import { tokenHeadersAsRefs } from '../../src/sign/token-refs';
 import { registerSecretOwner } from '../../src/secrets/secret-refs';
 import { failMsg, reportConfigError } from '../shared/errors';
+import { jsonRoute, textFieldsOf } from '../shared/json-route';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
@@ -80,16 +81,16 @@ export = function register(RED: NodeAPI): void {
   RED.nodes.registerType('printhooks-signer', PrintHooksSignerNode, { credentials: { secrets: { type: 'password' } } });
 
   // Editor helpers: never return a stored secret, only fresh ones and public keys.
-  RED.httpAdmin.post('/printhooks-signer/keys', RED.auth.needsPermission('printhooks-signer.write'), (req, res) => {
-    const reply = keyTool(req.body);
+  RED.httpAdmin.post('/printhooks-signer/keys', RED.auth.needsPermission('printhooks-signer.write'), jsonRoute('key tool', (req, res) => {
+    const reply = keyTool(textFieldsOf(req.body));
     res.status(reply.status).json(reply.body);
-  });
-  RED.httpAdmin.get('/printhooks-signer/:id/public-keys', RED.auth.needsPermission('printhooks-signer.read'), (req, res) => {
+  }));
+  RED.httpAdmin.get('/printhooks-signer/:id/public-keys', RED.auth.needsPermission('printhooks-signer.read'), jsonRoute('public keys', (req, res) => {
     const deployed = RED.nodes.getNode(String(req.params.id)) as SignerNode | null;
     if (!deployed || deployed.type !== 'printhooks-signer') {
       res.status(404).json({ error: 'not deployed' });
       return;
     }
     res.json({ publicKeys: deployed.printhooksPublicKeys ?? [] });
-  });
+  }));
 };

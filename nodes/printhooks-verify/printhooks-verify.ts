@@ -4,6 +4,7 @@ import { keyTool } from '../../src/sign/key-tool';
 import { decodeVerifiedBody } from '../../src/sign/received-body';
 import { DEFAULT_TOLERANCE_S, normaliseHeaders, WebhookVerifier } from '../../src/sign/verify';
 import { failMsg, reportConfigError } from '../shared/errors';
+import { jsonRoute, textFieldsOf } from '../shared/json-route';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
@@ -86,8 +87,8 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('printhooks-verify', PrintHooksVerifyNode, { credentials: { secrets: { type: 'password' } } });
 
-  RED.httpAdmin.post('/printhooks-verify/keys', RED.auth.needsPermission('printhooks-verify.write'), (req, res) => {
-    const reply = keyTool(req.body);
+  RED.httpAdmin.post('/printhooks-verify/keys', RED.auth.needsPermission('printhooks-verify.write'), jsonRoute('key tool', (req, res) => {
+    const reply = keyTool(textFieldsOf(req.body));
     res.status(reply.status).json(reply.body);
-  });
+  }));
 };
