@@ -50,6 +50,8 @@ export interface DeliveryQueueOptions {
   onDelivered?: (build: () => Record<string, unknown>) => void;
   onDead?: (msg: Record<string, unknown>) => void;
   onChange?: () => void;
+  /** Wait before reading a record again that could not be read back from disk (default 5 s). */
+  readRetryMs?: number;
   /** Receives internal errors (an unreadable record); the queue keeps going. */
   onError?: (err: Error) => void;
   now?: () => number;
@@ -77,6 +79,8 @@ export class DeliveryQueue {
   private unsubscribe: (() => void) | undefined;
   private subscribedTo: EndpointHealth | undefined;
   private readonly preparation: AttemptPreparation;
+  /** Entries whose record could not be read back, already reported. */
+  private readonly unreadable = new Set<number>();
 
   constructor(private readonly options: DeliveryQueueOptions) {
     this.log = options.log ?? new DeliveryLog();
@@ -226,9 +230,14 @@ export class DeliveryQueue {
     try {
       req = this.options.outbox.read(entry);
     } catch (e) {
-      this.options.onError?.(toError(e));
+      // a disk error while reading it back: the record stays queued and is tried again (reported once)
+      if (!this.unreadable.has(entry.seq)) this.options.onError?.(toError(e));
+      this.unreadable.add(entry.seq);
+      entry.nextAt = this.now() + (this.options.readRetryMs ?? 5000);
+      this.heap.push(entry);
       return;
     }
+    this.unreadable.delete(entry.seq);
     const now = this.now();
     const prepared = this.preparation.prepare(req, target, now);
     if (prepared.kind === 'dead') {

@@ -147,6 +147,7 @@ export class GroupCommit {
     this.syncWaiters = [];
     this.needsFsync = false;
     let wrote = false;
+    const start = this.size;
     try {
       if (this.cutNeeded) await this.cutBack();
       wrote = true;
@@ -170,6 +171,8 @@ export class GroupCommit {
       for (const write of batch) write.resolve();
       for (const waiter of syncWaiters) waiter.resolve();
     } catch (e) {
+      // the batch counts for nothing, also when only its fsync failed: the file goes back to where it began
+      this.size = start;
       await this.failed(e, batch, syncWaiters, wrote);
     } finally {
       this.flushing = false;
