@@ -1,4 +1,4 @@
-import { buildEvent, eventId, isTerminalType, type EventType, type PrinterEvent } from '../event';
+import { compact, eventId, isTerminalType, type EventType, type PrinterEvent } from '../event';
 import type { FilterConfig } from './config';
 import { admitCooldown } from './cooldown';
 import { allRulesMatch } from './matchers';
@@ -114,6 +114,6 @@ function textId(value: unknown): string {
 /** The event as the milestone it reached: progress is the milestone, and the id follows it. */
 function atMilestone(event: PrinterEvent, milestone: number): PrinterEvent {
   if (event.job?.progress === milestone) return event;
-  const rebuilt = buildEvent({ ...event, job: { ...event.job, id: event.job?.id ?? '', progress: milestone } });
-  return { ...rebuilt, time: event.time, id: eventId(event.printer.id, event.job?.id, 'print.progress', milestone) };
+  const job = compact({ ...event.job, id: event.job?.id ?? '', progress: milestone });
+  return { ...event, job, id: eventId(event.printer.id, event.job?.id, 'print.progress', milestone) };
 }

@@ -138,6 +138,8 @@ describe('core/filter parseFilterConfig', () => {
     ['prototype path', { rules: [{ path: 'job.__proto__', op: 'eq', value: 'x' }] }, /rules\[0\]\.path/],
     ['in without array', { rules: [{ path: 'job.file', op: 'in', value: 'a.gcode' }] }, /rules\[0\]\.value: "in" needs a JSON array/],
     ['unknown time zone', { quietStart: '22:00', quietEnd: '07:00', timezone: 'Mars/Olympus' }, /timezone: unknown IANA time zone "Mars\/Olympus"/],
+    ['unknown time zone with quiet hours off', { quietStart: '', quietEnd: '', timezone: 'Europe/Atlantis' }, /timezone: unknown IANA time zone "Europe\/Atlantis"/],
+    ['a time zone that is not text', { timezone: 42 }, /timezone: unknown IANA time zone 42/],
     ['bad clock', { quietStart: '25:00', quietEnd: '07:00' }, /quietStart: expected HH:MM/],
     ['unknown event type', { events: ['print.finished'] }, /events: unknown event type "print.finished"/],
     ['negative cooldown', { cooldown: -5 }, /cooldown: expected a number/],
