@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
 import { Backoff, type BackoffOptions } from '../backoff';
+import { parseBoundedJson } from '../bounded-json';
+import { describeError, guarded } from '../guard';
 import type { JobStateStore } from '../../state/job-state-store';
 import { mergeReport, type BambuState } from './merge';
 import { isDeltaModel, modelFromVersion, type PrinterModel } from './model';
@@ -141,16 +143,16 @@ export class BambuConnection {
       // Options Node refuses outright (a bad port, a CA it cannot load): retried slowly, never thrown from a timer.
       this.lastProblem = { problem: 'protocol', message: `cannot connect: ${(err as Error).message}` };
       this.setPhase({ phase: 'failed', ...this.lastProblem });
-      this.retryTimer = setTimeout(() => {
+      this.retryTimer = setTimeout(this.guard('reconnecting', () => {
         this.retryTimer = undefined;
         this.connect();
-      }, o.slowRetryMs ?? 300_000);
+      }), o.slowRetryMs ?? 300_000);
       this.retryTimer.unref?.();
       return;
     }
     this.client = client;
-    client.on('connect', () => this.onConnect(client));
-    client.on('message', (_topic, payload) => this.onMessage(client, payload));
+    client.on('connect', this.guard('connected', () => this.onConnect(client)));
+    client.on('message', this.guard('handling a report', (_topic: string, payload: Buffer) => this.onMessage(client, payload)));
     client.on('error', (err) => {
       if (this.client !== client) return;
       this.lastProblem = describeProblem(err);
@@ -184,11 +186,11 @@ export class BambuConnection {
     if (o.tls.mode === 'pin' && !o.tls.expected?.() && this.fingerprint) o.onFirstFingerprint?.(this.fingerprint);
     this.haveBaseline = false;
     this.armWatchdog(client);
-    client.subscribe(`device/${o.serial}/report`, { qos: 0 }, (err) => {
+    client.subscribe(`device/${o.serial}/report`, { qos: 0 }, this.guard('subscribed', (err: Error | null) => {
       if (err || this.client !== client) return;
       client.publish(`device/${o.serial}/request`, REQUEST_VERSION);
       this.requestPushall(client);
-    });
+    }));
   }
 
   private requestPushall(client: MqttClient): void {
@@ -203,20 +205,20 @@ export class BambuConnection {
       client.publish(`device/${this.options.serial}/request`, REQUEST_PUSHALL);
     };
     if (wait <= 0) return send();
-    this.pushallTimer = setTimeout(send, wait);
+    this.pushallTimer = setTimeout(this.guard('asking for a full report', send), wait);
     this.pushallTimer.unref?.();
   }
 
   private onMessage(client: MqttClient, payload: Buffer): void {
     if (this.client !== client) return;
     this.armWatchdog(client);
-    let message: unknown;
-    try {
-      message = JSON.parse(payload.toString('utf8'));
-    } catch {
-      this.warnOnce('json', `bambu ${this.options.serial}: skipped a report that is not valid JSON`);
+    const parsed = parseBoundedJson(payload);
+    if (!parsed.ok) {
+      const why = parsed.reason === 'not JSON' ? 'that is not valid JSON' : `(${parsed.reason})`;
+      this.warnOnce(`json:${parsed.reason}`, `bambu ${this.options.serial}: skipped a report ${why}`);
       return;
     }
+    const message = parsed.value;
     if (!message || typeof message !== 'object') return;
     const { print, info } = message as { print?: unknown; info?: unknown };
     if (info && typeof info === 'object' && (info as Record<string, unknown>).command === 'get_version') {
@@ -233,19 +235,19 @@ export class BambuConnection {
       this.wasUp = true;
       this.backoff.reset();
       this.setPhase({ phase: 'ready' });
-      for (const listener of [...this.listeners]) listener.baseline(this.state);
+      this.each((listener) => listener.baseline(this.state));
       return;
     }
-    for (const listener of [...this.listeners]) listener.report(delta, this.state);
+    this.each((listener) => listener.report(delta, this.state));
   }
 
   private armWatchdog(client: MqttClient): void {
     if (this.watchdog) clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => {
+    this.watchdog = setTimeout(this.guard('watchdog', () => {
       if (this.client !== client) return;
       this.warnOnce('silent', `bambu ${this.options.serial}: no message for ${Math.round((this.options.watchdogMs ?? 60_000) / 1000)} s, reconnecting`);
       this.drop(client, 0);
-    }, this.options.watchdogMs ?? 60_000);
+    }), this.options.watchdogMs ?? 60_000);
     this.watchdog.unref?.();
   }
 
@@ -264,10 +266,10 @@ export class BambuConnection {
     else this.setPhase({ phase: 'connecting' });
     const slow = problem?.problem === 'auth' || problem?.problem === 'pin';
     const wait = delay ?? (slow ? this.options.slowRetryMs ?? 300_000 : this.backoff.next());
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = setTimeout(this.guard('reconnecting', () => {
       this.retryTimer = undefined;
       this.connect();
-    }, wait);
+    }), wait);
     this.retryTimer.unref?.();
   }
 
@@ -275,7 +277,7 @@ export class BambuConnection {
     this.haveBaseline = false;
     if (!this.wasUp) return;
     this.wasUp = false;
-    for (const listener of [...this.listeners]) listener.down();
+    this.each((listener) => listener.down());
   }
 
   private clearTimers(): void {
@@ -287,11 +289,28 @@ export class BambuConnection {
     const before = JSON.stringify(this.current);
     this.current = phase;
     if (JSON.stringify(phase) === before) return;
-    for (const listener of [...this.listeners]) listener.phase(phase);
+    this.each((listener) => listener.phase(phase));
+  }
+
+  /** Tells every listener; one that throws is reported and never reaches the MQTT client. */
+  private each(call: (listener: BambuListener) => void): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        call(listener);
+      } catch (err) {
+        this.warnOnce(`listener:${describeError(err)}`, `bambu ${this.options.serial}: a source failed on a report: ${describeError(err)}`);
+      }
+    }
+  }
+
+  /** A socket, MQTT or timer callback whose exceptions become a warning naming the printer (docs/robustness.md). */
+  private guard<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void {
+    return guarded(`bambu ${this.options.serial}: ${where}`, (message) => this.warnOnce(`guard:${message}`, message), callback);
   }
 
   private warnOnce(kind: string, message: string): void {
-    if (this.warned.has(kind)) return;
+    // Bounded: a printer sending ever new faults must not grow memory without end.
+    if (this.warned.has(kind) || this.warned.size >= 100) return;
     this.warned.add(kind);
     this.options.warn?.(message);
   }

@@ -1,6 +1,7 @@
 import type { JobState, Observation } from '../../lifecycle';
 import { isRunoutCode, printErrorCode } from './codes';
 import type { BambuState } from './merge';
+import { isoFromEpochSeconds } from '../plausible';
 
 const STATES: Record<string, JobState> = {
   IDLE: 'idle',
@@ -54,13 +55,16 @@ export function fileOf(state: BambuState): string | undefined {
 }
 
 let lastSeconds = NaN;
-let lastIso = '';
+let lastIso: string | undefined;
 
-/** Epoch seconds → ISO text, remembering the last one (every report of a job repeats the same start time). */
-function isoSeconds(seconds: number): string {
+/**
+ * Epoch seconds → ISO text, remembering the last one (every report of a job repeats the same start time);
+ * undefined for a time no printer can mean (docs/robustness.md: "99999999999999" once threw here).
+ */
+function isoSeconds(seconds: number): string | undefined {
   if (seconds !== lastSeconds) {
     lastSeconds = seconds;
-    lastIso = new Date(seconds * 1000).toISOString();
+    lastIso = isoFromEpochSeconds(seconds);
   }
   return lastIso;
 }

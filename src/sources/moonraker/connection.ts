@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Backoff, type BackoffOptions } from '../backoff';
+import { describeError, guarded } from '../guard';
 import type { JobStateStore } from '../../state/job-state-store';
 import { encodeRequest, parseFrame, PendingCalls, RpcCallError } from './jsonrpc';
 import { mergeStatus, type PrinterObjects } from './merge';
@@ -174,21 +175,21 @@ export class MoonrakerConnection {
     if (this.apiKey) headers['X-Api-Key'] = this.apiKey;
     let socket: WebSocket;
     try {
-      socket = new WebSocket(this.endpoint.wsUrl, { headers, handshakeTimeout: 10_000 });
+      socket = new WebSocket(this.endpoint.wsUrl, { headers, handshakeTimeout: 10_000, maxPayload: 32 * 1024 * 1024 });
     } catch (err) {
       this.scheduleReconnect(`cannot open ${this.endpoint.wsUrl}: ${(err as Error).message}`);
       return;
     }
     this.socket = socket;
     // Every handler checks that its socket is still the current one: a stale socket says nothing.
-    socket.on('open', () => {
-      if (this.socket === socket) void this.handshake(socket);
-    });
-    socket.on('message', (data, isBinary) => {
+    socket.on('open', this.guard('handshake', () => {
+      if (this.socket === socket) return this.handshake(socket);
+    }));
+    socket.on('message', this.guard('handling a message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (this.socket !== socket) return;
       if (isBinary) return this.warnOnce('binary', 'ignored a binary websocket frame');
       this.onText(data.toString());
-    });
+    }));
     socket.on('unexpected-response', (_req, res) => {
       const reason = res.statusCode === 401 || res.statusCode === 403
         ? `unauthorized (HTTP ${res.statusCode}): check the API key`
@@ -222,10 +223,10 @@ export class MoonrakerConnection {
     if (!this.running) return;
     this.setPhase({ phase: 'failed', message: reason });
     clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
+    this.reconnectTimer = setTimeout(this.guard('reconnecting', () => {
       this.reconnectTimer = undefined;
       if (this.running) this.open();
-    }, this.backoff.next());
+    }), this.backoff.next());
   }
 
   private async handshake(socket: WebSocket): Promise<void> {
@@ -264,12 +265,12 @@ export class MoonrakerConnection {
   private restartKlippyLoop(): void {
     this.loop += 1;
     clearTimeout(this.klippyTimer);
-    void this.awaitKlippy(this.loop);
+    this.guard('waiting for Klippy', (loop: number) => this.awaitKlippy(loop))(this.loop);
   }
 
   private retryKlippy(loop: number): void {
     clearTimeout(this.klippyTimer);
-    this.klippyTimer = setTimeout(() => void this.awaitKlippy(loop), this.options.klippyRetryMs ?? 2000);
+    this.klippyTimer = setTimeout(this.guard('waiting for Klippy', () => this.awaitKlippy(loop)), this.options.klippyRetryMs ?? 2000);
   }
 
   /** server.info until Klippy is ready (docs/moonraker.md, "Connection"), then list and subscribe. */
@@ -355,7 +356,7 @@ export class MoonrakerConnection {
         return;
       case 'notify_klippy_shutdown':
       case 'notify_klippy_disconnected':
-        if (this.handshaken) void this.klippyLost(method === 'notify_klippy_shutdown' ? 'shutdown' : 'disconnected');
+        if (this.handshaken) this.guard('Klippy went away', (what: 'shutdown' | 'disconnected') => this.klippyLost(what))(method === 'notify_klippy_shutdown' ? 'shutdown' : 'disconnected');
         return;
       default:
         return;
@@ -387,13 +388,19 @@ export class MoonrakerConnection {
       try {
         call(listener);
       } catch (err) {
-        this.warnOnce(`listener:${(err as Error)?.message}`, `a Moonraker listener failed: ${(err as Error)?.message ?? String(err)}`);
+        this.warnOnce(`listener:${describeError(err)}`, `Moonraker ${this.endpoint.host}: a source failed on a message: ${describeError(err)}`);
       }
     }
   }
 
+  /** A socket or timer callback whose exceptions become a warning naming the printer (docs/robustness.md). */
+  private guard<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void {
+    return guarded(`Moonraker ${this.endpoint.host}: ${where}`, (message) => this.warnOnce(`guard:${message}`, message), callback);
+  }
+
   private warnOnce(kind: string, message: string): void {
-    if (this.warned.has(kind)) return;
+    // Bounded: a printer sending ever new faults must not grow memory without end.
+    if (this.warned.has(kind) || this.warned.size >= 100) return;
     this.warned.add(kind);
     this.options.warn?.(message);
   }

@@ -1,5 +1,7 @@
 /** JSON-RPC 2.0 frames as Moonraker sends them over its websocket (docs/moonraker.md, "JSON-RPC"). */
 
+import { parseBoundedJson } from '../bounded-json';
+
 export interface RpcError {
   code: number;
   message: string;
@@ -16,19 +18,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Classifies one text frame; never throws, bad input comes back as `invalid` with the reason. */
 export function parseFrame(text: string): RpcFrame {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { kind: 'invalid', reason: 'not JSON' };
-  }
+  const parsed = parseBoundedJson(text);
+  if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
+  const data = parsed.value;
   if (!isObject(data)) return { kind: 'invalid', reason: 'not a JSON object' };
   if (typeof data.method === 'string') {
     // Notifications always carry params as an array; some carry none at all.
     const params = Array.isArray(data.params) ? data.params : [];
     return { kind: 'notification', method: data.method, params };
   }
-  if (typeof data.id === 'number') {
+  if (typeof data.id === 'number' && Number.isSafeInteger(data.id)) {
     if (isObject(data.error)) {
       const code = typeof data.error.code === 'number' ? data.error.code : -1;
       const message = typeof data.error.message === 'string' ? data.error.message : 'unknown error';

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Backoff } from '../backoff';
+import { guarded } from '../guard';
 import type { JobStateStore } from '../../state/job-state-store';
 import { parseFrame, type PushFrame } from './frames';
 import { classifyError, OctoPrintProblem, type ProblemKind } from './problems';
@@ -141,21 +142,21 @@ export class OctoPrintConnection {
     });
     this.ws = ws;
     this.socketsOpened += 1;
-    ws.on('open', () => {
+    ws.on('open', this.guard('connected', () => {
       this.alive = true;
-      this.pingTimer = setInterval(() => this.ping(ws), this.pingIntervalMs);
-    });
+      this.pingTimer = setInterval(this.guard('ping', () => this.ping(ws)), this.pingIntervalMs);
+    }));
     ws.on('pong', () => {
       this.alive = true;
     });
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', this.guard('handling a message', (data: WebSocket.RawData, isBinary: boolean) => {
       if (generation !== this.generation) return;
       if (isBinary) {
         this.logOnce('binary', 'OctoPrint sent a binary frame; ignored');
         return;
       }
       this.onFrame(parseFrame(data as Buffer), ws, generation);
-    });
+    }));
     ws.on('error', (error) => {
       if (generation !== this.generation) return;
       if (!this.problem || this.phase !== 'up') this.problem = classifyError(error, 'websocket');
@@ -206,7 +207,7 @@ export class OctoPrintConnection {
       for (const listener of this.listeners) listener.frame(frame, this.phase === 'up');
     } catch (error) {
       // Bad data from the printer must never take the runtime down: log once per kind and go on.
-      this.logOnce(`crash:${frame.kind}`, `could not process an OctoPrint ${frame.kind} message: ${(error as Error).message}`);
+      this.logOnce(`crash:${frame.kind}`, `OctoPrint ${this.base.url.host}: could not process a ${frame.kind} message: ${(error as Error).message}`);
     }
   }
 
@@ -255,10 +256,10 @@ export class OctoPrintConnection {
     const delay = slow ? this.backoff.slow() : this.backoff.next();
     if (problem) this.reportProblem(problem);
     this.setPhase(problem ? failed(problem) : { phase: 'connecting' });
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = setTimeout(this.guard('reconnecting', () => {
       this.retryTimer = undefined;
       this.open();
-    }, delay);
+    }), delay);
   }
 
   /** One warning per distinct problem, not one per retry. */
@@ -273,6 +274,11 @@ export class OctoPrintConnection {
     if (last.phase === next.phase && (last.phase !== 'failed' || (next.phase === 'failed' && last.short === next.short))) return;
     this.current = next;
     for (const listener of this.listeners) listener.phase(next);
+  }
+
+  /** A socket or timer callback whose exceptions become a warning naming the printer (docs/robustness.md). */
+  private guard<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void {
+    return guarded(`OctoPrint ${this.base.url.host}: ${where}`, (message) => this.logOnce(`guard:${message}`, message), callback);
   }
 
   private logOnce(kind: string, message: string): void {

@@ -1,3 +1,5 @@
+import { parseBoundedJson } from '../bounded-json';
+
 /**
  * Push messages on OctoPrint's raw websocket: one JSON object `{"<type>": payload}` per text frame
  * (protocols.md §1.2). This file only recognises shapes; what they mean is in monitor.ts.
@@ -44,12 +46,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 export function parseFrame(data: string | Buffer): PushFrame {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
-  } catch {
-    return { kind: 'malformed', problem: 'not JSON' };
-  }
+  const bounded = parseBoundedJson(data);
+  if (!bounded.ok) return { kind: 'malformed', problem: bounded.reason };
+  const parsed = bounded.value;
   if (!isObject(parsed)) return { kind: 'malformed', problem: 'not a JSON object' };
   const keys = Object.keys(parsed);
   if (keys.length !== 1) return { kind: 'malformed', problem: `expected one message type, got ${keys.length}` };

@@ -1,5 +1,6 @@
 import type { JobState, Observation, TerminalState } from '../../lifecycle';
 import type { StatePayload } from './frames';
+import { finiteNumber, MAX_EPOCH_S } from '../plausible';
 
 /** What GET /api/job answered (protocols.md §1.5); used to reconcile a job that ended while we were away. */
 export interface ApiJobResponse {
@@ -70,7 +71,7 @@ export interface Outcome {
  */
 export function outcomeAfterGap(s: StatePayload, hint: ApiJobResponse | undefined, followed: JobIdentity | undefined, sameJob: boolean, last?: LastPrint): Outcome | undefined {
   const since = followed?.startS ?? 0;
-  const marks = (s.markings ?? []).filter((m) => typeof m.time === 'number' && m.time >= since - 1);
+  const marks = markingsOf(s).filter((m) => m.time >= since - 1);
   for (let i = marks.length - 1; i >= 0; i -= 1) {
     if (marks[i].type === 'done') return { state: 'finished', details: { progress: 100, remaining_s: 0 } };
     if (marks[i].type === 'cancel') return { state: 'cancelled', details: { reason: 'user' } };
@@ -102,9 +103,20 @@ export function storedIdentity(source: Record<string, unknown> | undefined): Job
   return { key, origin, path, startS };
 }
 
+/** The chart markings that have a type and a plausible time; anything else in the list is skipped. */
+export function markingsOf(s: StatePayload): Array<{ type: unknown; time: number }> {
+  if (!Array.isArray(s.markings)) return [];
+  const out: Array<{ type: unknown; time: number }> = [];
+  for (const m of s.markings as unknown[]) {
+    const time = m && typeof m === 'object' ? finiteNumber((m as { time?: unknown }).time, 0, MAX_EPOCH_S) : undefined;
+    if (time !== undefined && typeof (m as { time?: unknown }).time === 'number') out.push({ type: (m as { type?: unknown }).type, time });
+  }
+  return out;
+}
+
 export function lastMarking(s: StatePayload, type: string): number | undefined {
   let found: number | undefined;
-  for (const m of s.markings ?? []) if (m.type === type && typeof m.time === 'number') found = m.time;
+  for (const m of markingsOf(s)) if (m.type === type) found = m.time;
   return found;
 }
 

@@ -8,6 +8,7 @@ import type { PushFrame, StatePayload } from './frames';
 import { int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, outcomeAfterGap, seconds, storedIdentity, str, type ApiJobResponse, type JobIdentity, type LastPrint } from './job-state';
 import type { OctoPrintRest } from './rest';
 import type { StatusInput } from './status';
+import { finiteNumber, isoFromEpochSeconds, MAX_EPOCH_S } from '../plausible';
 
 export interface MonitorOptions {
   printer: PrinterRef;
@@ -176,7 +177,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
     const obs: Observation = { state, raw, ...jobFields(s) };
     if (seen) {
       obs.jobKey = seen.key;
-      obs.started_at = new Date(seen.startS * 1000).toISOString();
+      obs.started_at = isoFromEpochSeconds(seen.startS);
     }
     const followed = this.identity;
     if (seen) this.identity = seen;
@@ -218,7 +219,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
           state: 'printing',
           jobKey: identity.key,
           file: str(p.name) ?? str(p.path),
-          started_at: new Date(identity.startS * 1000).toISOString(),
+          started_at: isoFromEpochSeconds(identity.startS),
           time,
           raw,
         });
@@ -291,8 +292,9 @@ export class OctoPrintMonitor implements OctoPrintListener {
   }
 
   private learnClock(s: StatePayload): void {
-    if (typeof s.serverTime === 'number' && Number.isFinite(s.serverTime)) {
-      this.serverOffsetS = s.serverTime - this.now().getTime() / 1000;
+    // Only a plausible clock: one absurd serverTime must not shift every later start time (docs/robustness.md).
+    if (finiteNumber(s.serverTime, 0, MAX_EPOCH_S) !== undefined) {
+      this.serverOffsetS = (s.serverTime as number) - this.now().getTime() / 1000;
     }
   }
 
