@@ -23,7 +23,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** The events that end a job: exactly one of them per job. */
 export const TERMINAL_TYPES: readonly EventType[] = ['print.done', 'print.failed', 'print.cancelled'];
 
-export type PrinterKind = 'octoprint' | 'moonraker' | 'bambu' | 'elegoo' | 'creality' | 'test';
+export type PrinterKind = 'octoprint' | 'moonraker' | 'bambu' | 'prusalink' | 'elegoo' | 'creality' | 'test';
 
 export interface PrinterRef {
   id: string;
