@@ -153,7 +153,7 @@ export class PrusaLinkConnection {
       this.setPhase({ phase: 'ready' });
     }
     for (const listener of [...this.listeners]) this.guard(() => (wasUp ? listener.report(view) : listener.baseline(view)));
-    if (previous?.state !== view.state || previous?.job?.id !== view.job?.id) this.fastLeft = FAST_POLLS_AFTER_CHANGE;
+    if (wasUp && (previous?.state !== view.state || previous?.job?.id !== view.job?.id)) this.fastLeft = FAST_POLLS_AFTER_CHANGE;
     this.schedule(this.nextDelay(view));
   }
 
