@@ -5,6 +5,7 @@ import { keyTool, publicKeysOf } from '../../src/sign/key-tool';
 import { signMessage } from '../../src/sign/sign-message';
 import { registerSigner } from '../../src/sign/signer-registry';
 import { tokenHeadersAsRefs } from '../../src/sign/token-refs';
+import { registerCredentials } from '../../src/secrets/known-credentials';
 import { registerSecretOwner } from '../../src/secrets/secret-refs';
 import { failMsg, reportConfigError } from '../shared/errors';
 import { jsonRoute, textFieldsOf } from '../shared/json-route';
@@ -40,11 +41,14 @@ export = function register(RED: NodeAPI): void {
       counter.freeze();
     } else {
       const unregisterSigner = registerSigner(node.id, signer!);
+      // blanked out of whatever a target answers (a token-scheme header is the secret itself)
+      const unregisterCredentials = registerCredentials(node.id, parsed.config.secrets);
       const token = parsed.config.scheme === 'token' ? parsed.config.secrets[0] : undefined;
       const unregisterOwner = token ? registerSecretOwner(node.id, (name) => (name === 'token' ? token : undefined)) : () => undefined;
       unregister = () => {
         unregisterSigner();
         unregisterOwner();
+        unregisterCredentials();
       };
       node.printhooksPublicKeys = parsed.config.scheme === 'standard-webhooks-ed25519' ? publicKeysOf(parsed.config.secrets) : [];
       node.status({ fill: 'grey', shape: 'dot', text: parsed.config.scheme });

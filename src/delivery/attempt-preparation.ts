@@ -3,6 +3,7 @@ import { isSecretOwnerRegistered } from '../secrets/secret-refs';
 import type { OutgoingRequest } from './http-transport';
 import type { StoredRequest } from './outbox-record';
 import { permanentSecretProblem, resolveRequestSecrets } from './request-secrets';
+import { credentialsOfAttempt } from './scrub-result';
 
 /** What an endpoint gives every attempt: its url and method (when the msg sets none) and its auth. */
 export interface RequestDefaults {
@@ -14,7 +15,7 @@ export interface RequestDefaults {
 
 /** What to do with a stored request now. */
 export type PreparedAttempt =
-  /** Send it; `secretsSent` are the secret values resolved into it, to be blanked out of the result. */
+  /** Send it; `secretsSent` are the secret values put into it (references, auth), to be blanked out of the result. */
   | { kind: 'send'; request: OutgoingRequest; secretsSent: readonly string[] }
   /** Its signer or the owner of its secret references is not running yet: try again at `retryAt`. */
   | { kind: 'wait'; retryAt: number }
@@ -97,7 +98,8 @@ export class AttemptPreparation {
     return {
       kind: 'send',
       request: { method: req.method || defaults.method, url: resolved.url || defaults.url, headers, body: resolved.body },
-      secretsSent: resolved.written,
+      // the endpoint's auth and any user info in the url are blanked out of the answer too (docs/secrets.md)
+      secretsSent: [...resolved.written, ...credentialsOfAttempt(defaults.authHeaders, resolved.url || defaults.url)],
     };
   }
 

@@ -7,7 +7,7 @@ import { Outbox, OutboxEntry } from './outbox';
 import type { StoredRequest } from './outbox-record';
 import { AttemptResult, describe, isOverload, verdictOf } from './outcome';
 import { msgFromRequest } from './request-from-msg';
-import { scrubSecrets } from '../secrets/secret-refs';
+import { scrubAttemptResult } from './scrub-result';
 import { RetryPolicy, parseRetryAfter } from './retry-policy';
 import type { OutgoingRequest } from './http-transport';
 import { RESPONSE_BODY_LIMIT } from './http-transport';
@@ -250,7 +250,7 @@ export class DeliveryQueue {
       return;
     }
     const sent = await target.send(prepared.request);
-    const result = prepared.secretsSent.length > 0 ? scrubResult(sent, prepared.secretsSent) : sent;
+    const result = scrubAttemptResult(sent, prepared.secretsSent);
     // results that arrive while stopping are still recorded (no needless resend after a restart)
     if (this.closed) return;
     entry.attempts += 1;
@@ -334,14 +334,6 @@ export class DeliveryQueue {
     msg.delivery = delivery;
     return msg;
   }
-}
-
-/** The attempt's result with the secrets just sent blanked out of the response text and the error. */
-function scrubResult(result: AttemptResult, secrets: readonly string[]): AttemptResult {
-  if (result.kind !== 'response') return { ...result, error: scrubSecrets(result.error, secrets) };
-  const text = result.body.toString('utf8');
-  const clean = scrubSecrets(text, secrets);
-  return clean === text ? result : { ...result, body: Buffer.from(clean, 'utf8') };
 }
 
 function toError(e: unknown): Error {

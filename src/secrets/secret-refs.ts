@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { scrubForms } from './credential-forms';
 
 /**
  * Secret references: what the template puts in msg.payload / msg.url / msg.headers instead of a
@@ -193,11 +194,7 @@ export function resolveSecretRefsInBytes(body: Buffer, context: SecretContext): 
 
 /** Replaces every occurrence of the given secrets (as written) in a text meant for a log or a msg. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length > 0 && out.includes(secret)) out = out.split(secret).join('[secret]');
-  }
-  return out;
+  return scrubForms(text, secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length));
 }
 
 /**

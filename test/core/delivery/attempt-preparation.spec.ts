@@ -20,7 +20,7 @@ describe('delivery/attempt-preparation', () => {
       headers: { 'content-type': 'text/plain', authorization: 'Bearer t0ken', 'webhook-id': 'evt_1' },
       body: Buffer.from('hi'),
     });
-    assert.deepEqual(prepared.secretsSent, []);
+    assert.deepEqual(prepared.secretsSent, ['t0ken'], 'the endpoint\'s token is blanked out of what the target answers');
   });
 
   it('signs each attempt with the time of the attempt, the signer\'s headers winning', () => {
