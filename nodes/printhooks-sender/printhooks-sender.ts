@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
-import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow, NodeStatus } from 'node-red';
 import { DeliveryQueue } from '../../src/delivery/delivery-queue';
 import { headerStripping } from '../../src/delivery/header-stripping';
 import { Outbox } from '../../src/delivery/outbox';
@@ -13,6 +13,8 @@ import { migrateConfig } from '../shared/migrate';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 import { registerSenderAdminRoutes } from './admin-routes';
 import { MIGRATIONS } from './migrations';
+import { openFailure, recoveryWarnings } from './outbox-reports';
+import { OutboxWriteError } from '../../src/delivery/outbox-disk-problem';
 
 interface SenderNodeDef extends NodeDef, RawSenderConfig {
   endpoint?: string;
@@ -48,14 +50,17 @@ export = function register(RED: NodeAPI): void {
     else if (!parsed.config) problem = `printhooks-sender: ${parsed.errors.join('; ')}`;
 
     let queue: DeliveryQueue | undefined;
+    let openedOutbox: Outbox | undefined;
+    let openStatus: NodeStatus | undefined;
     if (!problem) {
       const config = parsed.config!;
       const userDir = RED.settings.userDir || path.join(os.homedir(), '.node-red');
       const dir = path.join(settings.outboxDir ?? path.join(userDir, 'printhooks', 'outbox'), node.id);
       try {
-        const outbox = new Outbox(dir);
-        if (outbox.recovery.tornBytes) node.warn(`outbox: dropped a torn last record (${outbox.recovery.tornBytes} bytes) left by a crash`);
-        if (outbox.recovery.movedAside) node.warn(`outbox: ${outbox.file} was not readable and was moved to ${outbox.recovery.movedAside}`);
+        // one live owner per outbox folder: a second node with the same id is refused here (docs/delivery.md)
+        const outbox = new Outbox(dir, { owner: node.id, onDiskProblem: () => scheduleStatus(), onError: (err) => node.error(`outbox: ${err.message}`) });
+        openedOutbox = outbox;
+        for (const line of recoveryWarnings(outbox)) node.warn(line);
         queue = new DeliveryQueue({
           outbox,
           policy: new RetryPolicy({ schedule: config.schedule, jitter: config.jitter, overloadDelay: config.overloadDelay }),
@@ -74,10 +79,11 @@ export = function register(RED: NodeAPI): void {
           onError: (err) => node.error(`outbox: ${err.message}`),
         });
       } catch (e) {
-        problem = `printhooks-sender: cannot open the outbox in ${dir}: ${toError(e).message}`;
+        ({ message: problem, status: openStatus } = openFailure(node.id, dir, e));
       }
     }
     if (problem) reportConfigError(node, problem);
+    if (openStatus) node.status(openStatus);
 
     let statusTimer: NodeJS.Timeout | undefined;
     function drawStatus(): void {
@@ -86,7 +92,9 @@ export = function register(RED: NodeAPI): void {
       const health = endpointNode.health;
       const parts = [`queued ${queue.queued}`, `ok ${health.delivered}`];
       if (queue.dead) parts.push(`dead ${queue.dead}`);
-      if (health.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (410) · ${parts[0]}`, 40) });
+      const disk = openedOutbox?.diskProblem;
+      if (disk) node.status({ fill: 'red', shape: 'dot', text: statusText(`${disk.summary} · ${parts[0]}`, 40) });
+      else if (health.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (410) · ${parts[0]}`, 40) });
       else if (health.failing) node.status({ fill: 'yellow', shape: 'dot', text: statusText(`${parts.join(' · ')} · failing`, 48) });
       else if (health.delivered === 0 && queue.queued === 0) node.status({ fill: 'grey', shape: 'dot', text: 'idle' });
       else node.status({ fill: 'green', shape: 'dot', text: statusText(parts.join(' · '), 48) });
@@ -121,7 +129,12 @@ export = function register(RED: NodeAPI): void {
         if (!req.url && !endpointNode.config.url) throw new Error('msg.url is missing and the endpoint has no url');
         queue.enqueue(req).then(
           () => done(),
-          (e) => failMsg(node, new Error(`printhooks-sender: the outbox could not store the msg: ${toError(e).message}`), done),
+          (e) => {
+            if (!(e instanceof OutboxWriteError)) return failMsg(node, new Error(`printhooks-sender: the outbox could not store the msg: ${toError(e).message}`), done);
+            // refused for a disk problem: the status goes back to the plain "disk full · queued N"
+            failMsg(node, new Error(`printhooks-sender: ${e.message}`), done);
+            scheduleStatus();
+          },
         );
       } catch (e) {
         failMsg(node, new Error(`printhooks-sender: ${toError(e).message}`), done);
