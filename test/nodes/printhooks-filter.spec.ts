@@ -90,6 +90,7 @@ describe(`printhooks-filter node (Node-RED ${nodeRedLine})`, () => {
     ['unknown op', { rules: [{ path: 'job.file', op: 'contains', value: 'x' }] }, /rules\[0\]\.op: unknown operator "contains"/],
     ['malformed rule', { rules: [42] }, /rules\[0\]: expected \{path, op, value\}/],
     ['unknown time zone', { quietStart: '22:00', quietEnd: '06:00', timezone: 'Europe/Atlantis' }, /timezone: unknown IANA time zone/],
+    ['unknown time zone, quiet hours off', { quietStart: '', quietEnd: '', timezone: 'Europe/Atlantis' }, /timezone: unknown IANA time zone "Europe\/Atlantis"/],
   ];
   for (const [name, config, pattern] of badConfigs) {
     it(`a bad config (${name}) deploys with a red status, names the field and passes nothing`, async () => {
