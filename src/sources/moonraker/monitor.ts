@@ -7,6 +7,7 @@ import type { HistoryChange, LinkPhase, MoonrakerConnection, MoonrakerListener }
 import { historyOutcome, isIdleRaw, isStartEdge, observationFrom, rawPrintState, runoutSensor, type FileMetadata } from './job-state';
 import { mergeStatus, type PrinterObjects } from './merge';
 import { SerialQueue } from './serial-queue';
+import { isJobEdge, StartDeadline, touchesJob } from './start-wait';
 
 export interface MonitorOptions {
   printer: PrinterRef;
@@ -22,6 +23,8 @@ export interface MonitorOptions {
   offlineDelayMs?: number;
   /** How long a new job waits for its history entry (notify_history_changed "added") before asking (default 1500 ms). */
   historyWaitMs?: number;
+  /** Once frames queue up behind a waiting start, it waits at most this much longer (default 150 ms; start-wait.ts). */
+  historyGraceMs?: number;
   /** Timeout of the side calls made for a job (history, metadata); default 3000 ms. */
   callTimeoutMs?: number;
   now?: () => Date;
@@ -53,6 +56,8 @@ export class MoonrakerMonitor implements MoonrakerListener {
   private metaFile: string | undefined;
   private latestAdded: AddedJob | undefined;
   private addedWaiter: ((job: AddedJob) => void) | undefined;
+  /** Set while a start edge waits for its history id (docs/robustness.md, "Moonraker start edges"). */
+  private startDeadline: StartDeadline | undefined;
   private disposed = false;
   private promptTitle: string | undefined;
 
@@ -87,6 +92,11 @@ export class MoonrakerMonitor implements MoonrakerListener {
   }
 
   status(diff: PrinterObjects): void {
+    const waiting = this.startDeadline;
+    // While a start waits, temperatures and other objects that cannot move a job do not queue behind it:
+    // they are merged at once, and the start's observation reads them from the cache.
+    if (waiting && !touchesJob(diff)) return void mergeStatus(this.objects, diff);
+    waiting?.queued(isJobEdge(diff));
     this.queue.push(() => this.applyDiff(diff));
   }
 
@@ -122,12 +132,14 @@ export class MoonrakerMonitor implements MoonrakerListener {
       return;
     }
     if (change.action === 'finished') {
+      this.startDeadline?.queued(true);
       // Usually print_stats has already ended this job: the tracker then ignores the settle.
       this.queue.push(() => void this.settleFromHistory(change.job));
     }
   }
 
   klippy(what: 'shutdown' | 'disconnected', message: string): void {
+    this.startDeadline?.queued(true);
     this.queue.push(() => this.klippyDown(what, message));
   }
 
@@ -231,7 +243,17 @@ export class MoonrakerMonitor implements MoonrakerListener {
   }
 
   private async startJob(raw: string | undefined, file: string | undefined, diff: PrinterObjects): Promise<void> {
-    const [jobKey] = await Promise.all([this.lookupRunningJob(file, true), this.loadMetadata(file)]);
+    const deadline = new StartDeadline({ budgetMs: this.options.historyWaitMs ?? 1500, graceMs: this.options.historyGraceMs });
+    this.startDeadline = deadline;
+    // Frames already wait behind this start: it must not add its wait to theirs.
+    if (this.queue.backlog > 0) deadline.queued(true);
+    let jobKey: string | undefined;
+    try {
+      [jobKey] = await Promise.all([this.lookupRunningJob(file, true, deadline), deadline.race(this.loadMetadata(file))]);
+    } finally {
+      deadline.finish();
+      this.startDeadline = undefined;
+    }
     const obs = this.withRaw(observationFrom(this.objects, this.metaFor(file), jobKey ?? `auto:${file ?? ''}:${this.now().toISOString()}`), diff);
     if (raw !== 'printing' && raw !== 'paused') {
       // Ended before we ever saw it printing: Moonraker infers the start first, so do we.
@@ -253,7 +275,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
    * The history job_id of the job now running: the "added" notification that follows the print_stats
    * edge, or (after a wait, or on a baseline) the newest history entry if it is in progress for this file.
    */
-  private async lookupRunningJob(file: string | undefined, wait: boolean): Promise<string | undefined> {
+  private async lookupRunningJob(file: string | undefined, wait: boolean, deadline?: StartDeadline): Promise<string | undefined> {
     const conn = this.options.connection;
     if (!conn.hasHistory) return undefined;
     const ended = new Set(this.tracker.snapshot().ended);
@@ -265,23 +287,27 @@ export class MoonrakerMonitor implements MoonrakerListener {
         this.latestAdded = undefined;
         return id;
       }
+      const expired = deadline?.expired ?? new Promise<void>((resolve) => setTimeout(resolve, this.options.historyWaitMs ?? 1500).unref?.());
       const added = await new Promise<AddedJob | undefined>((resolve) => {
-        const timer = setTimeout(() => {
-          this.addedWaiter = undefined;
-          resolve(undefined);
-        }, this.options.historyWaitMs ?? 1500);
-        this.addedWaiter = (job) => {
+        const waiter = (job: AddedJob): void => {
           if (!fits(job)) return;
-          clearTimeout(timer);
           this.addedWaiter = undefined;
           this.latestAdded = undefined;
           resolve(job);
         };
+        this.addedWaiter = waiter;
+        void expired.then(() => {
+          if (this.addedWaiter === waiter) this.addedWaiter = undefined;
+          resolve(undefined);
+        });
       });
       if (added) return added.jobId;
+      // Frames wait behind this start: no time is left to ask either (start-wait.ts).
+      if (deadline?.cutShort) return undefined;
     }
     try {
-      const result = (await conn.call('server.history.list', { limit: 1, order: 'desc' }, this.options.callTimeoutMs ?? 3000)) as Record<string, unknown>;
+      const call = conn.call('server.history.list', { limit: 1, order: 'desc' }, this.options.callTimeoutMs ?? 3000);
+      const result = (await (deadline ? deadline.untilQueued(call) : call)) as Record<string, unknown> | undefined;
       const job = Array.isArray(result?.jobs) ? (result.jobs[0] as Record<string, unknown> | undefined) : undefined;
       if (job && job.status === 'in_progress' && typeof job.job_id === 'string') {
         const candidate = { jobId: job.job_id, filename: typeof job.filename === 'string' ? job.filename : undefined };

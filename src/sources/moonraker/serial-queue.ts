@@ -12,6 +12,11 @@ export class SerialQueue {
     return !this.busy && this.waiting.length === 0;
   }
 
+  /** Tasks queued and not started yet. */
+  get backlog(): number {
+    return this.waiting.length;
+  }
+
   push(task: () => void | Promise<void>): void {
     this.waiting.push(task);
     if (!this.busy) this.drain();
