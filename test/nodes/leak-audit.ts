@@ -20,9 +20,14 @@ export interface Secret {
   forms: string[];
 }
 
-/** The secret as text, base64 (padded or not), base64url, hex and URL-encoded, plus extra byte forms. */
+/**
+ * The secret as text, JSON-escaped (also with `\/`), URL-encoded (either case of %XX) and form-encoded,
+ * base64 (padded or not), base64url and hex, plus extra byte forms.
+ */
 export function secret(label: string, value: string, ...bytes: Buffer[]): Secret {
-  const forms = new Set<string>([encodeURIComponent(value)]);
+  const json = JSON.stringify(value).slice(1, -1);
+  const uri = encodeURIComponent(value);
+  const forms = new Set<string>([json, json.replace(/\//g, '\\/'), uri, uri.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()), new URLSearchParams([['', value]]).toString().slice(1)]);
   for (const b of [Buffer.from(value, 'utf8'), ...bytes]) {
     forms.add(b.toString('latin1'));
     forms.add(b.toString('base64'));

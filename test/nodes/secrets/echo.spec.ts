@@ -6,28 +6,18 @@ import endpointNode = require('../../../nodes/printhooks-endpoint/printhooks-end
 import senderNode = require('../../../nodes/printhooks-sender/printhooks-sender');
 import signerNode = require('../../../nodes/printhooks-signer/printhooks-signer');
 import templateNode = require('../../../nodes/printhooks-template/printhooks-template');
-import { FakeReceiver, type Received } from '../../fakes/receiver/receiver';
 import { helper, nodeRedLine } from '../helper';
 import { secret } from '../leak-audit';
-import { auditEnvironment, collect, node, until, type Msg } from './environment';
+import { auditEnvironment, collect, echoingReceiver, node, until, type Msg } from './environment';
 import { GITHUB, HMAC, SIGNING_SECRETS, TOKEN, WHSEC } from './signing-secrets';
 
 const EP_TOKEN = 'SECRET-echo-ep-token-7f3a';
 const EP_USER = 'SECRET-echo-ep-user-7f3a';
-const EP_PASS = 'SECRET-echo-ep-pass-7f3a';
-const TPL_TOKEN = 'SECRET-echo-tpl-token-7f3a';
+// special characters, so the echo holds them JSON-escaped, URL- and form-encoded
+const EP_PASS = 'SECRET-echo-ep-pass/+=&"7f3a';
+const TPL_TOKEN = 'SECRET-echo-tpl/token+ "7f3a"&=';
 const TPL_USER = 'SECRET-echo-tpl-user-7f3a';
 const BOT = '123456:SECRET-echo-bot-7f3a';
-
-/** What an over-helpful target answers: the request as it saw it, as JSON, then as raw header lines. */
-function echo(req: Received, status: number): { status: number; headers: Record<string, string>; body: string } {
-  const lines = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`);
-  return {
-    status,
-    headers: { 'content-type': 'application/json' },
-    body: `${JSON.stringify({ error: 'rejected', path: req.path, headers: req.headers, body: req.body.toString('utf8') })}\n${lines.join('\n')}`,
-  };
-}
 
 describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
   this.timeout(15_000);
@@ -60,17 +50,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
     const event = { id: 'evt_echo_1', type: 'print.done', time: '2026-11-23T18:00:00.000Z', printer: { id: 'p1', name: 'Ender', kind: 'octoprint' } };
 
     it('bearer, basic, token and HMAC signers and template secrets: echoed back, scrubbed from every channel', async () => {
-      const rx = await new FakeReceiver().start();
-      t.cleanups.push(() => rx.stop());
-      // first attempt of each request 503 (retried), the second 401 (dead letter): both answers echo
+      const rx = await echoingReceiver(t.cleanups);
       const TEMPLATES = templates(rx.url);
-      const seen = new Set<string>();
-      rx.answer((req) => {
-        const key = `${req.path} ${String(req.headers['webhook-id'] ?? '')} ${req.body.length}`;
-        const first = !seen.has(key);
-        seen.add(key);
-        return echo(req, first ? 503 : 401);
-      });
       const sender = (id: string, endpoint: string) => ({ id, z: 't1', type: 'printhooks-sender', endpoint, retrySchedule: '0.05,0.05', jitter: 0, version: 1, wires: [['ok'], ['dead']] });
       const flow: object[] = [
         { id: 't1', type: 'tab' },
@@ -106,8 +87,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       assert.equal(rx.received.length, 2 * expected, 'each request answered once with 503 and once with 401');
 
       // the credentials did go out, and came back in the answers
-      const sent = rx.received.map((r) => JSON.stringify(r.headers) + r.path + r.body.toString()).join('\n');
-      for (const value of [`Bearer ${EP_TOKEN}`, Buffer.from(`${EP_USER}:${EP_PASS}`).toString('base64'), TOKEN, `Bearer ${TOKEN}`, encodeURIComponent(TPL_TOKEN), `Bearer ${TPL_TOKEN}`, BOT]) {
+      const sent = rx.received.map((r) => `${Object.values(r.headers).join('\n')}\n${r.path}\n${r.body.toString()}`).join('\n');
+      for (const value of [`Bearer ${EP_TOKEN}`, Buffer.from(`${EP_USER}:${EP_PASS}`).toString('base64'), TOKEN, `Bearer ${TOKEN}`, new URLSearchParams([['', TPL_TOKEN]]).toString().slice(1), `Bearer ${TPL_TOKEN}`, BOT]) {
         assert.ok(sent.includes(value), `the target got ${value}`);
       }
       for (const m of dead) {

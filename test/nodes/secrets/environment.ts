@@ -56,6 +56,26 @@ export async function redirector(cleanups: Cleanup[]): Promise<{ from: FakeRecei
   return { from, to };
 }
 
+/**
+ * An over-helpful target: answers each request with the request as it saw it (headers, path and body
+ * as JSON, then the raw header lines), 503 the first time a request arrives (so it is retried) and 401
+ * the next (a dead letter). Whatever credential went out comes back in both answers.
+ */
+export async function echoingReceiver(cleanups: Cleanup[]): Promise<FakeReceiver> {
+  const rx = await new FakeReceiver().start();
+  cleanups.push(() => rx.stop());
+  const seen = new Set<string>();
+  rx.answer((req) => {
+    const key = `${req.path} ${String(req.headers['webhook-id'] ?? '')} ${req.body.length}`;
+    const status = seen.has(key) ? 401 : 503;
+    seen.add(key);
+    const lines = Object.entries(req.headers).map(([name, value]) => `${name}: ${String(value)}`);
+    const body = `${JSON.stringify({ error: 'rejected', path: req.path, headers: req.headers, body: req.body.toString('utf8') })}\n${lines.join('\n')}`;
+    return { status, headers: { 'content-type': 'application/json' }, body };
+  });
+  return rx;
+}
+
 export const printerIdOf = (id: string) => (helper.getNode(id) as unknown as { printer: { id: string } }).printer.id;
 
 /** What each audit test gets fresh: a Node-RED user dir, the audit watching it, and cleanups run after it. */
