@@ -33,6 +33,13 @@ export interface FakeState {
   markings: Array<{ type: string; label?: string; time: number }>;
 }
 
+/** A file's print statistics as GET /api/files/{origin}/{path} shows them (`prints`). */
+export interface FilePrints {
+  success: number;
+  failure: number;
+  last?: { date: number; success: boolean; printTime: number };
+}
+
 const IDLE_FLAGS = { operational: true, printing: false, cancelling: false, pausing: false, resuming: false, finishing: false, closedOrError: false, error: false, paused: false, ready: true, sdReady: false };
 
 export class FakeOctoPrint {
@@ -56,6 +63,8 @@ export class FakeOctoPrint {
   safemode: string | null = null;
   /** Whether OctoPrint is connected to the printer (409 from /api/printer otherwise). */
   printerConnected = true;
+  /** Print statistics per `origin/path`, kept like OctoPrint's file manager does at each job end. */
+  readonly prints = new Map<string, FilePrints>();
   private server: http.Server | undefined;
   private wss: WebSocketServer | undefined;
   private readonly sessions = new Set<string>();
@@ -149,7 +158,40 @@ export class FakeOctoPrint {
     this.state.completion = 100;
     this.state.printTimeLeft = 0;
     this.setIdle();
+    this.recordPrint(true);
     if (!silently) this.event('PrintDone', this.filePayload({ owner: this.user, time }));
+  }
+
+  /** A user cancel: the marking, idle, a failure in the file's statistics, then PrintCancelled + PrintFailed. */
+  cancelJob(silently = false): void {
+    const time = this.state.printTime ?? 0;
+    this.state.markings.push({ type: 'cancel', label: 'Cancel', time: this.serverTime() });
+    this.setIdle();
+    this.recordPrint(false);
+    if (silently) return;
+    this.event('PrintCancelled', this.filePayload({ owner: this.user, time, user: this.user }));
+    this.event('PrintFailed', this.filePayload({ owner: this.user, time, reason: 'cancelled' }));
+  }
+
+  /** The printer link fails mid-job: "Offline after error", a failure in the statistics, PrintFailed. */
+  failJob(error: string, silently = false): void {
+    const time = this.state.printTime ?? 0;
+    this.state.text = 'Offline after error';
+    this.state.flags = { ...IDLE_FLAGS, operational: false, ready: false, closedOrError: true, error: true };
+    this.state.error = error;
+    this.recordPrint(false);
+    if (!silently) this.event('PrintFailed', this.filePayload({ owner: this.user, time, reason: 'error', error }));
+  }
+
+  private recordPrint(success: boolean): void {
+    const f = this.state.file;
+    if (!f) return;
+    const key = `${f.origin}/${f.path}`;
+    const stats = this.prints.get(key) ?? { success: 0, failure: 0 };
+    if (success) stats.success += 1;
+    else stats.failure += 1;
+    stats.last = { date: this.serverTime(), success, printTime: this.state.printTime ?? 0 };
+    this.prints.set(key, stats);
   }
 
   progress(completion: number): void {
@@ -177,8 +219,9 @@ export class FakeOctoPrint {
     this.pushRaw(JSON.stringify(message));
   }
 
-  pushRaw(text: string): void {
-    for (const ws of this.authed) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+  /** Sends a raw text frame to every authenticated socket; bytes go out as a text frame as they are (even if not UTF-8). */
+  pushRaw(text: string | Buffer): void {
+    for (const ws of this.authed) if (ws.readyState === WebSocket.OPEN) ws.send(text, { binary: false });
   }
 
   /** Invalidates the sessions and tells the sockets to re-authenticate. */
@@ -287,6 +330,13 @@ export class FakeOctoPrint {
       if (req.method === 'GET' && path === '/api/job') {
         const m = this.stateMessage() as { job: unknown; progress: unknown };
         return json(200, { job: m.job, progress: m.progress, state: this.state.text });
+      }
+      if (req.method === 'GET' && path.startsWith('/api/files/')) {
+        const [origin, ...rest] = path.slice('/api/files/'.length).split('/').map(decodeURIComponent);
+        const file = rest.join('/');
+        const prints = this.prints.get(`${origin}/${file}`);
+        if (!prints) return json(404, { error: 'File not found' });
+        return json(200, { name: file.split('/').pop(), path: file, origin, type: 'machinecode', prints });
       }
       if (req.method === 'GET' && path.startsWith('/api/printer')) {
         if (!this.printerConnected) return json(409, { error: 'Printer is not operational' });
