@@ -29,6 +29,7 @@ interface PrinterConfig extends NodeDef {
   /** Test-only knobs (not in the editor), in ms. */
   reconnectMs?: number;
   busyRetryMs?: number;
+  slowRetryMs?: number;
   pingMs?: number;
   silenceMs?: number;
   heartbeatMs?: number;
@@ -52,6 +53,7 @@ function printerIdFor(settings: PrinterSettings): string {
 interface LinkKnobs {
   backoff?: BackoffOptions;
   busyRetryMs?: number;
+  slowRetryMs?: number;
   pingMs?: number;
   silenceMs?: number;
   heartbeatMs?: number;
@@ -80,6 +82,7 @@ export = function (RED: NodeAPI) {
       this.link = linkFor(settings, {
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
         busyRetryMs: positive(config.busyRetryMs),
+        slowRetryMs: positive(config.slowRetryMs),
         pingMs: positive(config.pingMs),
         silenceMs: positive(config.silenceMs),
         heartbeatMs: positive(config.heartbeatMs),

@@ -20,7 +20,7 @@ export function idleCc2State(): Obj {
     machine_status: { status: 1, sub_status: 0, exception_status: [], progress: 0 },
     print_status: { filename: '', uuid: '', current_layer: 0, total_layer: 0, print_duration: 0, total_duration: 0, remaining_time_sec: 0, progress: 0 },
     extruder: { temperature: 25, target: 0, filament_detect_enable: 1, filament_detected: 1 },
-    heater_bed: { temperature: 24, target: 0 },
+    heater_bed: { temperature: 60, target: 60 },
   };
 }
 

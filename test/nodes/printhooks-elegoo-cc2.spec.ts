@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connect } from 'mqtt';
+import { helper, nodeRedLine } from './helper';
+import printerNode = require('../../nodes/printhooks-elegoo-printer/printhooks-elegoo-printer');
+import sourceNode = require('../../nodes/printhooks-elegoo/printhooks-elegoo');
+import { FakeCc2 } from '../fakes/elegoo/fake-cc2';
+
+type Msg = { topic: string; payload: { type: string; reason?: string; error?: { code?: string; message?: string }; job?: { id: string; file?: string; progress?: number; layer?: number; layers?: number } } };
+type FlowItem = { id: string; type: string; [key: string]: unknown };
+type Status = { fill?: string; shape?: string; text?: string };
+
+async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function lifecycle(msgs: Msg[]): string[] {
+  return msgs.map((m) => m.topic).filter((t) => t !== 'printer.online' && t !== 'printer.offline');
+}
+
+const printing = (sub: number, extra: Record<string, unknown> = {}) => ({ machine_status: { status: 2, sub_status: sub, ...extra } });
+
+describe(`printhooks-elegoo over Centauri Carbon 2 MQTT (Node-RED ${nodeRedLine})`, function () {
+  let fake: FakeCc2;
+  let msgs: Msg[];
+  let userDir: string;
+
+  beforeEach(async () => {
+    userDir = mkdtempSync(path.join(tmpdir(), 'printhooks-elegoo-cc2-'));
+    helper.settings({ userDir });
+    await helper.startServer();
+    msgs = [];
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await helper.stopServer();
+    await fake?.close();
+    rmSync(userDir, { recursive: true, force: true });
+  });
+
+  function flow(printer: Record<string, unknown> = {}): FlowItem[] {
+    return [
+      { id: 'prn', type: 'printhooks-elegoo-printer', name: 'CC2', host: '127.0.0.1', port: fake.port, model: 'cc2', mainboardId: fake.serial, reconnectMs: 20, ...printer },
+      { id: 'src', type: 'printhooks-elegoo', printer: 'prn', offlineDelayMs: 50, wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ];
+  }
+
+  async function start(nodes: FlowItem[], credentials?: Record<string, unknown>): Promise<void> {
+    await helper.load([printerNode, sourceNode], nodes as never, credentials as never);
+    helper.getNode('out')?.on('input', (msg: unknown) => msgs.push(msg as Msg));
+  }
+  const online = () => until(() => msgs.some((m) => m.topic === 'printer.online'));
+  const seen = (topic: string, n = 1) => until(() => msgs.filter((m) => m.topic === topic).length >= n);
+  const statuses = () => (helper.getNode('src') as unknown as { status: { getCalls(): Array<{ args: Status[] }> } }).status.getCalls().map((c) => c.args[0]);
+
+  it('a normal print from deltas, with a runout pause: attention once, milestones and layers, done once', async () => {
+    fake = new FakeCc2();
+    await fake.listen();
+    await start(flow());
+    await online();
+    fake.update({ ...printing(1405), print_status: { filename: 'benchy.gcode', uuid: 'u-1', total_layer: 200 } });
+    await seen('print.started');
+    fake.update({ ...printing(2075, { progress: 12 }), print_status: { current_layer: 3 } });
+    // total_layer is not repeated in deltas: the merged state keeps it.
+    fake.update({ machine_status: { progress: 20 }, print_status: { current_layer: 4 } });
+    fake.update(printing(2501));
+    fake.update({ ...printing(2502), extruder: { filament_detected: 0 } });
+    await seen('printer.attention');
+    fake.update({ ...printing(2402), extruder: { filament_detected: 1 } });
+    fake.update(printing(2075, { progress: 70 }));
+    fake.update(printing(2077, { progress: 100 }));
+    await seen('print.done');
+    fake.update({ machine_status: { status: 1, sub_status: 0 }, print_status: { filename: '', uuid: '' } });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(lifecycle(msgs), [
+      'print.started', 'print.progress', 'print.progress', 'print.layer',
+      'print.paused', 'printer.attention', 'print.resumed', 'print.progress', 'print.done',
+    ]);
+    const paused = msgs.find((m) => m.topic === 'print.paused')!;
+    assert.equal(paused.payload.reason, 'filament_runout');
+    assert.equal(msgs.find((m) => m.topic === 'print.layer')!.payload.job?.layers, 200);
+    assert.equal(msgs.find((m) => m.topic === 'print.done')!.payload.job?.file, 'benchy.gcode');
+  });
+
+  it('a stop is one print.cancelled; an emergency stop is print.failed; a listed fault is printer.error', async () => {
+    fake = new FakeCc2();
+    await fake.listen();
+    await start(flow());
+    await online();
+    fake.update({ ...printing(2075), print_status: { filename: 'a.gcode', uuid: 'u-2' } });
+    await seen('print.started');
+    fake.update(printing(2503));
+    fake.update(printing(2504));
+    await seen('print.cancelled');
+    fake.update({ ...printing(2075), print_status: { filename: 'b.gcode', uuid: 'u-3' } });
+    await seen('print.started', 2);
+    fake.update({ machine_status: { status: 14, sub_status: 0, exception_status: [501] } });
+    await seen('print.failed');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(lifecycle(msgs), ['print.started', 'print.cancelled', 'print.started', 'print.failed', 'printer.error']);
+    assert.equal(msgs.find((m) => m.topic === 'print.cancelled')!.payload.reason, 'user');
+    assert.equal(msgs.find((m) => m.topic === 'print.failed')!.payload.error?.code, 'exception_501');
+  });
+
+  it('a finished job shown at connect is not announced; a print dropped mid-way and found idle is reconciled once', async () => {
+    fake = new FakeCc2();
+    fake.state.machine_status = { status: 2, sub_status: 2077, exception_status: [], progress: 100 };
+    fake.state.print_status = { filename: 'old.gcode', uuid: 'old' };
+    await fake.listen();
+    await start(flow());
+    await online();
+    fake.update({ ...printing(2075, { progress: 5 }), print_status: { filename: 'c.gcode', uuid: 'u-4' } });
+    await seen('print.started');
+    fake.dropClients();
+    fake.state.machine_status = { status: 1, sub_status: 0, exception_status: [], progress: 0 };
+    fake.state.print_status = { filename: '', uuid: '' };
+    await seen('print.cancelled');
+    await until(() => fake.registered.size === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(lifecycle(msgs), ['print.started', 'print.cancelled']);
+    assert.equal(msgs.find((m) => m.topic === 'print.cancelled')!.payload.reason, 'aborted');
+  });
+
+  it('asks for the full status again after gaps in the delta ids', async () => {
+    fake = new FakeCc2();
+    await fake.listen();
+    await start(flow());
+    await online();
+    assert.equal(fake.statusRequests, 1);
+    // The first id only sets where counting starts; five gaps after it.
+    for (let i = 0; i < 6; i++) fake.update({ heater_bed: { temperature: 60 + i } }, 1);
+    await until(() => fake.statusRequests >= 2);
+  });
+
+  it('registration "too many clients" is shown as such and retried slowly; the heartbeat keeps a registered link', async () => {
+    fake = new FakeCc2({ cap: 1 });
+    await fake.listen();
+    const other = connect({ host: '127.0.0.1', port: fake.port, username: 'elegoo', password: '123456', protocolVersion: 4 });
+    await new Promise((r) => other.once('connect', r));
+    other.publish(`elegoo/${fake.serial}/api_register`, JSON.stringify({ client_id: 'slicer', request_id: 'slicer_req' }));
+    await until(() => fake.registered.size === 1);
+    await start(flow({ busyRetryMs: 400, heartbeatMs: 50 }));
+    await until(() => statuses().some((s) => s.fill === 'yellow' && /too many clients/.test(s.text ?? '')));
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(fake.refused, 1, 'no fast retries into a full printer');
+    other.end(true);
+    await online();
+    const pingsBefore = fake.pings;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(fake.pings - pingsBefore >= 3, `heartbeats: ${fake.pings - pingsBefore}`);
+  });
+
+  it('without PONGs the link is dropped and made again', async () => {
+    fake = new FakeCc2();
+    await fake.listen();
+    await start(flow({ heartbeatMs: 30, pongTimeoutMs: 150 }));
+    await online();
+    fake.mute = true;
+    await until(() => statuses().some((s) => /no heartbeat answer/.test(s.text ?? '')));
+  });
+
+  it('uses the access code as the broker password, shows a rejected one, and answers Test connection', async () => {
+    fake = new FakeCc2({ password: 'secret-code' });
+    await fake.listen();
+    await start(flow({ slowRetryMs: 60_000 }), { prn: { accessCode: 'wrong' } });
+    await until(() => statuses().some((s) => s.fill === 'red' && /access code rejected/.test(s.text ?? '')));
+    const ok = await helper.request().post('/printhooks-elegoo-printer/test').send({ host: '127.0.0.1', port: fake.port, model: 'cc2', mainboardId: fake.serial, accessCode: 'secret-code' }).expect(200);
+    assert.equal(ok.body.ok, true, ok.body.message);
+    assert.equal(ok.body.model, 'Centauri Carbon 2');
+    const bad = await helper.request().post('/printhooks-elegoo-printer/test').send({ host: '127.0.0.1', port: fake.port, model: 'cc2', mainboardId: fake.serial, accessCode: 'nope' }).expect(200);
+    assert.equal(bad.body.problem, 'auth');
+    assert.doesNotMatch(JSON.stringify(bad.body), /nope|secret-code/);
+    const noSerial = await helper.request().post('/printhooks-elegoo-printer/test').send({ host: '127.0.0.1', model: 'cc2' }).expect(200);
+    assert.match(noSerial.body.message, /^mainboardId: a Centauri Carbon 2 needs its serial number/);
+  });
+
+  it('hostile payloads are skipped and the link goes on', async () => {
+    fake = new FakeCc2();
+    await fake.listen();
+    await start(flow());
+    await online();
+    fake.sendRaw('{broken');
+    fake.sendRaw(JSON.stringify({ id: 'x', method: 6000, result: { machine_status: { status: '2', sub_status: { a: 1 }, exception_status: 'x' }, __proto__: { polluted: 1 } } }));
+    fake.sendRaw(`{"id":1,"method":6000,"result":${'{"a":'.repeat(100)}1${'}'.repeat(100)}}`);
+    fake.update({ ...printing(2075), print_status: { filename: 'z.gcode', uuid: 'u-9' } });
+    await seen('print.started');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});
