@@ -4,7 +4,7 @@ import { authHeaders, parseEndpointConfig, type EndpointCredentials, type RawEnd
 import { EndpointHealth } from '../../src/delivery/endpoint-health';
 import { HttpTransport } from '../../src/delivery/http-transport';
 import type { EndpointNode } from './endpoint-node';
-import { jsonRoute } from '../shared/json-route';
+import { answerAdminErrorsAsJson, jsonRoute } from '../shared/json-route';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 
@@ -60,4 +60,5 @@ export = function register(RED: NodeAPI): void {
     node.health.enable();
     res.json({ enabled: true, wasDisabled });
   }));
+  answerAdminErrorsAsJson(RED, 'printhooks-endpoint');
 };

@@ -4,7 +4,7 @@ import { buildEvent } from '../../src/event';
 import type { DeliveryQueue } from '../../src/delivery/delivery-queue';
 import { requestFromMsg } from '../../src/delivery/request-from-msg';
 import { toError } from '../shared/errors';
-import { jsonRoute } from '../shared/json-route';
+import { answerAdminErrorsAsJson, jsonRoute } from '../shared/json-route';
 
 /**
  * The editor's admin endpoints of the sender (docs/delivery.md, "Editor / admin endpoints"): the
@@ -42,4 +42,6 @@ export function registerSenderAdminRoutes(RED: NodeAPI, running: ReadonlyMap<str
     await queue.enqueue(stored);
     res.json({ queued: true, id: event.id });
   }));
+
+  answerAdminErrorsAsJson(RED, 'printhooks-sender');
 }

@@ -8,7 +8,7 @@ import { tokenHeadersAsRefs } from '../../src/sign/token-refs';
 import { registerCredentials } from '../../src/secrets/known-credentials';
 import { registerSecretOwner } from '../../src/secrets/secret-refs';
 import { failMsg, reportConfigError } from '../shared/errors';
-import { jsonRoute, textFieldsOf } from '../shared/json-route';
+import { answerAdminErrorsAsJson, jsonRoute, textFieldsOf } from '../shared/json-route';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
@@ -97,4 +97,5 @@ export = function register(RED: NodeAPI): void {
     }
     res.json({ publicKeys: deployed.printhooksPublicKeys ?? [] });
   }));
+  answerAdminErrorsAsJson(RED, 'printhooks-signer');
 };

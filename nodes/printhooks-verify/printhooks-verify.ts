@@ -4,7 +4,7 @@ import { keyTool } from '../../src/sign/key-tool';
 import { decodeVerifiedBody } from '../../src/sign/received-body';
 import { DEFAULT_TOLERANCE_S, normaliseHeaders, WebhookVerifier } from '../../src/sign/verify';
 import { failMsg, reportConfigError } from '../shared/errors';
-import { jsonRoute, textFieldsOf } from '../shared/json-route';
+import { answerAdminErrorsAsJson, jsonRoute, textFieldsOf } from '../shared/json-route';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 import { StatusCounter } from '../shared/status-counter';
@@ -91,4 +91,5 @@ export = function register(RED: NodeAPI): void {
     const reply = keyTool(textFieldsOf(req.body));
     res.status(reply.status).json(reply.body);
   }));
+  answerAdminErrorsAsJson(RED, 'printhooks-verify');
 };

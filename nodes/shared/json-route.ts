@@ -1,4 +1,5 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { NodeAPI } from 'node-red';
 import { toError } from './errors';
 
 /**
@@ -27,4 +28,18 @@ export function textFieldsOf(body: unknown): Record<string, string> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return out;
   for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
   return out;
+}
+
+/**
+ * Errors raised before a route runs (Node-RED's body parser refusing malformed JSON or a body too
+ * large) reach Express's HTML error page; this handler answers them as JSON for the admin paths
+ * under `/<type>/`. Registered once per node type, after Node-RED's own middleware.
+ */
+export function answerAdminErrorsAsJson(RED: NodeAPI, type: string): void {
+  const handler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: unknown }).status;
+    res.status(typeof status === 'number' && status >= 400 && status < 600 ? status : 500).json({ error: `request refused: ${toError(error).message}` });
+  };
+  RED.httpAdmin.use(`/${type}/`, handler);
 }

@@ -106,4 +106,13 @@ describe(`admin routes answer JSON, also on errors (Node-RED ${nodeRedLine})`, (
     }
     assertJsonError(await get('/printhooks-signer/nope/public-keys'), 404, /not deployed/);
   });
+
+  it('a malformed JSON body, refused by Node-RED before the route runs, is answered as JSON too', async () => {
+    for (const url of ['/printhooks-signer/keys', '/printhooks-verify/keys', '/printhooks-sender/s1/test', '/printhooks-sender/s1/retry-dead', '/printhooks-endpoint/ep/enable']) {
+      const answer = (await helper.request().post(url).set('content-type', 'application/json').send('{"action":')) as unknown as Answer;
+      assertJsonError(answer, 400, /^request refused: .*JSON/);
+      assert.ok(!answer.text.includes('node_modules'), 'no stack trace');
+    }
+    assert.equal(rx.received.length, 0, 'the refused test request queued nothing');
+  });
 });
