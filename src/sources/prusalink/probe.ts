@@ -25,7 +25,7 @@ export async function probePrusaLink(input: { url: unknown; auth: PrusaLinkAuth 
   let client: PrusaLinkClient | undefined;
   try {
     const base = parsePrusaLinkUrl(input.url);
-    if (!input.auth) throw new PrusaLinkProblem('config', 'credentials missing: give the username and password (Digest) or the API key');
+    if (!input.auth) throw new PrusaLinkProblem('config', 'password or apiKey: give the PrusaLink password (Digest) or the API key');
     client = new PrusaLinkClient({ base, auth: input.auth, timeoutMs: input.timeoutMs ?? 5000 });
     const identity = parseVersion(await client.json('/api/version', 'version check'));
     const status = parseStatus((await client.json('/api/v1/status', 'status')) ?? {});

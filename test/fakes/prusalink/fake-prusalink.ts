@@ -46,7 +46,10 @@ export class FakePrusaLink {
   /** Raspberry Pi: answer 503 (daemon up, printer not attached). */
   notReady = false;
   printerMessage: string | undefined;
+  /** Paths of the requests that passed auth, in order. */
   requests: string[] = [];
+  /** Every request, 401/403 answers included. */
+  attempts = 0;
   authFailures = 0;
   maxInFlight = 0;
   private inFlight = 0;
@@ -175,8 +178,9 @@ export class FakePrusaLink {
     res.on('close', () => (this.inFlight -= 1));
     const answer = () => {
       const path = (req.url ?? '/').split('?')[0];
-      this.requests.push(path);
+      this.attempts += 1;
       if (!this.authorised(req, res)) return;
+      this.requests.push(path);
       this.route(path, res);
     };
     if (this.options.latencyMs) setTimeout(answer, this.options.latencyMs);

@@ -34,21 +34,21 @@ describe('PrusaLinkClient against a fake PrusaLink over HTTP', () => {
     it(`${flavour}: Digest works, pays the 401 once and reuses the nonce`, async () => {
       const c = await open({ flavour }, (f) => ({ username: f.username, password: f.password }));
       for (let i = 0; i < 4; i += 1) assert.equal((await c.json('/api/v1/status', 'status'))?.printer !== undefined, true);
-      assert.equal(fake.requests.length, 5, fake.requests.join(' '));
+      assert.deepEqual([fake.attempts, fake.requests.length], [5, 4]);
     });
 
     it(`${flavour}: X-Api-Key works, one request per call`, async () => {
       const c = await open({ flavour }, (f) => ({ apiKey: f.apiKey }));
       await c.json('/api/v1/status', 'status');
       await c.json('/api/version', 'version');
-      assert.equal(fake.requests.length, 2);
+      assert.equal(fake.attempts, 2);
     });
 
     it(`${flavour}: a wrong password or key is rejected naming the field`, async () => {
       let c = await open({ flavour }, (f) => ({ username: f.username, password: 'wrong' }));
       const digest = await rejection(c.json('/api/v1/status', 'status'));
       assert.deepEqual([digest.kind, digest.short], ['auth', 'username or password rejected']);
-      assert.ok(fake.requests.length <= 3);
+      assert.ok(fake.attempts <= 3);
       c.dispose();
       await fake.stop();
       c = await open({ flavour }, () => ({ apiKey: 'nope' }));
@@ -63,7 +63,7 @@ describe('PrusaLinkClient against a fake PrusaLink over HTTP', () => {
       await new Promise((r) => setTimeout(r, 120));
       await c.json('/api/v1/status', 'status');
       assert.equal(fake.authFailures, 0);
-      assert.equal(fake.requests.length, 4);
+      assert.equal(fake.attempts, 4);
     });
   }
 

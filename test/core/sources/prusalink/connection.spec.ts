@@ -104,7 +104,7 @@ describe('PrusaLinkConnection (the shared poller)', () => {
     await new Promise((r) => setTimeout(r, 200));
     const failed = heard.phases.at(-1) as Extract<LinkPhase, { phase: 'failed' }>;
     assert.deepEqual([failed.problem, failed.short], ['auth', 'apiKey rejected']);
-    assert.equal(fake.requests.length, 1);
+    assert.equal(fake.attempts, 1);
   });
 
   it('stop() ends polling: no request afterwards', async () => {
@@ -114,8 +114,8 @@ describe('PrusaLinkConnection (the shared poller)', () => {
     connection.start();
     await until(() => heard.reports.length >= 2);
     await connection.stop();
-    const count = fake.requests.length;
+    const count = fake.attempts;
     await new Promise((r) => setTimeout(r, 80));
-    assert.equal(fake.requests.length, count);
+    assert.equal(fake.attempts, count);
   });
 });
