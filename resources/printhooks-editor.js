@@ -9,15 +9,6 @@
   var OK_COLOR = 'green';
   // an HTTP header name (RFC 9110 token), or empty for the scheme's default
   var HEADER_NAME = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)?$/;
-  var SCHEME_LABELS = {
-    'standard-webhooks': 'Standard Webhooks v1 (HMAC, whsec_)',
-    'standard-webhooks-ed25519': 'Standard Webhooks v1a (Ed25519, whsk_ / whpk_)',
-    github: 'GitHub (X-Hub-Signature-256)',
-    stripe: 'Stripe (Stripe-Signature)',
-    'hmac-sha256': 'HMAC-SHA256 of the body in a header',
-    token: 'Static token in a header',
-    slack: 'Slack request signing (v0)'
-  };
   // Test-connection details shown after the message, in this order, when the route sends them
   var TEST_DETAILS = [['version', 'version'], ['state', 'state'], ['model', 'model'], ['fingerprint', 'certificate SHA-256']];
 
@@ -51,6 +42,12 @@
     };
   }
 
+  /** A definition's palette label from its catalog (`<type>.paletteLabel`); the node set of a type is named after it. */
+  function paletteLabel() {
+    var type = this.set && this.set.id ? this.set.id.split('/').pop() : '';
+    return this._(type + '.paletteLabel');
+  }
+
   /** The label function of the signer and verify nodes: their name, else "<prefix>: <scheme>". */
   function schemeLabel(prefix) {
     return function () {
@@ -78,22 +75,35 @@
   }
 
   /**
-   * The Test-connection button of a config node: posts the node id and the dialog's current fields,
-   * then shows the answer in `result`. Only the answer to the latest click is shown.
+   * The Test-connection button of config node type `type` (the `test` row: #<type>-test, #<type>-result):
+   * posts the node id and the dialog's current `fields()` to <type>/test and shows the answer.
+   * Only the answer to the latest click is shown.
    */
-  function testConnection(node, options) {
+  function testConnection(node, type, fields) {
     var latest = 0;
-    $(options.button).on('click', function (e) {
+    $('#' + type + '-test').on('click', function (e) {
       e.preventDefault();
-      var out = $(options.result);
+      var out = $('#' + type + '-result');
       var attempt = ++latest;
       out.text('Testing…').css('color', '');
-      postJson(options.url, $.extend({ id: node.id }, options.fields())).done(function (result) {
+      postJson(type + '/test', $.extend({ id: node.id }, fields())).done(function (result) {
         if (attempt === latest) showTestResult(out, result);
       }).fail(function (xhr) {
         if (attempt === latest) out.text('Problem: the editor could not run the test (' + errorText(xhr) + ')').css('color', ERROR_COLOR);
       });
     });
+  }
+
+  /** The values of a config dialog's inputs `names`, for a Test-connection request. */
+  function configFields(names) {
+    return function () {
+      var fields = {};
+      names.forEach(function (name) {
+        var input = $('#node-config-input-' + name);
+        fields[name] = input.is(':checkbox') ? input.is(':checked') : input.val();
+      });
+      return fields;
+    };
   }
 
   /** The value of a credential input, or '' when it only shows that a secret is stored. */
@@ -111,19 +121,20 @@
 
   /**
    * The scheme picker of the signer and verify dialogs: the options are the core's schemes; rows with
-   * the class `<prefix>-header-row` / `<prefix>-encoding-row` show only for the schemes that use them.
+   * the rows `<prefix>-row-header` / `<prefix>-row-encoding` show only for the schemes that use them.
    */
   function schemePicker(node, prefix, onChange) {
     var select = $('#node-input-scheme').empty();
     var headers = lists().schemeHeaders;
     lists().schemes.forEach(function (scheme) {
-      $('<option>').val(scheme).text(SCHEME_LABELS[scheme] || scheme).appendTo(select);
+      var label = node._(prefix + '.scheme.' + scheme);
+      $('<option>').val(scheme).text(label && label.indexOf('.scheme.') === -1 ? label : scheme).appendTo(select);
     });
     select.val(node.scheme || lists().schemes[0]);
     function sync() {
       var scheme = select.val();
-      $('.' + prefix + '-header-row').toggle(Object.prototype.hasOwnProperty.call(headers, scheme));
-      $('.' + prefix + '-encoding-row').toggle(scheme === 'hmac-sha256');
+      $('.' + prefix + '-row-header').toggle(Object.prototype.hasOwnProperty.call(headers, scheme));
+      $('.' + prefix + '-row-encoding').toggle(scheme === 'hmac-sha256');
       $('#node-input-header').attr('placeholder', headers[scheme] || '');
       if (onChange) onChange(scheme);
     }
@@ -176,11 +187,11 @@
     box.val(chosen);
   }
 
-  /** The option and credential rows a preset uses (class `<prefix>-opt-<field>`); shows those, hides the rest. */
+  /** The option and credential rows a preset uses (class `<prefix>-row-<field>`); shows those, hides the rest. */
   function showPresetFields(prefix, preset) {
     var used = lists().presetFields[preset] || [];
     lists().presetFieldNames.forEach(function (field) {
-      $('.' + prefix + '-opt-' + field).toggle(used.indexOf(field) !== -1);
+      $('.' + prefix + '-row-' + field).toggle(used.indexOf(field) !== -1);
     });
     return used;
   }
@@ -213,13 +224,122 @@
     };
   }
 
+
+  // ---- Dialog rows (docs/editor.md "Rows"): a template holds <div data-ph-rows="field[:kind[:arg]] ...">,
+  // expanded once into Node-RED form rows before a dialog first opens, so the usual rows are written once.
+  var ROW_ICONS = {
+    name: 'tag', url: 'globe', host: 'globe', endpoint: 'globe', timezone: 'globe', apiKey: 'key', accessCode: 'key',
+    token: 'key', scheme: 'key', secrets: 'lock', password: 'lock', tls: 'lock', username: 'user', recipient: 'user',
+    user: 'user-secret', serial: 'barcode', offlineDelay: 'clock-o', timeout: 'clock-o', cooldown: 'clock-o',
+    tolerance: 'clock-o', bedCooled: 'thermometer-quarter', server: 'server', printer: 'print', includeRaw: 'code',
+    encoding: 'code', mode: 'code', snapshotUrl: 'camera', snapshot: 'camera', snapshotTimeout: 'camera',
+    printerId: 'id-badge', identifier: 'id-card-o', fingerprint: 'thumb-tack', ca: 'certificate', concurrency: 'random',
+    retrySchedule: 'repeat', jitter: 'arrows-h', header: 'header', method: 'exchange', allowOverride: 'exchange',
+    tlsInsecure: 'unlock', allowSelfSigned: 'unlock', secretsInMsg: 'unlock-alt', link: 'link', headers: 'list-alt',
+    contentType: 'file-text-o', body: 'pencil', missing: 'question', preset: 'list', progressStep: 'percent',
+    respond401: 'ban', parseJson: 'code', test: 'plug', generate: 'random', publicKey: 'globe',
+    generated: 'share', port: 'hashtag', overloadDelay: 'hourglass-half', ordered: 'sort-numeric-asc'
+  };
+
+  function escapeAttr(value) {
+    return String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
+
+  function i18n(key) {
+    return ' data-i18n="' + escapeAttr(key) + '"';
+  }
+
+  /**
+   * The HTML of one row. `field[:kind[:arg]]`; kinds: text (default), password, number (arg: unit),
+   * check, select (arg: comma-separated values), area (arg: rows), button (id <type>-<field>), output (a
+   * read-only text the dialog's script fills, id <type>-<field>), test (the Test-connection button and its result).
+   * Optional catalog keys are used when `has(key)` says they exist: placeholder.<f>, tip.<f>, label.<f>Unit,
+   * label.<f>Text (beside a checkbox), <f>.<value> (select options).
+   */
+  function rowHtml(type, inputPrefix, token, has) {
+    var parts = token.split(':');
+    var field = parts[0];
+    var kind = parts[1] || (field === 'test' ? 'test' : 'text');
+    var arg = parts.slice(2).join(':');
+    var key = function (k) { return type + '.' + k; };
+    var id = inputPrefix + field;
+    var icon = '<i class="fa fa-' + (ROW_ICONS[field] || 'pencil') + '"></i> ';
+    var html = '<div class="form-row ' + type + '-row-' + field + '">';
+    if (kind === 'test' || kind === 'button') {
+      var button = '<label></label><button type="button" class="red-ui-button" id="' + type + '-' + field + '">' + icon +
+        '<span' + i18n(key('label.' + field)) + '></span></button>';
+      if (kind === 'test') button += ' <span id="' + type + '-result" style="word-break:break-all"></span>';
+      return html + button + '</div>';
+    }
+    if (kind === 'output') id = type + '-' + field;
+    // a checkbox may leave the label column empty and say everything in label.<field>Text
+    var labelled = kind !== 'check' || has(key('label.' + field));
+    html += '<label for="' + id + '">' + icon + (labelled ? '<span' + i18n(key('label.' + field)) + '></span>' : '') + '</label>';
+    var placeholder = has(key('placeholder.' + field)) ? i18n('[placeholder]' + key('placeholder.' + field)) : '';
+    if (kind === 'select') {
+      html += '<select id="' + id + '">' + (arg ? arg.split(',') : []).map(function (value) {
+        var optionKey = key(field + '.' + value);
+        return '<option value="' + escapeAttr(value) + '"' + (has(optionKey) ? i18n(optionKey) + '>' : '>' + escapeAttr(value)) + '</option>';
+      }).join('') + '</select>';
+    } else if (kind === 'area') {
+      html += '<textarea id="' + id + '" rows="' + (Number(arg) || 3) + '" style="width:70%; font-family:monospace"' + placeholder + '></textarea>';
+    } else if (kind === 'output') {
+      html += '<input type="text" id="' + id + '" readonly style="width:70%; font-family:monospace"' + placeholder + '>';
+    } else if (kind === 'check') {
+      html += '<input type="checkbox" id="' + id + '" style="width:auto; vertical-align:top">';
+      if (has(key('label.' + field + 'Text'))) html += ' <span' + i18n('[html]' + key('label.' + field + 'Text')) + '></span>';
+    } else {
+      var inputType = kind === 'password' ? 'password' : 'text';
+      html += '<input type="' + inputType + '" id="' + id + '"' + (kind === 'number' ? ' style="width:80px"' : '') + placeholder + '>';
+      if (kind === 'number' && has(key('label.' + field + 'Unit'))) html += ' <span' + i18n(key('label.' + field + 'Unit')) + '></span>';
+      else if (kind === 'number' && arg) html += ' ' + escapeAttr(arg);
+    }
+    if (has(key('tip.' + field))) html += ' <span class="form-tips"' + i18n('[html]' + key('tip.' + field)) + '></span>';
+    return html + '</div>';
+  }
+
+  /** A template's text with every <div data-ph-rows="…"></div> replaced by its rows. */
+  function expandTemplate(type, text, isConfig, has) {
+    var inputPrefix = isConfig ? 'node-config-input-' : 'node-input-';
+    return text.replace(/<div data-ph-rows="([^"]*)"><\/div>/g, function (whole, spec) {
+      return spec.trim().split(/\s+/).map(function (token) { return rowHtml(type, inputPrefix, token, has); }).join('\n');
+    });
+  }
+
+  /** Expands the rows of node type `type`'s dialog template in place (once; waits if the template is not in the page yet). */
+  function expandRows(type, attempt) {
+    var template = $('script[data-template-name="' + type + '"]');
+    if (template.length === 0) {
+      if ((attempt || 0) < 20) setTimeout(function () { expandRows(type, (attempt || 0) + 1); }, 50);
+      return;
+    }
+    if (template.attr('data-ph-expanded')) return;
+    var namespace = '@printhooks/node-red-printhooks/' + type + ':';
+    var has = function (key) {
+      var text = RED._(namespace + key);
+      return typeof text === 'string' && text !== '' && text.indexOf(key) === -1;
+    };
+    var definition = RED.nodes.getType(type);
+    template.text(expandTemplate(type, template.text(), definition && definition.category === 'config', has));
+    template.attr('data-ph-expanded', 'true');
+  }
+
+  // Rows are expanded as soon as a printhooks type is registered, before any dialog can open (docs/editor.md).
+  if (typeof RED !== 'undefined' && RED.events) {
+    RED.events.on('registry:node-type-added', function (type) {
+      if (typeof type === 'string' && type.indexOf('printhooks-') === 0) expandRows(type);
+    });
+  }
+
   window.PrintHooksEditor = {
     lists: lists,
     sourceLabel: sourceLabel,
+    paletteLabel: paletteLabel,
     schemeLabel: schemeLabel,
     isHeaderName: isHeaderName,
     adminAction: adminAction,
     testConnection: testConnection,
+    configFields: configFields,
     showTestResult: showTestResult,
     secretValue: secretValue,
     generateSecret: generateSecret,
@@ -228,6 +348,9 @@
     eventTypeOptions: eventTypeOptions,
     showPresetFields: showPresetFields,
     retrySchedule: retrySchedule,
-    deliveryLog: deliveryLog
+    deliveryLog: deliveryLog,
+    rowHtml: rowHtml,
+    expandTemplate: expandTemplate,
+    expandRows: expandRows
   };
 })();

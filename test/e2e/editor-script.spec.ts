@@ -155,7 +155,7 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
     for (const [name, preset] of PRESETS) {
       await page.selectOption('#node-input-preset', name);
       const shown: string[] = [];
-      for (const field of PRESET_FIELDS) if (await page.isVisible(`.printhooks-template-opt-${field}`)) shown.push(field);
+      for (const field of PRESET_FIELDS) if (await page.isVisible(`.printhooks-template-row-${field}`)) shown.push(field);
       assert.deepEqual(shown, PRESET_FIELDS.filter((f) => preset.fields.includes(f)), name);
     }
     await page.close();

@@ -61,21 +61,23 @@ describe('Moonraker in a real Node-RED process and editor', function () {
       const page = await browser.newPage();
       await page.goto(red.url, { waitUntil: 'domcontentloaded' });
       await page.locator(".red-ui-palette-node[data-palette-type='printhooks-moonraker']").waitFor({ state: 'attached', timeout: 60_000 });
+      // the palette shows before the deployed flow is loaded: editing 'srv' earlier would open a new, empty node
+      await page.waitForFunction(() => Boolean((window as unknown as { RED: any }).RED.nodes.node('srv')), undefined, { timeout: 30_000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
       await page.evaluate(() => {
         const RED = (window as unknown as { RED: any }).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
         RED.editor.editConfig('', 'printhooks-moonraker-server', 'srv');
       });
-      const button = page.locator('#node-config-printhooks-moonraker-test');
-      const result = page.locator('#node-config-printhooks-moonraker-result');
+      const button = page.locator('#printhooks-moonraker-server-test');
+      const result = page.locator('#printhooks-moonraker-server-result');
       await button.waitFor({ state: 'visible', timeout: 20_000 });
       await button.click();
-      await page.waitForFunction(() => /Moonraker|ws:/.test(document.querySelector('#node-config-printhooks-moonraker-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => /Moonraker|ws:/.test(document.querySelector('#printhooks-moonraker-server-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
       // the shared result line (docs/editor.md): the route's message, then version and state
       assert.equal(await result.textContent(), `Moonraker ${fake.version}, Klippy ready · version ${fake.version} · state ready`);
 
       await page.locator('#node-config-input-apiKey').fill('not-the-key');
       await button.click();
-      await page.waitForFunction(() => /unauthorized/.test(document.querySelector('#node-config-printhooks-moonraker-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => /unauthorized/.test(document.querySelector('#printhooks-moonraker-server-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
       assert.match(String(await result.textContent()), /unauthorized \(HTTP 401\): check the API key/);
       if (process.env.PRINTHOOKS_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.PRINTHOOKS_SCREENSHOTS, 'moonraker-test-connection.png') });
     } finally {

@@ -59,22 +59,24 @@ describe('OctoPrint in a real Node-RED process and editor', function () {
       const page = await browser.newPage();
       await page.goto(red.url, { waitUntil: 'domcontentloaded' });
       await page.locator(".red-ui-palette-node[data-palette-type='printhooks-octoprint']").waitFor({ state: 'attached', timeout: 60_000 });
+      // the palette shows before the deployed flow is loaded: editing 'srv' earlier would open a new, empty node
+      await page.waitForFunction(() => Boolean((window as unknown as { RED: any }).RED.nodes.node('srv')), undefined, { timeout: 30_000 }); // eslint-disable-line @typescript-eslint/no-explicit-any
       await page.evaluate(() => {
         const RED = (window as unknown as { RED: any }).RED; // eslint-disable-line @typescript-eslint/no-explicit-any
         RED.editor.editConfig('', 'printhooks-octoprint-server', 'srv');
       });
-      const button = page.locator('#node-config-printhooks-octoprint-test');
-      const result = page.locator('#node-config-printhooks-octoprint-result');
+      const button = page.locator('#printhooks-octoprint-server-test');
+      const result = page.locator('#printhooks-octoprint-server-result');
       await button.waitFor({ state: 'visible', timeout: 20_000 });
       await button.click();
       // the shared result line (docs/editor.md): the route's message, then version and state, green
-      await page.waitForFunction(() => !/^Testing/.test(document.querySelector('#node-config-printhooks-octoprint-result')?.textContent || 'Testing'), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => !/^Testing/.test(document.querySelector('#printhooks-octoprint-server-result')?.textContent || 'Testing'), undefined, { timeout: 20_000 });
       assert.match(String(await result.textContent()), /· version 1\.11\.8 · state Operational$/);
       assert.equal(await result.evaluate((el) => getComputedStyle(el).color), 'rgb(0, 128, 0)');
 
       await page.locator('#node-config-input-apiKey').fill('not-the-key');
       await button.click();
-      await page.waitForFunction(() => /rejected/.test(document.querySelector('#node-config-printhooks-octoprint-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => /rejected/.test(document.querySelector('#printhooks-octoprint-server-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
       assert.match(String(await result.textContent()), /API key rejected/);
       assert.equal(await result.evaluate((el) => getComputedStyle(el).color), 'rgb(204, 0, 0)');
       if (process.env.PRINTHOOKS_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.PRINTHOOKS_SCREENSHOTS, 'octoprint-test-connection.png') });

@@ -63,17 +63,17 @@ describe('e2e: signer and verify dialogs in the real editor (Chromium, Node-RED 
       }
     });
     await openDialog(page, 's1');
-    await page.waitForFunction((pk) => (document.querySelector('#printhooks-signer-public') as HTMLInputElement | null)?.value === pk, publicKeyFor(whsk), { timeout: 10000 });
+    await page.waitForFunction((pk) => (document.querySelector('#printhooks-signer-publicKey') as HTMLInputElement | null)?.value === pk, publicKeyFor(whsk), { timeout: 10000 });
     assert.equal(await page.inputValue('#node-input-secrets'), '__PWRD__', 'a stored secret shows only as the placeholder');
     assert.equal(await page.isVisible('#node-input-header'), false);
 
     await page.click('#printhooks-signer-generate');
     await page.waitForFunction(() => /^whsk_/.test((document.querySelector('#node-input-secrets') as HTMLTextAreaElement).value), undefined, { timeout: 10000 });
     const generated = (await page.inputValue('#node-input-secrets')).split('\n')[0];
-    assert.equal(await page.inputValue('#printhooks-signer-public'), publicKeyFor(generated));
+    assert.equal(await page.inputValue('#printhooks-signer-publicKey'), publicKeyFor(generated));
 
     await page.selectOption('#node-input-scheme', 'standard-webhooks');
-    assert.equal(await page.isVisible('#printhooks-signer-public'), false);
+    assert.equal(await page.isVisible('#printhooks-signer-publicKey'), false);
     await page.fill('#node-input-secrets', '');
     await page.click('#printhooks-signer-generate');
     await page.waitForFunction(() => /^whsec_[A-Za-z0-9+/]{43}=$/.test((document.querySelector('#node-input-secrets') as HTMLTextAreaElement).value), undefined, { timeout: 10000 });
