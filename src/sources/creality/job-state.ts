@@ -58,6 +58,14 @@ export function awaitsPowerLossDecision(state: Readonly<CrealityState>): boolean
   return flag(state.repoPlrStatus);
 }
 
+let lastStart: { value: unknown; iso: string | undefined } = { value: undefined, iso: undefined };
+
+/** The job's start as ISO text; the printer repeats the same start time in every full status, so the last one is kept. */
+function startedAt(value: unknown): string | undefined {
+  if (value !== lastStart.value) lastStart = { value, iso: isoFromEpochSeconds(finiteNumber(value, 1)) };
+  return lastStart.iso;
+}
+
 /**
  * The cached status as one tracker observation. `state` is absent for codes that are a step between
  * two states (docs/creality.md, "State codes"); the job key is the monitor's to choose.
@@ -77,7 +85,7 @@ export function observationOf(state: Readonly<CrealityState>): Observation {
     layers: layers === undefined ? undefined : Math.floor(layers),
     elapsed_s: elapsed === undefined ? undefined : Math.round(elapsed),
     remaining_s: remaining === undefined ? undefined : Math.round(remaining),
-    started_at: isoFromEpochSeconds(finiteNumber(state.printStartTime, 1)),
+    started_at: startedAt(state.printStartTime),
     bedTemp: finiteNumber(state.bedTemp0, -50, 500),
   };
   const error = currentError(state);

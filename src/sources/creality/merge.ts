@@ -22,18 +22,22 @@ export interface MergeResult {
 export function mergeStatus(state: CrealityState, frame: Record<string, unknown>): MergeResult {
   const delta: CrealityState = {};
   let dropped = 0;
-  let size = Object.keys(state).length;
+  // Counted only when a new field comes: most frames carry known fields.
+  let size = -1;
   for (const [key, value] of Object.entries(frame)) {
     if (FORBIDDEN.has(key) || key.length === 0 || key.length > MAX_FIELD_NAME) {
       dropped += 1;
       continue;
     }
     const known = Object.prototype.hasOwnProperty.call(state, key);
-    if (!known && size >= MAX_STATE_FIELDS) {
-      dropped += 1;
-      continue;
+    if (!known) {
+      if (size < 0) size = Object.keys(state).length;
+      if (size >= MAX_STATE_FIELDS) {
+        dropped += 1;
+        continue;
+      }
+      size += 1;
     }
-    if (!known) size += 1;
     state[key] = value;
     delta[key] = value;
   }

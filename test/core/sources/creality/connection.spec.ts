@@ -79,10 +79,10 @@ describe('creality: connection against a fake printer', () => {
     fake.silent = true;
     const rec = connect({ deadAfterMs: 5000 });
     await until(() => fake.count('ReqPrinterPara') >= 2);
-    fake.silent = false;
     fake.sendRaw(JSON.stringify({ nozzleTemp: '30.0' }));
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(rec.baselines.length, 0);
+    await until(() => conn!.status().nozzleTemp === '30.0');
+    assert.equal(rec.baselines.length, 0, 'a status without `state` is merged, not a baseline');
+    fake.silent = false;
     await until(() => rec.baselines.length === 1);
     assert.equal(rec.baselines[0].nozzleTemp, fake.status.nozzleTemp);
   });

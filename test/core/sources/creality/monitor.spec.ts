@@ -154,7 +154,8 @@ describe('creality: monitor lifecycle', () => {
     const h = harness();
     h.connect();
     h.drop(30);
-    await new Promise((r) => setTimeout(r, 20));
+    const since = Date.now();
+    while (h.types().at(-1) !== 'printer.offline' && Date.now() - since < 2000) await new Promise((r) => setTimeout(r, 2));
     assert.equal(h.types().at(-1), 'printer.offline');
     const connection = new CrealityConnection({ host: '127.0.0.1', port: 1 });
     const warnings: string[] = [];
