@@ -57,13 +57,36 @@ export function secretRef(owner: string, name: string, secret: string): string {
 export type SecretResolver = (name: string) => string | undefined;
 
 const owners = new Map<string, SecretResolver>();
+/** Changes whenever an owner registers or leaves (known-credentials.ts caches on it). */
+let ownersVersion = 0;
+export const secretOwnersVersion = (): number => ownersVersion;
 
 /** Called by the owner (the template node) at start; the returned function unregisters (on close). */
 export function registerSecretOwner(owner: string, resolver: SecretResolver): () => void {
   owners.set(owner, resolver);
+  ownersVersion += 1;
   return () => {
-    if (owners.get(owner) === resolver) owners.delete(owner);
+    if (owners.get(owner) === resolver) {
+      owners.delete(owner);
+      ownersVersion += 1;
+    }
   };
+}
+
+/** The current value of every secret of every registered owner: to scrub them wherever they turn up. */
+export function registeredSecretValues(): string[] {
+  const out: string[] = [];
+  for (const resolver of owners.values()) {
+    for (const name of SECRET_NAMES) {
+      try {
+        const value = resolver(name);
+        if (typeof value === 'string' && value !== '') out.push(value);
+      } catch {
+        // a resolver that throws has nothing to scrub
+      }
+    }
+  }
+  return out;
 }
 
 export function isSecretOwnerRegistered(owner: string): boolean {

@@ -6,6 +6,7 @@ import { RESPONSE_BODY_LIMIT } from '../../../src/delivery/http-transport';
 import type { AttemptResult } from '../../../src/delivery/outcome';
 import { requestFromMsg } from '../../../src/delivery/request-from-msg';
 import { registerCredentials } from '../../../src/secrets/known-credentials';
+import { registerSecretOwner } from '../../../src/secrets/secret-refs';
 import { FakeReceiver } from '../../fakes/receiver/receiver';
 import { makeQueue, until } from './queue-harness';
 import { tempDir } from './tmp-dir';
@@ -78,6 +79,16 @@ describe('delivery/scrub-result: credentials scrubbed from what an attempt bring
       unregister();
     }
     assert.equal(bodyOf(scrubAttemptResult(response('x-sp-token: SECRET-unit-sp-token'), [])), 'x-sp-token: SECRET-unit-sp-token');
+  });
+
+  it('blanks the secrets of a registered template (secret-reference owner) even when they were not sent as references', () => {
+    const unregister = registerSecretOwner('template-1', (name) => (name === 'token' ? 'SECRET-unit-tpl-token' : name === 'user' ? 'SECRET-unit-tpl-user' : undefined));
+    try {
+      assert.equal(bodyOf(scrubAttemptResult(response('token=SECRET-unit-tpl-token&user=SECRET-unit-tpl-user'), [])), 'token=[secret]&user=[secret]');
+    } finally {
+      unregister();
+    }
+    assert.equal(bodyOf(scrubAttemptResult(response('token=SECRET-unit-tpl-token'), [])), 'token=SECRET-unit-tpl-token', 'gone with its owner');
   });
 
   it('leaves an answer without credentials as it is, and does not blank values of one or two characters', () => {
