@@ -46,6 +46,8 @@ export class FakePrusaLink {
   /** Raspberry Pi: answer 503 (daemon up, printer not attached). */
   notReady = false;
   printerMessage: string | undefined;
+  /** When set, /api/v1/status answers these bytes as they are (hostile-printer tests). */
+  statusOverride: Buffer | string | undefined;
   /** Paths of the requests that passed auth, in order. */
   requests: string[] = [];
   /** Every request, 401/403 answers included. */
@@ -220,6 +222,7 @@ export class FakePrusaLink {
           ? { nozzle_diameter: 0.4, mmu: false, serial: 'FAKE0001', hostname: 'fake-mk4', min_extrusion_temp: 170 }
           : { nozzle_diameter: 0.4, mmu: false, serial: 'FAKE0002', hostname: 'prusa-pi', name: 'Garage MK3S', location: 'garage', farm_mode: false, port: '/dev/ttyAMA0' });
       case '/api/v1/status':
+        if (this.statusOverride !== undefined) return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(this.statusOverride);
         return void json(200, this.status());
       case '/api/v1/job':
         if (!this.job) return void res.writeHead(204).end();

@@ -107,6 +107,29 @@ describe('PrusaLinkConnection (the shared poller)', () => {
     assert.equal(fake.attempts, 1);
   });
 
+  it('hostile answers (huge, deeply nested, not JSON, wrong types) are refused, logged once, and polling goes on', async () => {
+    fake = await new FakePrusaLink().start();
+    const warnings: string[] = [];
+    connection = new PrusaLinkConnection({ url: fake.url, auth: { apiKey: fake.apiKey }, pollMs: 10, backoff: { baseMs: 10, maxMs: 20 }, warn: (m) => warnings.push(m) });
+    const heard = listen(connection);
+    connection.start();
+    await until(() => heard.baselines.length === 1);
+    const hostile = ['x'.repeat(300 * 1024), '['.repeat(5000) + ']'.repeat(5000), Buffer.from([0xc3, 0x28]), '{"printer": {"state": 7, "temp_bed": "hot"}, "job": []}'];
+    for (const body of hostile.slice(0, 3)) {
+      fake.statusOverride = body;
+      await until(() => heard.phases.at(-1)?.phase === 'failed');
+      assert.equal((heard.phases.at(-1) as Extract<LinkPhase, { phase: 'failed' }>).problem, 'protocol');
+      fake.statusOverride = undefined;
+      await until(() => heard.phases.at(-1)?.phase === 'ready');
+    }
+    fake.statusOverride = hostile[3];
+    const reports = heard.reports.length;
+    await until(() => heard.reports.length > reports + 1);
+    assert.deepEqual(heard.reports.at(-1), {});
+    assert.equal(warnings.filter((w) => /larger than/.test(w) && !/restored/.test(w)).length, 1);
+    assert.ok(warnings.some((w) => /nested deeper/.test(w)) && warnings.some((w) => /not UTF-8/.test(w)), warnings.join('\n'));
+  });
+
   it('stop() ends polling: no request afterwards', async () => {
     fake = await new FakePrusaLink().start();
     connection = new PrusaLinkConnection({ url: fake.url, auth: { apiKey: fake.apiKey }, pollMs: 10 });
