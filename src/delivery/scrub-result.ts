@@ -34,6 +34,19 @@ export function credentialsOfAttempt(authHeaders: Record<string, string>, url: s
   return out.filter((v) => v !== '');
 }
 
+/** The last list built: a sender's attempts mostly carry the same credentials (its endpoint's). */
+let last: { key: string; known: readonly string[]; forms: readonly string[] } | undefined;
+
+function formsFor(sent: readonly string[]): readonly string[] {
+  const known = knownCredentialForms();
+  if (sent.length === 0) return known;
+  const key = sent.join('\0');
+  if (last && last.key === key && last.known === known) return last.forms;
+  const forms = [...new Set([...formsOf(sent), ...known])].sort((a, b) => b.length - a.length);
+  last = { key, known, forms };
+  return forms;
+}
+
 function pairParts(pair: string): string[] {
   const colon = pair.indexOf(':');
   return colon < 0 ? [pair] : [pair, pair.slice(0, colon), pair.slice(colon + 1)];
@@ -46,7 +59,7 @@ function pairParts(pair: string): string[] {
  * outbox) is built from this result.
  */
 export function scrubAttemptResult(result: AttemptResult, sent: readonly string[]): AttemptResult {
-  const forms = sent.length ? formsOf([...sent]).concat(knownCredentialForms()).sort((a, b) => b.length - a.length) : knownCredentialForms();
+  const forms = formsFor(sent);
   if (forms.length === 0) return result;
   if (result.kind !== 'response') {
     const error = scrubForms(result.error, forms);
