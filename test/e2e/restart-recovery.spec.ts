@@ -15,7 +15,8 @@ import { ensureBuilt, NodeRedProcess } from './support/node-red-process';
  * Restart recovery (docs/lifecycle.md, "Restarts"): Node-RED is killed with SIGKILL while one printer of
  * each kind prints job A and another prints job B. The fakes keep running; A ends while Node-RED is
  * down, B keeps going. After the restart A is reported once as print.done with the id it would have had
- * live, and B gets no second print.started but carries on (progress, then its own print.done).
+ * live, and B gets no second print.started but carries on (progress, then its own print.done), also
+ * through a full redeploy. Deleting a printer's config node deletes its state file.
  */
 
 async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
@@ -24,6 +25,14 @@ async function until(check: () => boolean, timeoutMs: number, what: () => string
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Deploys `flows` through the admin API as a full deploy (every node restarts) and waits for the flows. */
+async function deploy(red: NodeRedProcess, flows: object[]): Promise<void> {
+  const startedBefore = red.output.split('Started flows').length;
+  const res = await fetch(`${red.url}/flows`, { method: 'POST', headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' }, body: JSON.stringify(flows) });
+  assert.ok(res.ok, `deploy answered ${res.status}`);
+  await until(() => red.output.split('Started flows').length > startedBefore, 20_000, () => 'the redeployed flows to start');
 }
 
 interface Printers {
@@ -79,7 +88,7 @@ for (const line of ['4', '5'] as const) {
       fs.rmSync(userDir, { recursive: true, force: true });
     });
 
-    it('reports a job that ended while Node-RED was dead once, with its live id, and gives a running job no second start', async () => {
+    it('reports a job that ended while Node-RED was dead once, with its live id; a running job gets no second start across the restart and a redeploy', async () => {
       const { octo, moon, bambu } = printers;
       const { flows: nodes, credentials } = flows(printers, rx.url);
       const events = (): PrinterEvent[] => rx.received.filter((r) => r.path === '/events').map((r) => JSON.parse(r.body.toString()) as PrinterEvent);
@@ -149,6 +158,14 @@ for (const line of ['4', '5'] as const) {
       moon[1].update({ virtual_sdcard: { progress: 0.45 } });
       bambu[1].publish(delta({ mc_percent: 45 }));
       await until(() => of('print.progress').filter((e) => e.job?.progress === 45).length === 3, 20_000, () => `progress 45 on three B printers (${kinds(of('print.progress'))})`);
+      // A full redeploy restarts every node: the state goes through close and load, B still has no second start.
+      const onlineBefore = of('printer.online').length;
+      await deploy(red, nodes);
+      await until(() => of('printer.online').length >= onlineBefore + 6, 20_000, () => 'six printers online after the redeploy');
+      octo[1].progress(50);
+      moon[1].update({ virtual_sdcard: { progress: 0.5 } });
+      bambu[1].publish(delta({ mc_percent: 50 }));
+      await until(() => of('print.progress').filter((e) => e.job?.progress === 50).length === 3, 20_000, () => `progress 50 after the redeploy (${kinds(of('print.progress'))})`);
       octo[1].finishJob();
       moon[1].update({ print_stats: { state: 'complete' }, virtual_sdcard: { progress: 1, is_active: false } });
       bambu[1].publish(delta({ gcode_state: 'FINISH', mc_percent: 100 }));
@@ -161,6 +178,12 @@ for (const line of ['4', '5'] as const) {
       for (const [id, types] of byPrinter) assert.deepEqual(types, ['print.started', 'print.done'], `${id}: one start and one end, whatever the restart`);
       const ids = events().filter((e) => e.type.startsWith('print.')).map((e) => e.id);
       assert.equal(new Set(ids).size, ids.length, 'no print event was sent twice');
+
+      // Deleting a printer's config node deletes its state file; the others keep theirs.
+      const files = () => fs.readdirSync(stateDir).sort();
+      assert.deepEqual(files(), ['bcfg0.json', 'bcfg1.json', 'msrv0.json', 'msrv1.json', 'osrv0.json', 'osrv1.json']);
+      await deploy(red, nodes.filter((n) => !['osrv1', 'osrc1', 'msrv1', 'msrc1'].includes((n as { id: string }).id)));
+      assert.deepEqual(files(), ['bcfg0.json', 'bcfg1.json', 'msrv0.json', 'osrv0.json']);
     });
   });
 }
