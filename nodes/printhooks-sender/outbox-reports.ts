@@ -23,19 +23,24 @@ export function recoveryWarnings(outbox: Outbox): string[] {
   return lines;
 }
 
-/** Why the outbox could not be opened, as the error to log and a status that leads with the cause. */
-export function openFailure(nodeId: string, dir: string, e: unknown): { message: string; status: NodeStatus } {
+/**
+ * Why the outbox could not be opened, as the error to log, a status that leads with the cause, and whether
+ * to try again (a disk problem may clear; a duplicate id needs the user).
+ */
+export function openFailure(nodeId: string, dir: string, e: unknown): { message: string; status: NodeStatus; retry: boolean } {
   if (e instanceof OutboxOwnedError) {
     const cause = e.holder.pid === process.pid ? `duplicate id ${nodeId}` : `outbox used by pid ${e.holder.pid}`;
     return {
       message: `printhooks-sender: ${e.message}; this node accepts no msgs`,
       status: { fill: 'red', shape: 'ring', text: statusText(`${cause}: not accepting`) },
+      retry: false,
     };
   }
   const problem = diskProblemOf(e);
   const detail = e instanceof Error ? e.message : String(e);
   return {
     message: `printhooks-sender: ${problem.summary}: cannot open the outbox in ${dir} (${detail}); ${problem.fix}`,
-    status: { fill: 'red', shape: 'ring', text: statusText(`${problem.summary}: cannot open the outbox`) },
+    status: { fill: 'red', shape: 'ring', text: statusText(`${problem.summary}: not accepting`) },
+    retry: true,
   };
 }

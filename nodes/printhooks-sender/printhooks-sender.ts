@@ -1,6 +1,6 @@
 import * as os from 'os';
 import * as path from 'path';
-import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow, NodeStatus } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { DeliveryQueue } from '../../src/delivery/delivery-queue';
 import { headerStripping } from '../../src/delivery/header-stripping';
 import { Outbox } from '../../src/delivery/outbox';
@@ -29,6 +29,8 @@ interface SenderSettings {
   secretWaitMs?: number;
   secretGraceMs?: number;
   statusIntervalMs?: number;
+  /** Wait before trying again to open an outbox that a disk problem kept closed (default 5000). */
+  outboxRetryMs?: number;
 }
 
 /** Running senders by node id, for the editor's admin endpoints. */
@@ -51,8 +53,10 @@ export = function register(RED: NodeAPI): void {
 
     let queue: DeliveryQueue | undefined;
     let openedOutbox: Outbox | undefined;
-    let openStatus: NodeStatus | undefined;
-    if (!problem) {
+    let openRetry: NodeJS.Timeout | undefined;
+    let openFailedAt: number | undefined;
+    /** Opens the outbox and its queue. A disk problem (read-only, full) is tried again until it clears, without a redeploy. */
+    function openQueue(): void {
       const config = parsed.config!;
       const userDir = RED.settings.userDir || path.join(os.homedir(), '.node-red');
       const dir = path.join(settings.outboxDir ?? path.join(userDir, 'printhooks', 'outbox'), node.id);
@@ -78,12 +82,27 @@ export = function register(RED: NodeAPI): void {
           onChange: () => scheduleStatus(),
           onError: (err) => node.error(`outbox: ${err.message}`),
         });
+        problem = undefined;
+        if (openFailedAt !== undefined) node.log(`outbox opened in ${dir}; msgs are accepted again`);
+        openFailedAt = undefined;
       } catch (e) {
-        ({ message: problem, status: openStatus } = openFailure(node.id, dir, e));
+        const failure = openFailure(node.id, dir, e);
+        problem = failure.message;
+        // logged once; the retries stay quiet until one succeeds
+        if (openFailedAt === undefined) reportConfigError(node, problem);
+        node.status(failure.status);
+        openFailedAt ??= Date.now();
+        if (failure.retry) openRetry = setTimeout(retryOpen, settings.outboxRetryMs ?? 5000);
       }
     }
+    function retryOpen(): void {
+      openRetry = undefined;
+      if (closing) return;
+      openQueue();
+      startQueue();
+    }
     if (problem) reportConfigError(node, problem);
-    if (openStatus) node.status(openStatus);
+    else openQueue();
 
     let statusTimer: NodeJS.Timeout | undefined;
     function drawStatus(): void {
@@ -105,11 +124,13 @@ export = function register(RED: NodeAPI): void {
       if (!statusTimer && !closing) statusTimer = setTimeout(drawStatus, settings.statusIntervalMs ?? 250);
     }
 
-    if (queue) {
+    function startQueue(): void {
+      if (!queue) return;
       running.set(node.id, queue);
       queue.start();
       drawStatus();
     }
+    startQueue();
 
     node.on('input', (msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => {
       if (!queue || !endpointNode?.config) {
@@ -144,6 +165,7 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
       if (statusTimer) clearTimeout(statusTimer);
+      if (openRetry) clearTimeout(openRetry);
       if (!queue) return done();
       if (running.get(node.id) === queue) running.delete(node.id);
       // the outbox stays on disk even when the node is deleted: nothing accepted is silently lost

@@ -121,6 +121,44 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
     assert.ok(loggedText().some((m) => /already in use by another running node with the same id "s1"/.test(m)));
   });
 
+  it('a read-only outbox folder at deploy: msgs are refused with the cause, and it opens by itself once writable', async () => {
+    helper.settings({ printhooks: { sender: { outboxDir, statusIntervalMs: 5, outboxRetryMs: 50 } } } as never);
+    const fsModule = require('fs') as typeof fs;
+    const realOpenSync = fsModule.openSync;
+    let readOnly = true;
+    // root ignores directory permissions, so the read-only file system is simulated where files are created
+    fsModule.openSync = ((file: fs.PathLike, ...rest: unknown[]) => {
+      if (readOnly && String(file).startsWith(outboxDir)) throw Object.assign(new Error(`EROFS: read-only file system, open '${String(file)}'`), { code: 'EROFS' });
+      return (realOpenSync as (...a: unknown[]) => number)(file, ...rest);
+    }) as typeof fs.openSync;
+    try {
+      await helper.load([endpointNode, senderNode, catchNode, completeNode] as never, [
+        { id: 't1', type: 'tab' },
+        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, timeout: 2, version: 1 },
+        sender('s1', 't1', [['ok'], []]),
+        { id: 'in', z: 't1', type: 'helper', wires: [['s1']] },
+        { id: 'ok', z: 't1', type: 'helper' },
+        { id: 'c1', z: 't1', type: 'catch', scope: ['s1'], uncaught: false, wires: [['refused']] },
+        { id: 'refused', z: 't1', type: 'helper' },
+      ] as never);
+      const ok = collect('ok');
+      const refused = collect('refused');
+      node('in').send({ payload: 'while-read-only' });
+      await until(() => refused.length === 1, 'refused while read-only');
+      assert.match(String((refused[0].error as { message: string }).message), /disk read-only: cannot open the outbox in .*make the file system writable again.*the msg was not accepted/);
+      assert.ok(statuses('s1').includes('red:disk read-only: not accepting'), statuses('s1').join(' | '));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(loggedText().filter((m) => /disk read-only: cannot open/.test(m)).length, 1, 'logged once, retried quietly');
+      readOnly = false;
+      await until(() => loggedText().some((m) => /outbox opened in .*msgs are accepted again/.test(m)), 'opened without a redeploy');
+      node('in').send({ payload: 'after' });
+      await until(() => ok.length === 1, 'delivered after the folder became writable');
+      assert.deepEqual(rx.received.map((r) => r.body.toString()), ['after']);
+    } finally {
+      fsModule.openSync = realOpenSync;
+    }
+  });
+
   describe('case 3: a full disk', () => {
     const fsModule = require('fs') as typeof fs;
     const realWritev = fsModule.writev;
