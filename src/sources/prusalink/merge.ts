@@ -91,10 +91,12 @@ export function parseJob(data: Record<string, unknown> | undefined): JobDetails 
   };
 }
 
-/** Lays the cached details of the same job over the view (the status answer has no file name). */
+/** Lays the cached details of the same job over the view, in place (the status answer has no file name). */
 export function mergeDetails(view: PrinterView, details: JobDetails | undefined): PrinterView {
   if (!view.job || !details || details.id !== view.job.id) return view;
-  return { ...view, job: { ...view.job, file: details.file, path: details.path } };
+  if (details.file !== undefined) view.job.file = details.file;
+  if (details.path !== undefined) view.job.path = details.path;
+  return view;
 }
 
 /** Which PrusaLink this is: the firmware's ("Buddy") or the Raspberry Pi daemon, from GET /api/version. */

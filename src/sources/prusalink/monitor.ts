@@ -85,7 +85,9 @@ export class PrusaLinkMonitor implements PrusaLinkListener {
     const hasRun = (view.job?.elapsed_s ?? 0) > 0 || (view.job?.progress ?? 0) > 0;
     if (jobKey !== undefined && (view.state === 'PRINTING' || view.state === 'PAUSED' || hasRun)) this.rememberStarted(jobKey);
     const started = jobKey !== undefined && this.startedIds.has(jobKey);
-    const obs = { ...observationFrom(view, started), raw, time: this.options.now?.() };
+    const obs = observationFrom(view, started);
+    obs.raw = raw;
+    obs.time = this.options.now?.();
     if (view.state === 'ATTENTION' && jobKey !== undefined && !started) {
       // A print preview asks a question (wrong filament, printer type): not a job until it prints.
       delete obs.jobKey;
