@@ -116,15 +116,20 @@ export class ElegooMonitor implements ElegooListener {
     this.options.onPhase?.(this.options.link.phase, this.summary());
   }
 
-  private async apply(reading: ElegooReading, raw: unknown): Promise<void> {
-    const stateBefore = this.tracker.currentState;
-    const progressBefore = this.tracker.currentJob?.progress;
+  /** Synchronous unless a job left without its end (then the printer's history is asked first). */
+  private apply(reading: ElegooReading, raw: unknown): void | Promise<void> {
     const obs = this.observation(reading, raw, false);
     const followed = this.tracker.currentJob?.id;
-    if (isActive(stateBefore) && followed !== undefined && (obs.state === 'idle' || (obs.jobKey !== undefined && obs.jobKey !== followed))) {
+    if (isActive(this.tracker.currentState) && followed !== undefined && (obs.state === 'idle' || (obs.jobKey !== undefined && obs.jobKey !== followed))) {
       // The job left without a terminal status (the printer went idle, or straight to another job): ask how it ended.
-      await this.settleUnseen([followed]);
+      return this.settleUnseen([followed]).then(() => this.observeEdge(reading, obs));
     }
+    this.observeEdge(reading, obs);
+  }
+
+  private observeEdge(reading: ElegooReading, obs: Observation): void {
+    const stateBefore = this.tracker.currentState;
+    const progressBefore = this.tracker.currentJob?.progress;
     this.send(this.tracker.observe(obs));
     this.afterObserve(reading);
     const progressAfter = this.tracker.currentJob?.progress;
