@@ -74,8 +74,12 @@ export class BambuMonitor implements BambuListener {
 
   baseline(state: BambuState): void {
     this.tracker.connected();
+    const followed = isActive(this.tracker.currentState) ? this.tracker.currentJob : undefined;
     const obs = this.observation(state, true);
-    this.send(this.tracker.observe(obs));
+    const events = this.tracker.observe(obs);
+    // Back to IDLE while we were away (the printer restarted): the live rule, RUNNING → IDLE is a cancel.
+    if (followed && obs.state === 'idle') events.push(...this.tracker.settle(followed.id, 'cancelled', { reason: 'aborted' }));
+    this.send(events);
     this.persistence.baselineTaken();
     this.presence.online();
     this.afterObserve(state);

@@ -36,6 +36,8 @@ interface Platform {
   startJob(): void;
   /** Ends the job on the printer; `live` = while a run follows it (OctoPrint then also sends its events). */
   endJob(outcome: TerminalState, live?: boolean): void;
+  /** The printer restarts while Node-RED is down and comes back idle (Bambu only). */
+  restartIdle?(): void;
 }
 
 function octoprint(restarted: boolean): Platform {
@@ -121,6 +123,7 @@ function bambu(): Platform {
       else if (outcome === 'cancelled') fake.publish(delta({ gcode_state: 'FAILED', fail_reason: '50348044', print_error: 0 }));
       else fake.publish(delta({ gcode_state: 'FAILED', print_error: 0x0300_8003 }));
     },
+    restartIdle: () => fake.publish(delta({ gcode_state: 'IDLE', mc_percent: 0, stg_cur: 255 })),
   };
 }
 
@@ -187,6 +190,26 @@ for (const [name, make] of platforms) {
         assert.equal(terminal.job?.id, started.job?.id);
         assert.equal(terminal.id, eventId(platform.printer.id, started.job?.id, TERMINAL[outcome]));
         if (outcome === 'failed') assert.ok(terminal.error?.message, 'a failure says what went wrong');
+      });
+    }
+
+    if (make().restartIdle) {
+      it('a printer back at IDLE (it restarted too) gives the followed job its print.cancelled, reason aborted, once', async () => {
+        const store = open();
+        const first = platform.follow(store);
+        await until(() => first.events.some((e) => e.type === 'printer.online'), () => 'online');
+        platform.startJob();
+        await until(() => first.events.some((e) => e.type === 'print.started'), () => 'print.started');
+        await store.flush();
+        await first.stop();
+        platform.restartIdle?.();
+        const second = platform.follow(open());
+        await until(() => second.events.some((e) => e.type === 'printer.online'), () => 'online again');
+        await new Promise((r) => setTimeout(r, 150));
+        await second.stop();
+        const prints = second.events.filter((e) => e.type.startsWith('print.'));
+        assert.deepEqual(prints.map((e) => `${e.type}:${e.reason}`), ['print.cancelled:aborted']);
+        assert.equal(prints[0].job?.file, 'cube');
       });
     }
 
