@@ -37,5 +37,22 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         fs.rmSync(path.join(t.userDir, 'planted.bin'), { force: true });
       }
     });
+
+    it('finds a secret with special characters JSON-escaped, form-encoded and with lower-case %xx', () => {
+      const special = 'SECRET-planted/+ "7f3a"&=';
+      const plantings: Array<[string, (value: string) => string]> = [
+        ['JSON-escaped', (v) => JSON.stringify({ echoed: v })],
+        ['JSON-escaped with \\/', (v) => JSON.stringify(v).replace(/\//g, '\\/')],
+        ['form-encoded', (v) => new URLSearchParams({ token: v }).toString()],
+        ['lower-case %xx', (v) => encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())],
+      ];
+      for (const [form, encode] of plantings) {
+        const audit = new LeakAudit();
+        audit.note('echo', encode('OTHER-value/+ "7f3a"&='));
+        assert.doesNotThrow(() => audit.assertNoLeak([secret('special', special)]), `${form}: another value is no leak`);
+        audit.note('echo', encode(special));
+        assert.throws(() => audit.assertNoLeak([secret('special', special)]), /special leaked/, form);
+      }
+    });
   });
 });
