@@ -1,7 +1,8 @@
 /**
  * Every way a credential can come back in a target's answer or an error text (docs/secrets.md,
- * "Scrubbing"): as written, JSON-escaped, URL- and form-encoded, base64 (padded, unpadded, url) and hex,
- * and for a `whsec_`/`whsk_` key also its key bytes. The leak audit (test/nodes/leak-audit.ts) looks
+ * "Scrubbing"): as written, JSON-escaped (also ASCII-only, as Python writes it), HTML-escaped (an error
+ * page), URL- and form-encoded, base64 (padded, unpadded, url) and hex, and for a `whsec_`/`whsk_` key
+ * also its key bytes. The leak audit (test/nodes/leak-audit.ts) looks
  * for the same forms.
  */
 
@@ -10,6 +11,7 @@ export const MIN_SCRUBBED_LENGTH = 3;
 
 const KEY_PREFIX = /^(?:whsec_|whsk_|whpk_)([A-Za-z0-9+/=_-]+)$/;
 const formCache = new Map<string, readonly string[]>();
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 function bytesForms(bytes: Buffer, out: Set<string>): void {
   const base64 = bytes.toString('base64');
@@ -25,6 +27,9 @@ function computeForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
   out.add(json);
   out.add(json.replace(/\//g, '\\/'));
+  out.add(json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  out.add(value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]));
+  out.add(value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`));
   const uri = encodeURIComponent(value);
   out.add(uri);
   out.add(uri.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));

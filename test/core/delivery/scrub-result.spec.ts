@@ -60,6 +60,19 @@ describe('delivery/scrub-result: credentials scrubbed from what an attempt bring
     assert.equal(bodyOf(network), 'ECONNRESET while sending Basic [secret]');
   });
 
+  it('blanks a credential echoed in an HTML error page or by a JSON writer that escapes non-ASCII', () => {
+    const password = 'SECRET-pässword<&>"\'';
+    const echoes = [
+      `<p>bad password: ${password.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')}</p>`,
+      `<p>bad password: ${password.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`,
+      `{"password": "SECRET-p\\u00e4ssword<&>\\"'"}`,
+    ];
+    for (const echoed of echoes) {
+      const clean = bodyOf(scrubAttemptResult(response(echoed), [password]));
+      assert.ok(!clean.includes('SECRET'), `${echoed} -> ${clean}`);
+    }
+  });
+
   it('blanks the start of a credential cut off at the end of a truncated body', () => {
     const cut = Buffer.concat([Buffer.alloc(RESPONSE_BODY_LIMIT - 10, 'x'), Buffer.from(TOKEN.slice(0, 10))]);
     const clean = bodyOf(scrubAttemptResult(response(cut), [TOKEN]));
