@@ -8,7 +8,7 @@ import { readStateFile, ThrottledStateFile } from '../../src/filter/state-file';
 interface FilterSettings {
   /** Least time between two writes of the state file, ms (default 1000). */
   writeIntervalMs?: number;
-  /** Most printers one filter remembers (default 100 000); past it the one idle the longest is forgotten. */
+  /** Most printers one filter remembers (default 10 000); past it the one idle the longest is forgotten. */
   printerCap?: number;
 }
 

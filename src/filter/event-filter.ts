@@ -3,7 +3,7 @@ import type { FilterConfig } from './config';
 import { admitCooldown } from './cooldown';
 import { allRulesMatch } from './matchers';
 import { milestoneOf } from './milestones';
-import { PrinterMarks } from './printer-marks';
+import { PrinterMarks, type PrinterEntry } from './printer-marks';
 import { inQuietHours, msUntilQuietEnd } from './quiet-hours';
 
 export type Decision =
@@ -42,20 +42,23 @@ export class EventFilter<T = PrinterEvent> {
     const printerId = textId(event.printer?.id);
     // Jobs are followed on every event, also those this filter blocks, so a job's end is never missed.
     const jobId = textId(event.job?.id);
+    let entry: PrinterEntry | undefined; // touched at most once per event (it moves the printer to the recent end)
     if (config.progressStep > 0 && jobId !== '' && event.type.startsWith('print.')) {
-      this.marks.followJob(this.marks.touch(printerId), jobId, event.type === 'print.started', isTerminalType(event.type));
+      entry = this.marks.touch(printerId);
+      this.marks.followJob(entry, jobId, event.type === 'print.started', isTerminalType(event.type));
     }
     if (config.events.length > 0 && !config.events.includes(event.type)) return { action: 'block', why: 'type' };
     if (!allRulesMatch(config.rules, event)) return { action: 'block', why: 'rules' };
     let passing = event;
     if (event.type === 'print.progress' && config.progressStep > 0) {
-      const milestone = this.newMilestone(printerId, Number(event.job?.progress));
+      entry ??= this.marks.touch(printerId);
+      const milestone = this.newMilestone(entry, Number(event.job?.progress));
       if (milestone === undefined) return { action: 'block', why: 'progress' };
       passing = atMilestone(event, milestone);
     }
     const now = this.now();
     if (config.cooldownMs > 0 && !URGENT.has(event.type)) {
-      const entry = this.marks.touch(printerId);
+      entry ??= this.marks.touch(printerId);
       entry.cooldown ??= new Map();
       if (!admitCooldown(entry.cooldown, event.type, now.getTime(), config.cooldownMs)) return { action: 'block', why: 'cooldown' };
       this.marks.changed();
@@ -73,10 +76,9 @@ export class EventFilter<T = PrinterEvent> {
   }
 
   /** The milestone this progress reaches for the first time in the printer's current job, recorded; or undefined. */
-  private newMilestone(printerId: string, progress: number): number | undefined {
+  private newMilestone(entry: PrinterEntry, progress: number): number | undefined {
     const milestone = milestoneOf(progress, this.config.progressStep);
     if (milestone === undefined) return undefined;
-    const entry = this.marks.touch(printerId);
     if (entry.ended || milestone <= entry.milestone) return undefined;
     entry.milestone = milestone;
     this.marks.changed();

@@ -37,7 +37,8 @@ function flow(): unknown[] {
 /** Counts delivered milestones per printer + job + percent. */
 function counter(): Map<string, number> {
   const seen = new Map<string, number>();
-  helper.getNode('out').on('input', (msg: { payload: PrinterEvent }) => {
+  helper.getNode('out').on('input', (input: unknown) => {
+    const msg = input as { payload: PrinterEvent };
     const key = `${msg.payload.printer.id}|${msg.payload.job?.id}|${msg.payload.job?.progress}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   });
