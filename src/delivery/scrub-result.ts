@@ -24,8 +24,7 @@ export function credentialsOfAttempt(authHeaders: Record<string, string>, url: s
     try {
       const parsed = new URL(url);
       if (parsed.username || parsed.password) {
-        const user = decodeURIComponent(parsed.username);
-        out.push(...pairParts(`${user}:${decodeURIComponent(parsed.password)}`), parsed.username, parsed.password);
+        out.push(...pairParts(`${decoded(parsed.username)}:${decoded(parsed.password)}`), parsed.username, parsed.password);
       }
     } catch {
       // not a URL: nothing to take from it
@@ -45,6 +44,15 @@ function formsFor(sent: readonly string[]): readonly string[] {
   const forms = [...new Set([...formsOf(sent), ...known])].sort((a, b) => b.length - a.length);
   last = { key, known, forms };
   return forms;
+}
+
+/** Percent-decoded, or as it is when it holds a stray `%`. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function pairParts(pair: string): string[] {

@@ -44,6 +44,7 @@ describe('delivery/scrub-result: credentials scrubbed from what an attempt bring
     const fromUrl = credentialsOfAttempt({}, 'https://us%40er:p%3Ass@example.test/');
     assert.ok(fromUrl.includes('us@er:p:ss') && fromUrl.includes('p:ss') && fromUrl.includes('p%3Ass'), fromUrl.join());
     assert.deepEqual(credentialsOfAttempt({}, 'not a url'), []);
+    assert.ok(credentialsOfAttempt({}, 'https://SECRET%zz:pw%@example.test/').includes('SECRET%zz'), 'a stray % does not hide the user info');
   });
 
   it('blanks every form of the token, the basic value and its parts out of a response body and an error', () => {
