@@ -29,7 +29,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       }
       const body = html.slice(start + name.length + 3, end);
       const fields: Record<string, string> = {};
-      for (const m of body.matchAll(/^\s*(\w+)\s*:\s*\{([^}]*)\}/gm)) fields[m[1]] = m[2];
+      // entries one per line or several on one line
+      for (const m of body.matchAll(/(?:^|[,\n])\s*(\w+)\s*:\s*\{([^}]*)\}/g)) fields[m[1]] = m[2];
       return fields;
     }
 
