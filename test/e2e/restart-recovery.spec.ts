@@ -108,7 +108,14 @@ for (const line of ['4', '5'] as const) {
         return proc;
       };
 
+      // A damaged state file left by an earlier run is set aside with a warning; that printer starts afresh.
+      const stateDir = path.join(userDir, 'printhooks', 'state');
+      fs.mkdirSync(stateDir, { recursive: true });
+      fs.writeFileSync(path.join(stateDir, 'osrv0.json'), '{"format":"printhooks-job-state","version":1,"tr');
+
       red = await start('first run');
+      assert.equal(fs.readdirSync(stateDir).filter((f) => f.startsWith('osrv0.json.corrupt-')).length, 1, 'the damaged file is set aside');
+      assert.match(red.output, /osrv0\.json is corrupt \(not JSON/);
       await until(() => new Set(of('printer.online').map((e) => e.printer.id)).size === 6, 20_000, () => `6 printers online (${kinds(of('printer.online'))})`);
 
       // Job A on printer 0 of each kind, job B on printer 1.
@@ -124,7 +131,6 @@ for (const line of ['4', '5'] as const) {
       assert.equal(startedA.length, 3);
 
       // Both jobs are on disk before the kill (an edge is written at once).
-      const stateDir = path.join(userDir, 'printhooks', 'state');
       const stored = () => fs.readdirSync(stateDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(stateDir, f), 'utf8')) as { tracker: { state?: string } });
       await until(() => fs.existsSync(stateDir) && stored().filter((s) => s.tracker.state === 'printing').length === 6, 10_000, () => 'six printing jobs in the state files');
       const onDisk = fs.readdirSync(stateDir).map((f) => fs.readFileSync(path.join(stateDir, f), 'utf8')).join('\n');
@@ -180,7 +186,7 @@ for (const line of ['4', '5'] as const) {
       assert.equal(new Set(ids).size, ids.length, 'no print event was sent twice');
 
       // Deleting a printer's config node deletes its state file; the others keep theirs.
-      const files = () => fs.readdirSync(stateDir).sort();
+      const files = () => fs.readdirSync(stateDir).filter((f) => f.endsWith('.json')).sort();
       assert.deepEqual(files(), ['bcfg0.json', 'bcfg1.json', 'msrv0.json', 'msrv1.json', 'osrv0.json', 'osrv1.json']);
       await deploy(red, nodes.filter((n) => !['osrv1', 'osrc1', 'msrv1', 'msrc1'].includes((n as { id: string }).id)));
       assert.deepEqual(files(), ['bcfg0.json', 'bcfg1.json', 'msrv0.json', 'osrv0.json']);
