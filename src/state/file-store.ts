@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { replaceFileAtomically } from './atomic-file';
@@ -117,6 +117,7 @@ export class FileJobStateStore implements JobStateStore {
 
   /** The stored state, or undefined; a broken or foreign file is renamed aside with a warning, never thrown. */
   private readFile(): StoredJobState | undefined {
+    this.removeStaleTemporaries();
     let text: string;
     try {
       if (statSync(this.file).size > MAX_FILE_BYTES) return this.setAside(new StateFileProblem('corrupt', `larger than ${MAX_FILE_BYTES} bytes`));
@@ -129,6 +130,25 @@ export class FileJobStateStore implements JobStateStore {
       return validateStateFile(JSON.parse(text), this.options.printer);
     } catch (err) {
       return this.setAside(err instanceof StateFileProblem ? err : new StateFileProblem('corrupt', `not JSON (${message(err)})`));
+    }
+  }
+
+  /** Temporary files of writes cut short by a crash of an earlier process (atomic-file.ts): never read, removed. */
+  private removeStaleTemporaries(): void {
+    const prefix = `${path.basename(this.file)}.tmp-`;
+    let names: string[];
+    try {
+      names = readdirSync(this.options.dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix) || name === `${prefix}${process.pid}`) continue;
+      try {
+        unlinkSync(path.join(this.options.dir, name));
+      } catch {
+        // Someone else's file or already gone: it is never read either way.
+      }
     }
   }
 

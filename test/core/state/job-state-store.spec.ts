@@ -162,6 +162,17 @@ describe('job-state store (src/state)', () => {
     assert.match(warnings[0], /could not write .*cfg1\.json/);
   });
 
+  it('a write cut short by a crash leaves the old state readable, and its temporary file is cleaned up', async () => {
+    const first = open();
+    first.save(runningJob().state, 'now');
+    await first.close(false);
+    writeFileSync(`${file()}.tmp-99999999`, '{"format":"printhooks-job-state","ver');
+    const loaded = open().load();
+    assert.equal(loaded?.tracker.job?.key, '000042');
+    assert.deepEqual(readdirSync(dir), ['cfg1.json']);
+    assert.deepEqual(warnings, []);
+  });
+
   it('a key is made safe as a file name', async () => {
     const store = open({ key: '../../etc/passwd' });
     store.save(runningJob().state, 'now');
