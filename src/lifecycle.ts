@@ -35,6 +35,8 @@ export interface TrackerSnapshot {
   ended: string[];
   unsettled: Array<[string, JobInfo]>;
   errorCodes: string[];
+  /** Keys of the one-off errors and attention prompts already raised (absent in older snapshots). */
+  oneOffs?: string[];
 }
 
 const TERMINAL_EVENT: Record<TerminalState, EventType> = {
@@ -150,6 +152,7 @@ export class JobTracker {
       ended: [...this.ended.keys()],
       unsettled: [...this.unsettled.entries()],
       errorCodes: [...this.errorCodes],
+      oneOffs: [...this.oneOffs.keys()],
     };
   }
 
@@ -162,6 +165,8 @@ export class JobTracker {
     this.unsettled.clear();
     for (const [key, info] of snapshot.unsettled) this.unsettled.set(key, info);
     this.errorCodes = new Set(snapshot.errorCodes);
+    this.oneOffs.clear();
+    for (const key of snapshot.oneOffs ?? []) this.rememberOneOff(key);
     this.everBaselined = snapshot.state !== undefined;
     this.baselinePending = true;
   }

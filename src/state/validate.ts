@@ -93,6 +93,7 @@ function trackerSnapshot(value: unknown): TrackerSnapshot {
       return [text(entry[0], `tracker.unsettled[${i}][0]`), jobInfo(entry[1], `tracker.unsettled[${i}][1]`)] as [string, JobInfo];
     }),
     errorCodes: list(value.errorCodes, 'tracker.errorCodes').map((k, i) => text(k, `tracker.errorCodes[${i}]`)),
+    oneOffs: value.oneOffs === undefined ? undefined : list(value.oneOffs, 'tracker.oneOffs').map((k, i) => text(k, `tracker.oneOffs[${i}]`)),
   };
 }
 

@@ -81,6 +81,22 @@ describe('job-state store (src/state)', () => {
     assert.deepEqual(tracker.observe({ progress: 38.2 }).map((e) => `${e.type}:${e.job?.progress}`), ['print.progress:38']);
   });
 
+  it('an attention prompt or one-off error already raised is not raised again after the restart', async () => {
+    const { tracker } = runningJob();
+    tracker.observe({ state: 'paused', reason: 'filament_runout' });
+    assert.equal(tracker.raiseAttention('filament_runout', 'Filament ran out').length, 1);
+    assert.equal(tracker.raiseError({ code: 'gcode_error', message: 'Move out of range' }).length, 1);
+    const first = open();
+    first.save({ tracker: tracker.snapshot() }, 'now');
+    await first.close(false);
+    const restarted = new JobTracker({ printer });
+    restarted.restore(open().load()!.tracker);
+    restarted.connected();
+    restarted.observe({ state: 'paused', jobKey: '000042' });
+    assert.deepEqual(restarted.raiseAttention('filament_runout', 'Filament ran out'), []);
+    assert.deepEqual(restarted.raiseError({ code: 'gcode_error', message: 'Move out of range' }), []);
+  });
+
   it('throttles "soon" saves (progress marks) but writes "now" saves (edges) at once', async () => {
     const store = open({ throttleMs: 60_000 });
     const { tracker } = runningJob();
