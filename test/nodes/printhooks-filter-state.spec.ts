@@ -90,6 +90,12 @@ describe(`printhooks-filter per-printer state (Node-RED ${nodeRedLine})`, functi
     await new Promise((r) => setTimeout(r, 100)); // room for a duplicate to show up
     assert.equal(seen.size, FARM * MILESTONES.length);
     assert.deepEqual([...new Set(seen.values())], [1], 'every milestone of every printer exactly once');
+    // written while running (throttled), not only at close: what a kill -9 would leave
+    await until('the state file with every printer at 75', () => {
+      if (!fs.existsSync(stateFile())) return false;
+      const saved = JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as { printers: Array<{ milestone: number }> };
+      return saved.printers.length === FARM && saved.printers.every((p) => p.milestone === 75);
+    });
   });
 
   it('a restart (flow closed and loaded again, same userDir) repeats no milestone and delivers the rest', async () => {
@@ -128,6 +134,22 @@ describe(`printhooks-filter per-printer state (Node-RED ${nodeRedLine})`, functi
     await until('the state file', () => fs.existsSync(stateFile()));
     await helper.setFlows([{ id: 't1', type: 'tab' }] as never, 'full'); // a deploy without the filter
     await until('the state file to go', () => !fs.existsSync(stateFile()), 5000);
+  });
+
+  it('past the printer cap the printer idle the longest is forgotten, with one warning naming printerCap', async () => {
+    helper.settings({ userDir, printhooks: { filter: { writeIntervalMs: 200, printerCap: 3 } } } as never);
+    await helper.load([filterNode], flow() as never);
+    const seen = counter();
+    // 5 printers in turn with room for 3: each is pushed out before it reports again, so each 25 passes twice
+    await feed(5, [30, 35]);
+    await until('the milestones', () => delivered(seen) >= 10);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(delivered(seen), 10);
+    assert.equal(seen.get('printer-0|job-0-1|25'), 2);
+    const warned = (helper.getNode('f1').warn as unknown as { args: string[][] }).args.map((a) => String(a[0]));
+    const capWarnings = warned.filter((w) => /printerCap/.test(w));
+    assert.equal(capWarnings.length, 1, warned.join('\n'));
+    assert.match(capWarnings[0], /forgot 1 idle the longest \(last "printer-0"\)/);
   });
 
   it('a corrupt state file is set aside with a warning naming it, and the node starts clean', async () => {
