@@ -16,7 +16,7 @@ interface Rendered {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 const types = Object.keys(pkg['node-red'].nodes as Record<string, string>).sort();
-const configTypes = new Set(['printhooks-octoprint-server', 'printhooks-moonraker-server', 'printhooks-bambu-printer', 'printhooks-endpoint']);
+const configTypes = new Set(['printhooks-octoprint-server', 'printhooks-moonraker-server', 'printhooks-bambu-printer', 'printhooks-endpoint', 'printhooks-creality-printer']);
 
 function localeFile(type: string, ext: 'json' | 'html'): string {
   return fs.readFileSync(path.join(repoRoot, 'nodes', type, 'locales', 'en-US', `${type}.${ext}`), 'utf8');
@@ -52,6 +52,8 @@ function editorNodes(): object[] {
     { id: 'n-signer', z: 'tab', type: 'printhooks-signer', scheme: 'standard-webhooks', x: 350, y: 160, wires: [[]] },
     { id: 'n-verify', z: 'tab', type: 'printhooks-verify', scheme: 'standard-webhooks', x: 550, y: 40, wires: [[], []] },
     { id: 'n-sender', z: 'tab', type: 'printhooks-sender', endpoint: 'cfg-endpoint', x: 550, y: 100, wires: [[], []] },
+    { id: 'cfg-creality-printer', type: 'printhooks-creality-printer', name: 'C', host: '127.0.0.1', port: 9999, offlineDelay: 12, bedCooled: 35, version: 1 },
+    { id: 'n-creality', z: 'tab', type: 'printhooks-creality', printer: 'cfg-creality-printer', x: 550, y: 160, wires: [[]] },
   ];
 }
 
