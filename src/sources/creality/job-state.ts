@@ -80,7 +80,8 @@ export function observationOf(state: Readonly<CrealityState>): Observation {
   const obs: Observation = {
     state: mapped === 'hold' ? undefined : mapped,
     file: fileOf(state),
-    progress: finiteNumber(state.printProgress, 0, 100) ?? finiteNumber(state.dProgress, 0, 100),
+    // dProgress only stands in on firmware that never sends printProgress; a bad printProgress is no progress.
+    progress: finiteNumber('printProgress' in state ? state.printProgress : state.dProgress, 0, 100),
     layer: layer === undefined ? undefined : Math.floor(layer),
     layers: layers === undefined ? undefined : Math.floor(layers),
     elapsed_s: elapsed === undefined ? undefined : Math.round(elapsed),

@@ -165,4 +165,26 @@ describe('creality: monitor lifecycle', () => {
     broken.dispose();
     h.monitor.dispose();
   });
+
+  it('hostile values never throw and never become events or garbage fields', () => {
+    const h = harness();
+    h.connect();
+    const hostile: CrealityState[] = [
+      { state: {}, printProgress: 'NaN', printStartTime: -5, printFileName: 12, err: [1], layer: '1e309' },
+      { state: '1', printFileName: 'x'.repeat(10_000), printStartTime: 'soon', printProgress: Infinity, TotalLayer: -3, bedTemp0: '9e99' },
+      { err: { errcode: 'boom', key: {} }, materialDetector1: '2', repoPlrStatus: null },
+      { state: null },
+    ];
+    for (const fields of hostile) assert.doesNotThrow(() => h.feed(fields));
+    const started = h.events.filter((e) => e.type === 'print.started');
+    assert.equal(started.length, 1, 'the string "1" is a printing state');
+    const job = started[0].job!;
+    assert.equal(job.file, undefined, 'a 10,000-character path is not a file name');
+    assert.equal(job.progress, undefined);
+    assert.equal(job.layers, undefined);
+    assert.match(job.id, /^auto:/);
+    assert.equal(h.types().includes('printer.error'), false);
+    assert.equal(h.types().includes('printer.attention'), false);
+    h.monitor.dispose();
+  });
 });

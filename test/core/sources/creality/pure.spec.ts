@@ -59,6 +59,8 @@ describe('creality: address, frames, merge, state mapping', () => {
     assert.equal(absurd.progress, undefined);
     assert.equal(absurd.started_at, undefined);
     assert.equal(absurd.layer, undefined, 'layer 0 is "not started yet"');
+    assert.equal(observationOf({ state: 1, dProgress: '30' }).progress, 30, 'dProgress where printProgress is never sent');
+    assert.equal(observationOf({ state: 1, printProgress: 'x', dProgress: 30 }).progress, undefined);
   });
 
   it('maps the state codes; steps between states keep the state', () => {
