@@ -74,9 +74,13 @@ export class CrealityMonitor implements CrealityListener {
     this.offlineTimer = undefined;
     this.tracker.connected();
     const code = stateCode(state.state);
+    const followed = isActive(this.tracker.currentState) ? this.tracker.currentJob : undefined;
     const obs = this.withRaw(observationOf(state), state);
     obs.jobKey = this.baselineKey(state, code);
-    this.send(this.tracker.observe(obs));
+    const events = this.tracker.observe(obs);
+    // Idle while we were away (the printer restarted; a finished job would still show 2): the live rule, active → idle is a cancel.
+    if (followed && obs.state === 'idle') events.push(...this.tracker.settle(followed.id, 'cancelled', { reason: 'aborted' }));
+    this.send(events);
     this.persistence.baselineTaken();
     this.activeKey = isIdleCode(code) ? undefined : obs.jobKey;
     this.idleKey = isIdleCode(code) ? jobKeyOf(state) : undefined;

@@ -138,6 +138,20 @@ describe('creality: monitor lifecycle', () => {
     h.monitor.dispose();
   });
 
+  it('a printer found idle after a drop mid-print (it restarted): one print.cancelled, reason aborted', () => {
+    const h = harness();
+    h.connect();
+    start(h, 'a.gcode', 1_781_700_000);
+    h.drop();
+    h.connect({ ...h.state, state: 0, printFileName: '', printStartTime: 0, printProgress: 0 });
+    h.drop();
+    h.connect({ ...h.state, state: 0, printFileName: '', printStartTime: 0, printProgress: 0 });
+    assert.deepEqual(h.types().slice(1), ['print.started', 'print.cancelled']);
+    assert.equal(h.events.at(-1)?.reason, 'aborted');
+    assert.equal(h.events.at(-1)?.job?.file, 'a.gcode');
+    h.monitor.dispose();
+  });
+
   it('a job still running at reconnect continues without a second start and without a progress burst', () => {
     const h = harness();
     h.connect();
