@@ -1,4 +1,4 @@
-// Delivery benchmark (issue #9). One run prints:
+// Delivery benchmark (docs/delivery.md). One run prints:
 //  - signed durable deliveries/s through the sender's queue vs a bare axios keep-alive loop doing the
 //    same signing (target >= 0.8) and vs the core `http request` node fed the same burst (target >= 3);
 //  - enqueue latency p50 / p99 (target p99 < 1 ms);
@@ -19,7 +19,7 @@ import { requestFromMsg } from '../src/delivery/request-from-msg';
 import { RetryPolicy, DEFAULT_SCHEDULE } from '../src/delivery/retry-policy';
 import { getSigner, registerSigner } from '../src/sign/signer-registry';
 
-// The burst of issue #9's comparison (the core node lost 21 of 20,000 with EMFILE).
+// The burst of the comparison in docs/delivery.md (the core node lost 21 of 20,000 with EMFILE).
 const N = Number(process.env.BENCH_N ?? 20000);
 const WARMUP = 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Every event type a PrintHooks source or button can emit (DESIGN §4). */
+/** Every event type a PrintHooks source or button can emit (docs/events.md). */
 export const EVENT_TYPES = [
   'print.started',
   'print.progress',

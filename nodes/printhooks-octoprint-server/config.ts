@@ -4,7 +4,7 @@ import { parseBedCooled } from '../../src/bed-cooled';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 
-/** The config node's fields as saved in the flow (DESIGN §3 plus optional ones documented in the help). */
+/** The config node's fields as saved in the flow (docs/octoprint.md; optional ones are in the help). */
 export interface RawServerConfig {
   name?: string;
   url?: string;

@@ -11,7 +11,7 @@ export function toError(value: unknown): Error {
 export { shortStatus as statusText } from '../../src/sources/status';
 
 /**
- * The one path for a node's runtime error on a msg (DESIGN §3): red status, then done(err),
+ * The one path for a node's runtime error on a msg (docs/layout.md): red status, then done(err),
  * which logs it once and reaches Catch nodes.
  */
 export function failMsg(node: Node, error: unknown, done: (err?: Error) => void): void {

@@ -1,4 +1,4 @@
-/** The endpoint config node's settings, checked (DESIGN §3). */
+/** The endpoint config node's settings, checked (docs/delivery.md). */
 export interface EndpointConfig {
   url: string;
   method: string;

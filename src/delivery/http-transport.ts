@@ -7,7 +7,7 @@ export const RESPONSE_BODY_LIMIT = 20 * 1024;
 const KEPT_RESPONSE_HEADERS = ['retry-after', 'content-type'] as const;
 
 export interface TransportOptions {
-  /** Request timeout, ms (DESIGN §3: 15 s by default). */
+  /** Request timeout, ms (15 s by default, docs/delivery.md). */
   timeoutMs: number;
   /** Accept a self-signed or otherwise unverifiable certificate. */
   tlsInsecure?: boolean;

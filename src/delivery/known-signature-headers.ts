@@ -1,5 +1,5 @@
 /**
- * Header names that carry a signature or a secret in the schemes of DESIGN §7. Stripped before a
+ * Header names that carry a signature or a secret in the schemes of docs/signing.md. Stripped before a
  * record is written when the msg names a signer that is not registered at that moment (so its own
  * list is unknown): better to re-sign than to store a signature or token on disk.
  */

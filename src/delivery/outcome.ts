@@ -5,7 +5,7 @@ export type AttemptResult =
   | { kind: 'network'; error: string; durationMs: number };
 
 /**
- * What the sender does with an attempt (DESIGN §8): 2xx delivered; 410 disables the endpoint;
+ * What the sender does with an attempt (docs/delivery.md): 2xx delivered; 410 disables the endpoint;
  * 408, 429, 5xx, 3xx (never followed), timeouts and network errors retry; other 4xx are permanent.
  */
 export type Verdict = 'delivered' | 'retry' | 'permanent' | 'gone';

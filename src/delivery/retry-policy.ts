@@ -1,5 +1,5 @@
 /**
- * When to try again (DESIGN §8, Svix's defaults): the first attempt is immediate, then the schedule's
+ * When to try again (docs/delivery.md, Svix's defaults): the first attempt is immediate, then the schedule's
  * delays with ±jitter. Retry-After is honoured but clamped to [base, 2 × base] so a receiver can
  * neither shorten nor blow up the schedule; after a 429 or a timeout the wait is at least
  * `overloadDelay`.

@@ -1,6 +1,6 @@
 import { DEFAULT_SCHEDULE, parseSchedule } from './retry-policy';
 
-/** The sender node's settings, checked (DESIGN §3). */
+/** The sender node's settings, checked (docs/delivery.md). */
 export interface SenderConfig {
   concurrency: number;
   ordered: boolean;

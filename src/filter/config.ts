@@ -27,7 +27,7 @@ export interface FilterConfig {
   quiet?: QuietHours;
 }
 
-/** The fields as the editor saves them (DESIGN §3). Anything may be malformed. */
+/** The fields as the editor saves them (docs/filter.md). Anything may be malformed. */
 export interface RawFilterConfig {
   events?: unknown;
   rules?: unknown;

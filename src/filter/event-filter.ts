@@ -20,7 +20,7 @@ interface Held<T> {
 }
 
 /**
- * The event filter (DESIGN §3): type selection, field rules, progress milestones, cooldown and
+ * The event filter (docs/filter.md): type selection, field rules, progress milestones, cooldown and
  * quiet hours, in that order. Generic over what it holds (the node holds whole msgs). Milestones
  * and cooldowns live in `marks`, one entry per printer (docs/filter.md).
  */

@@ -10,7 +10,7 @@ export function shortStatus(message: string, max = 32): string {
 }
 
 /**
- * The status every source node shows (issue #4): grey ring not connected, yellow ring connecting,
+ * The status every source node shows (docs/events.md): grey ring not connected, yellow ring connecting,
  * grey dot idle printer, green dot printing with its percent, yellow dot paused, red ring a problem.
  */
 export function sourceStatus(

@@ -39,7 +39,7 @@ export interface OctoPrintListener {
   down(): void;
 }
 
-/** What we ask OctoPrint to push (sent before `auth`, protocols.md §1.2): state without logs, all events and plugins. */
+/** What we ask OctoPrint to push (sent before `auth`, docs/octoprint.md): state without logs, all events and plugins. */
 export const SUBSCRIBE_MESSAGE = { subscribe: { state: { logs: false, messages: false }, events: true, plugins: true } };
 
 type Phase = 'idle' | 'connecting' | 'authenticating' | 'up' | 'waiting' | 'stopped';

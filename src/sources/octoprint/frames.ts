@@ -2,7 +2,7 @@ import { parseBoundedJson } from '../bounded-json';
 
 /**
  * Push messages on OctoPrint's raw websocket: one JSON object `{"<type>": payload}` per text frame
- * (protocols.md §1.2). This file only recognises shapes; what they mean is in monitor.ts.
+ * (docs/octoprint.md). This file only recognises shapes; what they mean is in monitor.ts.
  */
 
 export interface StateFlags {

@@ -2,7 +2,7 @@ import type { JobState, Observation, TerminalState } from '../../lifecycle';
 import type { StatePayload } from './frames';
 import { finiteNumber, MAX_EPOCH_S } from '../plausible';
 
-/** What GET /api/job answered (protocols.md §1.5); used to reconcile a job that ended while we were away. */
+/** What GET /api/job answered (docs/octoprint.md); used to reconcile a job that ended while we were away. */
 export interface ApiJobResponse {
   state?: string;
   progress?: { completion?: number | null; printTime?: number | null };

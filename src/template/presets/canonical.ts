@@ -1,6 +1,6 @@
 import type { Preset } from './types';
 
-/** The event exactly as the source emitted it (DESIGN §4). */
+/** The event exactly as the source emitted it (docs/events.md). */
 export const canonical: Preset = {
   name: 'canonical',
   family: 'canonical',

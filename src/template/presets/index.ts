@@ -16,7 +16,7 @@ import type { Preset, PresetField } from './types';
 export { PRESET_FIELDS } from './types';
 export type { Preset, PresetCredentials, PresetField, PresetInput, PresetOptions, PresetOutput } from './types';
 
-/** Every preset by name (DESIGN §6); `custom` is the user's own template, handled by the renderer. */
+/** Every preset by name (docs/template.md); `custom` is the user's own template, handled by the renderer. */
 export const PRESETS: ReadonlyMap<string, Preset> = new Map(
   [canonical, standardWebhooks, octoprintWebhooks, octoeverywhere, simplyprint, discord, slack, teams, ntfy, telegram, pushover, homeAssistant, ifttt].map((p) => [p.name, p]),
 );

@@ -56,7 +56,7 @@ describe('octoprint connection and monitor (against the fake OctoPrint)', functi
     await fake.stop();
   });
 
-  it('follows protocols.md §1: passive POST login, subscribe before auth with name:session, under the path prefix', async () => {
+  it('follows the handshake of docs/octoprint.md: passive POST login, subscribe before auth with name:session, under the path prefix', async () => {
     connect();
     await up();
     assert.ok(fake.requests.includes('POST /octo/api/login'));

@@ -1,4 +1,4 @@
-// Push messages shaped like OctoPrint 1.11's (protocols.md §1.3/§1.4), written for these tests.
+// Push messages shaped like OctoPrint 1.11's (docs/octoprint.md), written for these tests.
 import type { PushFrame } from '../../../../src/sources/octoprint/frames';
 import { parseFrame } from '../../../../src/sources/octoprint/frames';
 
