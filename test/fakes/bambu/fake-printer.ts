@@ -90,8 +90,8 @@ export class FakePrinter {
     this.send({ print });
   }
 
-  /** Sends a raw payload (e.g. malformed JSON) on the report topic. */
-  sendRaw(payload: string): void {
+  /** Sends a raw payload (e.g. malformed JSON, or bytes that are not UTF-8) on the report topic. */
+  sendRaw(payload: string | Buffer): void {
     this.broker?.publish({ cmd: 'publish', topic: `device/${this.serial}/report`, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
   }
 

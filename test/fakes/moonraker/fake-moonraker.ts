@@ -216,8 +216,9 @@ export class FakeMoonraker {
     this.broadcast({ jsonrpc: '2.0', method: 'notify_klippy_ready' });
   }
 
-  sendRaw(text: string): void {
-    for (const c of this.clients) if (c.socket.readyState === WebSocket.OPEN) c.socket.send(text);
+  /** Sends a raw text frame to every client; bytes go out as a text frame as they are (even if not UTF-8). */
+  sendRaw(text: string | Buffer): void {
+    for (const c of this.clients) if (c.socket.readyState === WebSocket.OPEN) c.socket.send(text, { binary: false });
   }
 
   /** The network drops: every socket goes away without a close frame. */
