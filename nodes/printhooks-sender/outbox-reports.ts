@@ -11,7 +11,7 @@ export function recoveryWarnings(outbox: Outbox): string[] {
   const skipped = report.skipped;
   if (skipped) {
     const where = skipped.quarantine
-      ? `set aside in ${skipped.quarantine}`
+      ? `set aside in ${skipped.quarantine}${skipped.rewriteError ? ` (still in the log too: it could not be rewritten, ${skipped.rewriteError})` : ''}`
       : `left in the log because they could not be copied aside (${skipped.quarantineError})`;
     lines.push(
       `outbox: damaged records found in ${outbox.file}: ${skipped.recordsAfter} records after the damage were recovered, ` +

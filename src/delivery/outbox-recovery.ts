@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { compactTempPath } from './outbox-compaction';
 import { fsyncDir } from './outbox-io';
-import { setAsideDamage } from './outbox-quarantine';
+import { dropRanges, offsetAfterDrop, setAsideDamage } from './outbox-quarantine';
 import { CacheBudget, LogReplay, OUTBOX_MAGIC, ReplayedLog } from './outbox-replay';
 
 const READ_CHUNK = 4 * 1024 * 1024;
@@ -26,6 +26,8 @@ export interface SkippedDamage {
   /** The file the damaged bytes were copied to; absent when that copy failed (see quarantineError). */
   quarantine?: string;
   quarantineError?: string;
+  /** Set when the log could not be rewritten without the damaged runs: they stay in it until the next start. */
+  rewriteError?: string;
 }
 
 /** An outbox log opened for appending, with what it held. */
@@ -40,8 +42,7 @@ export interface RecoveredLog {
 /**
  * Opens (or creates) the log at `file` and replays it (docs/delivery.md, "Outbox" and "Integrity"): a
  * left-over compaction file is removed, a file without the header is moved aside, damaged runs in the
- * middle are copied to a quarantine file (the caller then rewrites the log without them), and a damaged
- * tail is cut off.
+ * middle are copied to a quarantine file and the log rewritten without them, and a damaged tail is cut off.
  */
 export function recoverLog(file: string, dir: string, cache: CacheBudget, fsync: boolean): RecoveredLog {
   const report: RecoveryReport = { entries: 0, dead: 0, tornBytes: 0 };
@@ -72,8 +73,21 @@ export function recoverLog(file: string, dir: string, cache: CacheBudget, fsync:
   }
   const log = readRecords(fd, size, cache);
   if (log.skipped.length) report.skipped = setAside(fd, file, dir, log, fsync);
+  if (log.goodEnd < size) report.tornBytes = size - log.goodEnd;
+  if (report.skipped?.quarantine) {
+    // the damaged runs are safe in the quarantine file: the log is rewritten without them (and its torn tail)
+    try {
+      size = dropRanges(fd, file, dir, log.skipped, log.goodEnd, fsync);
+      fs.closeSync(fd);
+      fd = fs.openSync(file, fs.constants.O_RDWR);
+      for (const entry of log.entries.values()) entry.offset = offsetAfterDrop(entry.offset, log.skipped);
+      log.goodEnd = size;
+    } catch (e) {
+      // left in the log then: the next start finds them again
+      report.skipped.rewriteError = e instanceof Error ? e.message : String(e);
+    }
+  }
   if (log.goodEnd < size) {
-    report.tornBytes = size - log.goodEnd;
     fs.ftruncateSync(fd, log.goodEnd);
     if (fsync) fs.fsyncSync(fd);
     size = log.goodEnd;

@@ -108,8 +108,6 @@ export class Outbox {
       onProblem: (problem) => options.onDiskProblem?.(problem),
       onIdle: () => this.maybeCompact(),
     });
-    // damaged runs were copied aside: rewrite the log without them, so the next start finds it clean
-    if (this.recovery.skipped?.quarantine) this.tryCompact();
   }
 
   get count(): number {

@@ -40,8 +40,8 @@ async function writeLog(dir: string, count: number, random: () => number): Promi
 
 /** Opens the damaged log and checks that every record outside `damaged` is back, byte for byte, and nothing else. */
 async function expectIntactRecovered(dir: string, written: Written[], damaged: (w: Written) => boolean, label: string): Promise<Outbox> {
-  // fsync off: these rounds test what replay finds, and run many times
-  const outbox = new Outbox(dir, { fsync: false });
+  // fsync off: these rounds test what replay finds, and run many times; no cache: reads go to the rewritten file
+  const outbox = new Outbox(dir, { fsync: false, cacheEntries: 0 });
   const intact = written.filter((w) => !damaged(w));
   const found = new Set([...outbox.entries()].map((e) => e.seq));
   for (const w of intact) {
@@ -131,6 +131,22 @@ describe('delivery/outbox damage', () => {
       await outbox.close();
       clearAside(t.dir);
     }
+  });
+
+  it('two damaged runs and a torn tail at once: the runs are set aside, the log rewritten without them, the tail cut', async () => {
+    const written = await writeLog(t.dir, 60, seededRandom(5));
+    const log = fs.readFileSync(`${t.dir}/outbox.log`);
+    const [a, b] = [written[10], written[40]];
+    log.fill(0xee, a.offset + 4, a.offset + 12);
+    log[b.offset + 20] ^= 0xff;
+    fs.writeFileSync(`${t.dir}/outbox.log`, log.subarray(0, log.length - 7));
+    const outbox = await expectIntactRecovered(t.dir, written, (w) => w === a || w === b || w === written[59], 'runs + tail');
+    const skipped = outbox.recovery.skipped!;
+    assert.deepEqual([skipped.ranges, skipped.bytes, skipped.recordsAfter], [2, a.length + b.length, 47]);
+    assert.equal(outbox.recovery.tornBytes, written[59].length - 7);
+    assert.equal(fs.statSync(outbox.file).size, log.length - a.length - b.length - written[59].length);
+    assert.deepEqual(fs.readFileSync(skipped.quarantine!), Buffer.concat([log.subarray(a.offset, a.offset + a.length), log.subarray(b.offset, b.offset + b.length)]));
+    await outbox.close();
   });
 
   it('only a damaged tail is cut as a torn write, and nothing is set aside for it', async () => {
