@@ -1,48 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { connect } from 'mqtt';
 import { helper, nodeRedLine } from './helper';
-import printerNode = require('../../nodes/printhooks-elegoo-printer/printhooks-elegoo-printer');
-import sourceNode = require('../../nodes/printhooks-elegoo/printhooks-elegoo');
 import { FakeCc2 } from '../fakes/elegoo/fake-cc2';
-
-type Msg = { topic: string; payload: { type: string; reason?: string; error?: { code?: string; message?: string }; job?: { id: string; file?: string; progress?: number; layer?: number; layers?: number } } };
-type FlowItem = { id: string; type: string; [key: string]: unknown };
-type Status = { fill?: string; shape?: string; text?: string };
-
-async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function lifecycle(msgs: Msg[]): string[] {
-  return msgs.map((m) => m.topic).filter((t) => t !== 'printer.online' && t !== 'printer.offline');
-}
+import { elegooNodeHarness, lifecycle, until, type FlowItem } from '../fakes/elegoo/node-harness';
 
 const printing = (sub: number, extra: Record<string, unknown> = {}) => ({ machine_status: { status: 2, sub_status: sub, ...extra } });
 
 describe(`printhooks-elegoo over Centauri Carbon 2 MQTT (Node-RED ${nodeRedLine})`, function () {
   let fake: FakeCc2;
-  let msgs: Msg[];
-  let userDir: string;
-
-  beforeEach(async () => {
-    userDir = mkdtempSync(path.join(tmpdir(), 'printhooks-elegoo-cc2-'));
-    helper.settings({ userDir });
-    await helper.startServer();
-    msgs = [];
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await fake?.close();
-    rmSync(userDir, { recursive: true, force: true });
-  });
+  const h = elegooNodeHarness(() => fake?.close());
+  const { msgs, start, online, seen } = h;
 
   function flow(printer: Record<string, unknown> = {}): FlowItem[] {
     return [
@@ -51,14 +18,6 @@ describe(`printhooks-elegoo over Centauri Carbon 2 MQTT (Node-RED ${nodeRedLine}
       { id: 'out', type: 'helper' },
     ];
   }
-
-  async function start(nodes: FlowItem[], credentials?: Record<string, unknown>): Promise<void> {
-    await helper.load([printerNode, sourceNode], nodes as never, credentials as never);
-    helper.getNode('out')?.on('input', (msg: unknown) => msgs.push(msg as Msg));
-  }
-  const online = () => until(() => msgs.some((m) => m.topic === 'printer.online'));
-  const seen = (topic: string, n = 1) => until(() => msgs.filter((m) => m.topic === topic).length >= n);
-  const statuses = () => (helper.getNode('src') as unknown as { status: { getCalls(): Array<{ args: Status[] }> } }).status.getCalls().map((c) => c.args[0]);
 
   it('a normal print from deltas, with a runout pause: attention once, milestones and layers, done once', async () => {
     fake = new FakeCc2();
@@ -147,7 +106,7 @@ describe(`printhooks-elegoo over Centauri Carbon 2 MQTT (Node-RED ${nodeRedLine}
     other.publish(`elegoo/${fake.serial}/api_register`, JSON.stringify({ client_id: 'slicer', request_id: 'slicer_req' }));
     await until(() => fake.registered.size === 1);
     await start(flow({ busyRetryMs: 400, heartbeatMs: 50 }));
-    await until(() => statuses().some((s) => s.fill === 'yellow' && /too many clients/.test(s.text ?? '')));
+    await until(() => h.statuses().some((s) => s.fill === 'yellow' && /too many clients/.test(s.text ?? '')));
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(fake.refused, 1, 'no fast retries into a full printer');
     other.end(true);
@@ -163,14 +122,14 @@ describe(`printhooks-elegoo over Centauri Carbon 2 MQTT (Node-RED ${nodeRedLine}
     await start(flow({ heartbeatMs: 30, pongTimeoutMs: 150 }));
     await online();
     fake.mute = true;
-    await until(() => statuses().some((s) => /no heartbeat answer/.test(s.text ?? '')));
+    await until(() => h.statuses().some((s) => /no heartbeat answer/.test(s.text ?? '')));
   });
 
   it('uses the access code as the broker password, shows a rejected one, and answers Test connection', async () => {
     fake = new FakeCc2({ password: 'secret-code' });
     await fake.listen();
     await start(flow({ slowRetryMs: 60_000 }), { prn: { accessCode: 'wrong' } });
-    await until(() => statuses().some((s) => s.fill === 'red' && /access code rejected/.test(s.text ?? '')));
+    await until(() => h.statuses().some((s) => s.fill === 'red' && /access code rejected/.test(s.text ?? '')));
     const ok = await helper.request().post('/printhooks-elegoo-printer/test').send({ host: '127.0.0.1', port: fake.port, model: 'cc2', mainboardId: fake.serial, accessCode: 'secret-code' }).expect(200);
     assert.equal(ok.body.ok, true, ok.body.message);
     assert.equal(ok.body.model, 'Centauri Carbon 2');

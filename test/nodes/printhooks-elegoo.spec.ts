@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import fs, { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { helper, nodeRedLine } from './helper';
-import printerNode = require('../../nodes/printhooks-elegoo-printer/printhooks-elegoo-printer');
-import sourceNode = require('../../nodes/printhooks-elegoo/printhooks-elegoo');
 import { FakeSdcp } from '../fakes/elegoo/fake-sdcp';
-
-type Msg = {
-  topic: string;
-  payload: { id: string; type: string; reason?: string; error?: { code?: string }; job?: { id: string; file?: string; progress?: number; layer?: number; elapsed_s?: number; remaining_s?: number }; printer: { id: string; kind: string } };
-};
-type FlowItem = { id: string; type: string; [key: string]: unknown };
-type Status = { fill?: string; shape?: string; text?: string };
+import { elegooNodeHarness, elegooNodes, lifecycle, until, type FlowItem, type Msg } from '../fakes/elegoo/node-harness';
 
 function flow(port: number, printer: Record<string, unknown> = {}): FlowItem[] {
   return [
@@ -23,49 +14,10 @@ function flow(port: number, printer: Record<string, unknown> = {}): FlowItem[] {
   ];
 }
 
-async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function statusesOf(id: string): () => Status[] {
-  const spy = (helper.getNode(id) as unknown as { status: { getCalls(): Array<{ args: Status[] }> } }).status;
-  return () => spy.getCalls().map((c) => c.args[0]);
-}
-
-/** Topics after printer.online, without online/offline. */
-function lifecycle(msgs: Msg[]): string[] {
-  return msgs.map((m) => m.topic).filter((t) => t !== 'printer.online' && t !== 'printer.offline');
-}
-
 describe(`printhooks-elegoo over SDCP (Node-RED ${nodeRedLine})`, function () {
   let fake: FakeSdcp;
-  let msgs: Msg[];
-  let userDir: string;
-
-  beforeEach(async () => {
-    userDir = mkdtempSync(path.join(tmpdir(), 'printhooks-elegoo-userdir-'));
-    helper.settings({ userDir });
-    await helper.startServer();
-    msgs = [];
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await fake?.close();
-    rmSync(userDir, { recursive: true, force: true });
-  });
-
-  async function start(nodes: FlowItem[], credentials?: Record<string, unknown>): Promise<void> {
-    await helper.load([printerNode, sourceNode], nodes as never, credentials as never);
-    helper.getNode('out')?.on('input', (msg: unknown) => msgs.push(msg as Msg));
-  }
-
-  const online = () => until(() => msgs.some((m) => m.topic === 'printer.online'));
-  const seen = (topic: string, n = 1) => until(() => msgs.filter((m) => m.topic === topic).length >= n);
+  const h = elegooNodeHarness(() => fake?.close());
+  const { msgs, start, online, seen } = h;
 
   it('a normal print with a pause: started, milestones, layers, paused, resumed, done — once each', async () => {
     fake = new FakeSdcp();
@@ -219,8 +171,7 @@ describe(`printhooks-elegoo over SDCP (Node-RED ${nodeRedLine})`, function () {
     const other = new WebSocket(fake.url);
     await new Promise((r) => other.once('open', r));
     await start(flow(fake.port, { busyRetryMs: 400 }));
-    const statuses = statusesOf('src');
-    await until(() => statuses().some((s) => s.fill === 'yellow' && /too many clients/.test(s.text ?? '')));
+        await until(() => h.statuses().some((s) => s.fill === 'yellow' && /too many clients/.test(s.text ?? '')));
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(fake.refused, 1, 'no fast retries into a full printer');
     other.close();
@@ -238,7 +189,6 @@ describe(`printhooks-elegoo over SDCP (Node-RED ${nodeRedLine})`, function () {
     assert.equal(fake.upgrades, 1);
     assert.ok(fake.pings >= 5, `pings: ${fake.pings}`);
     await helper.unload();
-    msgs = [];
     await start(flow(fake.port, { pingMs: 10_000 }));
     await until(() => fake.idleClosed >= 1 && fake.upgrades >= 3, 3000);
   });
@@ -306,7 +256,7 @@ describe(`printhooks-elegoo over SDCP (Node-RED ${nodeRedLine})`, function () {
   it('a bad config stays deployable with a red status naming the field', async () => {
     fake = new FakeSdcp();
     await start([{ id: 'prn', type: 'printhooks-elegoo-printer', host: '127.0.0.1', model: 'laser' }, { id: 'src', type: 'printhooks-elegoo', printer: 'prn', wires: [[]] }]);
-    const last = statusesOf('src')().at(-1);
+    const last = h.statuses().at(-1);
     assert.equal(last?.fill, 'red');
     assert.match((helper.getNode('prn') as unknown as { configError: string }).configError, /model: choose cc/);
   });
@@ -323,7 +273,7 @@ describe(`printhooks-elegoo over SDCP (Node-RED ${nodeRedLine})`, function () {
         if (n.type === 'debug') return { id: n.id, type: 'helper' };
         return n;
       });
-    await helper.load([printerNode, sourceNode, coreSwitch()] as never, nodes as never);
+    await helper.load([...elegooNodes, coreSwitch()] as never, nodes as never);
     const ends: Msg[] = [];
     const rest: Msg[] = [];
     helper.getNode('e1e9000000000004').on('input', (msg: unknown) => ends.push(msg as Msg));

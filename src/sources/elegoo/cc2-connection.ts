@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import type { TerminalState } from '../../lifecycle';
 import type { JobStateStore } from '../../state/job-state-store';
-import { Backoff, type BackoffOptions } from '../backoff';
+import type { BackoffOptions } from '../backoff';
 import { parseBoundedJson } from '../bounded-json';
 import { guarded, OnceLog } from '../guard';
-import { tellEach, type ElegooLink, type ElegooListener, type LinkPhase, type LinkProblem, type PrinterIdentity } from './link';
+import type { ElegooLink, ElegooListener, LinkPhase, LinkProblem, PrinterIdentity } from './link';
+import { LinkCore } from './link-core';
 import { mergeCc2, type Cc2State } from './merge';
-import { busyMessage, describeProblem } from './problems';
+import { describeProblem } from './problems';
 import { cc2Reading } from './reading';
 
 export interface Cc2Options {
@@ -60,13 +61,10 @@ export class Cc2Connection implements ElegooLink {
   readonly model = 'cc2' as const;
   readonly identity: PrinterIdentity = {};
   private readonly options: Cc2Options;
-  private readonly backoff: Backoff;
-  private readonly listeners = new Set<ElegooListener>();
+  private readonly core: LinkCore;
   private readonly log: OnceLog;
   private client: MqttClient | undefined;
   private clientId = newClientId();
-  private running = false;
-  private current: LinkPhase = { phase: 'idle' };
   private state: Cc2State = {};
   private haveBaseline = false;
   private lastEventId: number | undefined;
@@ -75,12 +73,11 @@ export class Cc2Connection implements ElegooLink {
   private lastPong = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private registerTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(options: Cc2Options) {
     this.options = options;
-    this.backoff = new Backoff(options.backoff);
-    this.log = new OnceLog((message) => this.warn(message));
+    this.core = new LinkCore(options.warn, options.backoff, options.busyRetryMs);
+    this.log = new OnceLog(this.core.warn);
     this.identity.mainboardId = options.serial;
   }
 
@@ -89,7 +86,7 @@ export class Cc2Connection implements ElegooLink {
   }
 
   get phase(): LinkPhase {
-    return this.current;
+    return this.core.phase;
   }
 
   private get base(): string {
@@ -97,28 +94,24 @@ export class Cc2Connection implements ElegooLink {
   }
 
   addListener(listener: ElegooListener): void {
-    this.listeners.add(listener);
-    listener.phase(this.current);
+    this.core.listeners.add(listener);
+    listener.phase(this.core.phase);
     if (this.haveBaseline) listener.baseline(cc2Reading(this.state), this.state);
   }
 
   removeListener(listener: ElegooListener): void {
-    this.listeners.delete(listener);
+    this.core.listeners.delete(listener);
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.backoff.reset();
-    this.open();
+    if (this.core.begin()) this.open();
   }
 
   stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.retryTimer);
+    this.core.end();
     const client = this.client;
     this.teardown();
-    this.setPhase({ phase: 'idle' });
+    this.core.setPhase({ phase: 'idle' });
     if (!client) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, 1000);
@@ -135,9 +128,9 @@ export class Cc2Connection implements ElegooLink {
   }
 
   private open(): void {
-    if (!this.running) return;
+    if (!this.core.running) return;
     const o = this.options;
-    this.setPhase({ phase: 'connecting' });
+    this.core.setPhase({ phase: 'connecting' });
     this.clientId = newClientId();
     let client: MqttClient;
     try {
@@ -160,16 +153,16 @@ export class Cc2Connection implements ElegooLink {
     }
     this.client = client;
     let problem: { problem: LinkProblem; message: string } | undefined;
-    client.on('connect', guarded('connect', this.warn, () => this.register(client)));
-    client.on('message', guarded('message', this.warn, (topic: string, payload: Buffer) => {
+    client.on('connect', guarded('connect', this.core.warn, () => this.register(client)));
+    client.on('message', guarded('message', this.core.warn, (topic: string, payload: Buffer) => {
       if (this.client === client) this.onMessage(client, topic, payload);
     }));
-    client.on('error', guarded('error', this.warn, (err: Error) => {
+    client.on('error', guarded('error', this.core.warn, (err: Error) => {
       if (this.client !== client) return;
       problem = describeProblem(err);
       this.drop(client, { phase: 'failed', ...problem }, problem.problem === 'auth' ? o.slowRetryMs ?? 300_000 : undefined);
     }));
-    client.on('close', guarded('close', this.warn, () => {
+    client.on('close', guarded('close', this.core.warn, () => {
       if (this.client === client) this.drop(client, { phase: 'failed', problem: 'protocol', message: 'the printer closed the connection' });
     }));
   }
@@ -182,7 +175,7 @@ export class Cc2Connection implements ElegooLink {
       client.publish(`${this.base}/api_register`, JSON.stringify({ client_id: this.clientId, request_id: requestId }));
     });
     const waitMs = this.options.registerTimeoutMs ?? 3000;
-    this.registerTimer = setTimeout(guarded('register', this.warn, () => {
+    this.registerTimer = setTimeout(guarded('register', this.core.warn, () => {
       this.drop(client, { phase: 'failed', problem: 'timeout', message: `no registration answer within ${waitMs} ms: check the serial number` });
     }), waitMs);
   }
@@ -210,13 +203,10 @@ export class Cc2Connection implements ElegooLink {
     clearTimeout(this.registerTimer);
     this.registerTimer = undefined;
     const error = typeof message.error === 'string' ? message.error : '';
-    if (/too many client/i.test(error)) {
-      const wait = Math.round((this.options.busyRetryMs ?? 60_000) * (1 + 0.2 * Math.random()));
-      return this.drop(client, { phase: 'busy', message: busyMessage(wait) }, wait);
-    }
+    if (/too many client/i.test(error)) return this.drop(client, 'busy');
     if (error !== 'ok') return this.drop(client, { phase: 'failed', problem: 'protocol', message: `registration refused: ${error.slice(0, 80) || 'no reason given'}` });
     this.lastPong = Date.now();
-    const beat = guarded('heartbeat', this.warn, () => {
+    const beat = guarded('heartbeat', this.core.warn, () => {
       if (this.client !== client) return;
       const timeout = this.options.pongTimeoutMs ?? 65_000;
       if (Date.now() - this.lastPong > timeout) {
@@ -235,10 +225,10 @@ export class Cc2Connection implements ElegooLink {
     this.gaps = 0;
     if (this.haveBaseline) return this.tell();
     this.haveBaseline = true;
-    this.backoff.reset();
-    this.setPhase({ phase: 'ready' });
+    this.core.backoff.reset();
+    this.core.setPhase({ phase: 'ready' });
     const reading = cc2Reading(this.state);
-    tellEach(this.listeners, (l) => l.baseline(reading, this.state), this.warn);
+    this.core.tell((l) => l.baseline(reading, this.state));
   }
 
   /** A delta: merged into the full status; ids that skip ahead are counted, and after too many the full status is asked again. */
@@ -265,7 +255,7 @@ export class Cc2Connection implements ElegooLink {
 
   private tell(): void {
     const reading = cc2Reading(this.state);
-    tellEach(this.listeners, (l) => l.report(reading, this.state), this.warn);
+    this.core.tell((l) => l.report(reading, this.state));
   }
 
   private request(client: MqttClient, method: number): void {
@@ -277,13 +267,15 @@ export class Cc2Connection implements ElegooLink {
     client.publish(`${this.base}/${this.clientId}/api_request`, JSON.stringify(body));
   }
 
-  private drop(client: MqttClient, phase: LinkPhase, wait?: number): void {
+  /** Ends one attempt; 'busy' = the printer is full, retried slowly. */
+  private drop(client: MqttClient, phase: LinkPhase | 'busy', wait?: number): void {
     if (this.client !== client) return;
     this.teardown();
     client.removeAllListeners('close');
     client.on('error', () => undefined);
     client.end(true);
-    this.retry(phase, wait);
+    if (phase === 'busy') this.core.retryBusy(this.reopen);
+    else this.retry(phase, wait);
   }
 
   private teardown(): void {
@@ -295,30 +287,12 @@ export class Cc2Connection implements ElegooLink {
     clearInterval(this.heartbeat);
     clearTimeout(this.registerTimer);
     this.heartbeat = this.registerTimer = undefined;
-    if (wasUp) tellEach(this.listeners, (l) => l.down(), this.warn);
+    if (wasUp) this.core.tell((l) => l.down());
   }
+
+  private readonly reopen = (): void => this.open();
 
   private retry(phase: LinkPhase, wait?: number): void {
-    if (!this.running) return;
-    this.setPhase(phase);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(guarded('reconnect', this.warn, () => {
-      this.retryTimer = undefined;
-      this.open();
-    }), wait ?? this.backoff.next());
+    this.core.retry(phase, this.reopen, wait);
   }
-
-  private setPhase(phase: LinkPhase): void {
-    const same = JSON.stringify(phase) === JSON.stringify(this.current);
-    this.current = phase;
-    if (!same) tellEach(this.listeners, (l) => l.phase(phase), this.warn);
-  }
-
-  private readonly warn = (message: string): void => {
-    try {
-      this.options.warn?.(message);
-    } catch {
-      // nothing left to tell
-    }
-  };
 }

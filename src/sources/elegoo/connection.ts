@@ -1,10 +1,11 @@
 import WebSocket from 'ws';
 import type { TerminalState } from '../../lifecycle';
 import type { JobStateStore } from '../../state/job-state-store';
-import { Backoff, type BackoffOptions } from '../backoff';
+import type { BackoffOptions } from '../backoff';
 import { guarded, OnceLog } from '../guard';
-import { tellEach, type ElegooLink, type ElegooListener, type LinkPhase, type PrinterIdentity } from './link';
-import { busyMessage, describeProblem, TOO_MANY_CLIENTS } from './problems';
+import type { ElegooLink, ElegooListener, LinkPhase, PrinterIdentity } from './link';
+import { LinkCore } from './link-core';
+import { describeProblem, TOO_MANY_CLIENTS } from './problems';
 import { sdcpReading } from './reading';
 import { CMD_ATTRIBUTES, CMD_HISTORY_DETAIL, CMD_STATUS, encodeRequest, newRequestId, parseSdcpFrame } from './sdcp';
 
@@ -51,26 +52,22 @@ export class SdcpConnection implements ElegooLink {
   readonly url: string;
   readonly identity: PrinterIdentity = {};
   private readonly options: SdcpOptions;
-  private readonly backoff: Backoff;
-  private readonly listeners = new Set<ElegooListener>();
+  private readonly core: LinkCore;
   private readonly log: OnceLog;
   private readonly pending = new Map<string, Pending>();
   private socket: WebSocket | undefined;
-  private running = false;
-  private current: LinkPhase = { phase: 'idle' };
   private haveBaseline = false;
   private haveAttributes = false;
   private lastStatus: Record<string, unknown> | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
   private attributesTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SdcpOptions) {
     this.options = options;
     this.model = options.model;
     this.url = `ws://${options.host}:${options.port ?? 3030}/websocket`;
-    this.backoff = new Backoff(options.backoff);
+    this.core = new LinkCore(options.warn, options.backoff, options.busyRetryMs);
     this.log = new OnceLog((message) => options.warn?.(message));
     if (options.mainboardId) this.identity.mainboardId = options.mainboardId;
   }
@@ -80,33 +77,29 @@ export class SdcpConnection implements ElegooLink {
   }
 
   get phase(): LinkPhase {
-    return this.current;
+    return this.core.phase;
   }
 
   addListener(listener: ElegooListener): void {
-    this.listeners.add(listener);
-    listener.phase(this.current);
+    this.core.listeners.add(listener);
+    listener.phase(this.core.phase);
     if (this.haveBaseline && this.lastStatus) listener.baseline(sdcpReading(this.lastStatus, this.model), this.lastStatus);
   }
 
   removeListener(listener: ElegooListener): void {
-    this.listeners.delete(listener);
+    this.core.listeners.delete(listener);
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.backoff.reset();
-    this.open();
+    if (this.core.begin()) this.open();
   }
 
   /** Closes the socket cleanly (a slot on the printer is precious); resolves within a second. */
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.retryTimer);
+    this.core.end();
     const socket = this.socket;
     this.teardown('connection closed');
-    this.setPhase({ phase: 'idle' });
+    this.core.setPhase({ phase: 'idle' });
     if (!socket || socket.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -157,8 +150,8 @@ export class SdcpConnection implements ElegooLink {
   }
 
   private open(): void {
-    if (!this.running) return;
-    this.setPhase({ phase: 'connecting' });
+    if (!this.core.running) return;
+    this.core.setPhase({ phase: 'connecting' });
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.url, { handshakeTimeout: 10_000, perMessageDeflate: false, maxPayload: 1024 * 1024 });
@@ -220,7 +213,7 @@ export class SdcpConnection implements ElegooLink {
         return;
       }
       case 'error':
-        return tellEach(this.listeners, (l) => l.printerError?.(frame.code), this.warn);
+        return this.core.tell((l) => l.printerError?.(frame.code));
       case 'attributes':
         return this.onAttributes(frame.attributes, frame.mainboardId);
       case 'status':
@@ -244,7 +237,7 @@ export class SdcpConnection implements ElegooLink {
       mainboardId: mainboardId ?? this.identity.mainboardId,
       mac: mac ?? this.identity.mac,
     });
-    if (replaced) tellEach(this.listeners, (l) => l.replaced?.(), this.warn);
+    if (replaced) this.core.tell((l) => l.replaced?.());
     if (!this.haveAttributes) {
       this.haveAttributes = true;
       clearTimeout(this.attributesTimer);
@@ -256,12 +249,12 @@ export class SdcpConnection implements ElegooLink {
     this.lastStatus = status;
     if (this.haveBaseline) {
       const reading = sdcpReading(status, this.model);
-      return tellEach(this.listeners, (l) => l.report(reading, status), this.warn);
+      return this.core.tell((l) => l.report(reading, status));
     }
     if (this.haveAttributes) return this.takeBaseline();
     // Wait (briefly) for the attributes: the baseline should know which printer this is.
     if (!this.attributesTimer) {
-      this.attributesTimer = setTimeout(guarded('attributes', this.warn, () => {
+      this.attributesTimer = setTimeout(guarded('attributes', this.core.warn, () => {
         if (this.lastStatus && !this.haveBaseline && this.socket) this.takeBaseline();
       }), this.options.attributesWaitMs ?? 3000);
     }
@@ -271,19 +264,11 @@ export class SdcpConnection implements ElegooLink {
     const status = this.lastStatus;
     if (!status) return;
     this.haveBaseline = true;
-    this.backoff.reset();
-    this.setPhase({ phase: 'ready' });
+    this.core.backoff.reset();
+    this.core.setPhase({ phase: 'ready' });
     const reading = sdcpReading(status, this.model);
-    tellEach(this.listeners, (l) => l.baseline(reading, status), this.warn);
+    this.core.tell((l) => l.baseline(reading, status));
   }
-
-  private readonly warn = (message: string): void => {
-    try {
-      this.options.warn?.(message);
-    } catch {
-      // nothing left to tell
-    }
-  };
 
   private send(text: string): void {
     const socket = this.socket;
@@ -294,7 +279,7 @@ export class SdcpConnection implements ElegooLink {
   private armSilence(socket: WebSocket): void {
     clearTimeout(this.silenceTimer);
     const silenceMs = this.options.silenceMs ?? 65_000;
-    this.silenceTimer = setTimeout(guarded('silence', this.warn, () => {
+    this.silenceTimer = setTimeout(guarded('silence', this.core.warn, () => {
       if (this.socket === socket) this.lost(socket, `no answer from the printer for ${Math.round(silenceMs / 1000)} s`);
     }), silenceMs);
   }
@@ -304,10 +289,7 @@ export class SdcpConnection implements ElegooLink {
     if (this.socket !== socket) return;
     this.teardown(typeof cause === 'string' ? cause : cause.message);
     if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
-    if (cause === 'busy') {
-      const wait = Math.round((this.options.busyRetryMs ?? 60_000) * (1 + 0.2 * Math.random()));
-      return this.retry({ phase: 'busy', message: busyMessage(wait) }, wait);
-    }
+    if (cause === 'busy') return this.core.retryBusy(this.reopen);
     const described = typeof cause === 'string' ? { problem: 'protocol' as const, message: cause } : describeProblem(cause);
     this.retry({ phase: 'failed', ...described });
   }
@@ -327,22 +309,12 @@ export class SdcpConnection implements ElegooLink {
       pending.reject(new Error(reason));
       this.pending.delete(id);
     }
-    if (wasUp) tellEach(this.listeners, (l) => l.down(), this.warn);
+    if (wasUp) this.core.tell((l) => l.down());
   }
 
-  private retry(phase: LinkPhase, wait?: number): void {
-    if (!this.running) return;
-    this.setPhase(phase);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(guarded('reconnect', this.warn, () => {
-      this.retryTimer = undefined;
-      this.open();
-    }), wait ?? this.backoff.next());
-  }
+  private readonly reopen = (): void => this.open();
 
-  private setPhase(phase: LinkPhase): void {
-    const same = JSON.stringify(phase) === JSON.stringify(this.current);
-    this.current = phase;
-    if (!same) tellEach(this.listeners, (l) => l.phase(phase), this.warn);
+  private retry(phase: LinkPhase): void {
+    this.core.retry(phase, this.reopen);
   }
 }

@@ -52,18 +52,3 @@ export interface ElegooLink {
   /** How jobs ended, from the printer's history, by task id; empty when the printer cannot say. */
   jobOutcomes(taskIds: string[]): Promise<Map<string, TerminalState>>;
 }
-
-/** Tells every listener; one that throws is reported and never reaches the socket's event loop. */
-export function tellEach(listeners: Iterable<ElegooListener>, call: (listener: ElegooListener) => void, report: (message: string) => void): void {
-  for (const listener of [...listeners]) {
-    try {
-      call(listener);
-    } catch (err) {
-      try {
-        report(`elegoo: a listener failed: ${(err as Error)?.message ?? String(err)}`);
-      } catch {
-        // nothing left to tell
-      }
-    }
-  }
-}
