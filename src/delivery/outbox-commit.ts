@@ -124,6 +124,12 @@ export class GroupCommit {
     this.pendingBytes = 0;
     for (const write of left) write.reject(new Error(`the outbox closed before this record could be written (${this.currentProblem?.summary ?? 'closing'})`));
     if (left.length && !error) error = new Error(`${left.length} outbox records could not be written before closing`);
+    if (this.heldRefusals.length) {
+      // neither accepted nor refused: their bytes may be whole in a file that could not be cut back
+      const held = this.heldRefusals.length;
+      this.heldRefusals = [];
+      error = new Error(`${error ? `${error.message}; ` : ''}${held} msgs stay unanswered: their records may be on disk and be delivered after a restart`);
+    }
     return error;
   }
 

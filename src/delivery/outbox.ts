@@ -181,8 +181,12 @@ export class Outbox {
     if (this.closed) return;
     const error = await this.commit.close();
     this.closed = true;
-    fs.closeSync(this.fd);
-    this.lock.release();
+    try {
+      fs.closeSync(this.fd);
+    } finally {
+      // released whatever happens, or the node's replacement would meet this lock
+      this.lock.release();
+    }
     if (error) throw error;
   }
 
