@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Backoff, type BackoffOptions } from '../backoff';
+import { closeWebSocket } from '../close-websocket';
 import type { JobStateStore } from '../../state/job-state-store';
 import { describeError, guarded, OnceLog } from '../guard';
 import { parseCrealityAddress, type CrealityAddress } from './address';
@@ -119,19 +120,7 @@ export class CrealityConnection {
     this.socket = undefined;
     this.goneDown('stopped', 0);
     this.setPhase({ phase: 'idle' });
-    if (!socket || socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        resolve();
-      }, 800);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-      else socket.close(1000);
-    });
+    await closeWebSocket(socket);
   }
 
   private now(): number {
