@@ -110,13 +110,13 @@ export class LogReplay {
           continue;
         }
         const frame = readFrame(bytes, at);
-        if (frame.kind === 'frame') {
-          this.apply(frame.type, frame.body, this.base + at, frame.size);
+        if (frame.kind === 'frame' && this.applied(frame.type, frame.body, this.base + at, frame.size)) {
           at += frame.size;
           this.log.goodEnd = this.base + at;
           continue;
         }
         if (frame.kind === 'short' && !atEnd) break;
+        // a frame whose checksum matches but whose body cannot be decoded (written that way on purpose, or by a bug) is damage too
         if (frame.kind === 'short') this.tornAt = this.base + at;
         this.damageStart = this.base + at;
         at += 1;
@@ -159,15 +159,29 @@ export class LogReplay {
     return 'yes';
   }
 
+  /** Applies a record; false (nothing changed) when its body cannot be decoded. */
+  private applied(type: number, body: Buffer, offset: number, length: number): boolean {
+    try {
+      this.apply(type, body, offset, length);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Decodes first and changes the replayed state only after, so a throw leaves the state as it was. */
   private apply(type: number, body: Buffer, offset: number, length: number): void {
     const log = this.log;
-    if (log.skipped.length) log.recordsAfterDamage += 1;
     if (type === RECORD_ENQUEUE) {
       const head = decodeEnqueueHead(body);
+      if (body.length < 24 || 24 + body.readUInt32LE(20) > body.length || !Number.isSafeInteger(head.seq)) throw new Error('not an ENQUEUE body');
+      const cache = log.cachedCount < this.cache.entries && log.cachedBytes + length <= this.cache.bytes;
+      const cached = cache ? decodeEnqueue(body).req : undefined;
+      if (log.skipped.length) log.recordsAfterDamage += 1;
       this.lastEnqueueSeq = Math.max(this.lastEnqueueSeq, head.seq);
       const entry: OutboxEntry = { seq: head.seq, attempts: head.attempts, nextAt: head.nextAt, dead: false, offset, length };
-      if (log.cachedCount < this.cache.entries && log.cachedBytes + length <= this.cache.bytes) {
-        entry.cached = decodeEnqueue(body).req;
+      if (cached) {
+        entry.cached = cached;
         log.cachedCount += 1;
         log.cachedBytes += length;
       }
@@ -175,6 +189,7 @@ export class LogReplay {
       if (head.seq >= log.nextSeq) log.nextSeq = head.seq + 1;
     } else if (type === RECORD_UPDATE) {
       const update = decodeUpdate(body);
+      if (log.skipped.length) log.recordsAfterDamage += 1;
       const entry = log.entries.get(update.seq);
       if (!entry) return;
       entry.attempts = update.attempts;
@@ -182,7 +197,9 @@ export class LogReplay {
       entry.dead = update.dead;
       entry.reason = update.reason;
     } else if (type === RECORD_DONE) {
-      const entry = log.entries.get(decodeDone(body));
+      const seq = decodeDone(body);
+      if (log.skipped.length) log.recordsAfterDamage += 1;
+      const entry = log.entries.get(seq);
       if (!entry) return;
       log.entries.delete(entry.seq);
       if (entry.cached) {

@@ -86,6 +86,18 @@ describe('delivery/outbox-replay', () => {
     assert.deepEqual(log.skipped.map((r) => r.length), [garbage.length]);
   });
 
+  it('a record with a matching checksum but a body that cannot be decoded is skipped like damage, not thrown', () => {
+    const body = Buffer.alloc(24 + 5);
+    body.writeDoubleLE(2, 0);
+    body.writeUInt32LE(5, 20);
+    body.write('{nope', 24);
+    const hostile = encodeFrame(RECORD_ENQUEUE, body);
+    const tooShort = encodeFrame(RECORD_DONE, Buffer.alloc(3));
+    const log = replayLog(Buffer.concat([enqueue(1), hostile, tooShort, enqueue(3)]), BIG_CACHE);
+    assert.deepEqual([...log.entries.keys()], [1, 3]);
+    assert.deepEqual(log.skipped.map((r) => r.length), [hostile.length + tooShort.length]);
+  });
+
   it('reads records split across chunks as if the bytes came whole', () => {
     const bytes = Buffer.concat([enqueue(1), enqueue(2), enqueue(3)]);
     const replay = new LogReplay(BIG_CACHE);
