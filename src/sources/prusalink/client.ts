@@ -44,7 +44,8 @@ export class PrusaLinkClient {
 
   constructor(private readonly options: ClientOptions) {
     const secure = options.base.url.protocol === 'https:';
-    const agentOptions = { keepAlive: true, maxSockets: 1, keepAliveMsecs: 1000 };
+    // A kept socket idle for 20 s is closed by us, before the firmware drops it (60 s) under a request.
+    const agentOptions = { keepAlive: true, maxSockets: 1, keepAliveMsecs: 1000, timeout: 20_000 };
     this.agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     if ('apiKey' in options.auth) {
       this.style = 'apiKey';
@@ -83,7 +84,7 @@ export class PrusaLinkClient {
   private async authorised(path: string, what: string, maxBytes: number, accept: string): Promise<Answer> {
     // First challenge, then at most one stale nonce: a third 401 in a row means the credentials are wrong.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const answer = await this.send(path, what, maxBytes, accept);
+      const answer = await this.sendOnceMore(path, what, maxBytes, accept);
       if (answer.status !== 401 && answer.status !== 403) return this.checked(answer, what);
       const header = answer.headers['www-authenticate'];
       if (answer.status === 401 && this.digest) {
@@ -95,6 +96,16 @@ export class PrusaLinkClient {
       throw rejected(this.style, answer.status);
     }
     throw rejected(this.style, 401);
+  }
+
+  /** A GET may be sent again once when the kept socket was closed by the printer just as we wrote to it. */
+  private async sendOnceMore(path: string, what: string, maxBytes: number, accept: string): Promise<Answer & { headers: http.IncomingHttpHeaders }> {
+    try {
+      return await this.send(path, what, maxBytes, accept);
+    } catch (error) {
+      if (!(error instanceof PrusaLinkProblem) || (error.code !== 'ECONNRESET' && error.code !== 'EPIPE')) throw error;
+      return this.send(path, what, maxBytes, accept);
+    }
   }
 
   private checked(answer: Answer & { headers: http.IncomingHttpHeaders }, what: string): Answer {

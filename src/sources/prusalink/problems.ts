@@ -9,6 +9,8 @@ export class PrusaLinkProblem extends Error {
     readonly kind: ProblemKind,
     message: string,
     short?: string,
+    /** The socket error code behind an `unreachable` problem (ECONNREFUSED, ECONNRESET, …). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'PrusaLinkProblem';
@@ -48,6 +50,6 @@ export function networkProblem(error: unknown, what: string): PrusaLinkProblem {
     return new PrusaLinkProblem('tls', `TLS error (${code || e.message}): the printer's certificate is not trusted`, 'TLS: certificate not trusted');
   }
   if (code === 'ETIMEDOUT') return new PrusaLinkProblem('timeout', `${what} timed out`, `timed out (${what})`);
-  if (UNREACHABLE.has(code)) return new PrusaLinkProblem('unreachable', `printer unreachable (${code}): check the url and that the printer is on`, `unreachable (${code})`);
+  if (UNREACHABLE.has(code)) return new PrusaLinkProblem('unreachable', `printer unreachable (${code}): check the url and that the printer is on`, `unreachable (${code})`, code);
   return new PrusaLinkProblem('protocol', `${what} failed: ${e.message ?? String(error)}`);
 }

@@ -46,6 +46,9 @@ export class FakePrusaLink {
   /** Raspberry Pi: answer 503 (daemon up, printer not attached). */
   notReady = false;
   printerMessage: string | undefined;
+  /** Drop the next request that comes over a kept-alive socket, unanswered (the printer closed it just then). */
+  dropNextReused = false;
+  private readonly served = new WeakMap<Socket, number>();
   /** When set, /api/v1/status answers these bytes as they are (hostile-printer tests). */
   statusOverride: Buffer | string | undefined;
   /** Paths of the requests that passed auth, in order. */
@@ -175,6 +178,13 @@ export class FakePrusaLink {
   // --- HTTP -------------------------------------------------------------------------------------------
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const used = this.served.get(req.socket) ?? 0;
+    this.served.set(req.socket, used + 1);
+    if (used > 0 && this.dropNextReused) {
+      this.dropNextReused = false;
+      req.socket.destroy();
+      return;
+    }
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.on('close', () => (this.inFlight -= 1));

@@ -67,6 +67,14 @@ describe('PrusaLinkClient against a fake PrusaLink over HTTP', () => {
     });
   }
 
+  it('a kept-alive socket the printer closed under a request is retried once on a new one', async () => {
+    const c = await open({}, (f) => ({ apiKey: f.apiKey }));
+    await c.json('/api/v1/status', 'status');
+    fake.dropNextReused = true;
+    assert.equal((await c.json('/api/v1/status', 'status'))?.printer !== undefined, true);
+    assert.deepEqual([fake.dropNextReused, fake.attempts], [false, 2]);
+  });
+
   it('runs requests strictly one after another, even when asked at once', async () => {
     const c = await open({ latencyMs: 20 }, (f) => ({ apiKey: f.apiKey }));
     await Promise.all([c.json('/api/v1/status', 'a'), c.json('/api/v1/job', 'b'), c.json('/api/version', 'c'), c.json('/api/v1/info', 'd')]);
