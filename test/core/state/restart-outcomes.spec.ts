@@ -67,12 +67,12 @@ function octoprint(restarted: boolean): Platform {
   };
 }
 
-function moonraker(): Platform {
+function moonraker(noHistory = false): Platform {
   let fake: FakeMoonraker;
   return {
     printer: { id: 'moon-1', name: 'Voron', kind: 'moonraker' },
     async setUp() {
-      fake = new FakeMoonraker();
+      fake = new FakeMoonraker({ noHistory });
       await fake.listen();
     },
     tearDown: () => fake.close(),
@@ -140,7 +140,8 @@ async function until(check: () => boolean, what: () => string, timeoutMs = 5000)
 const platforms: Array<[string, () => Platform]> = [
   ['OctoPrint (chart markings)', () => octoprint(false)],
   ['OctoPrint (file statistics; OctoPrint restarted too)', () => octoprint(true)],
-  ['Moonraker (job history)', moonraker],
+  ['Moonraker (job history)', () => moonraker()],
+  ['Moonraker without the history component (print_stats of the same file)', () => moonraker(true)],
   ['Bambu (gcode_state + print_error)', bambu],
 ];
 
