@@ -4,12 +4,14 @@ import { parseBedCooled } from '../../src/bed-cooled';
 import type { BackoffOptions } from '../../src/sources/backoff';
 import { Cc2Connection } from '../../src/sources/elegoo/cc2-connection';
 import { SdcpConnection } from '../../src/sources/elegoo/connection';
+import { discoverElegoo, type DiscoveryOptions } from '../../src/sources/elegoo/discovery';
 import type { ElegooLink } from '../../src/sources/elegoo/link';
 import { probeElegoo } from '../../src/sources/elegoo/probe';
 import { probeFailure } from '../../src/sources/probe-result';
 import type { JobStateStore } from '../../src/state/job-state-store';
 import { reportConfigError } from '../shared/errors';
 import { jobStateStoreFor } from '../shared/job-state-store';
+import { jsonRoute } from '../shared/json-route';
 import { migrateConfig } from '../shared/migrate';
 import { registerProbeRoute } from '../shared/probe-route';
 import { shareConnection } from '../shared/shared-connection';
@@ -116,4 +118,16 @@ export = function (RED: NodeAPI) {
     // One attempt only: a probe never retries into a printer's scarce client slots.
     return probeElegoo(linkFor(settings, { busyRetryMs: 3_600_000, backoff: { baseMs: 3_600_000 } }), where);
   });
+
+  // "Find printers": the SDCP and CC2 discovery broadcasts (docs/elegoo.md, "Discovery"). Tests point them at
+  // 127.0.0.1 through the `printhooksElegooDiscovery` setting.
+  RED.httpAdmin.post(
+    '/printhooks-elegoo-printer/discover',
+    RED.auth.needsPermission('printhooks-elegoo-printer.write'),
+    jsonRoute('Find printers', async (_req, res) => {
+      const setting = (RED.settings as unknown as Record<string, unknown>).printhooksElegooDiscovery;
+      const options = setting !== null && typeof setting === 'object' ? (setting as DiscoveryOptions) : {};
+      res.json({ printers: await discoverElegoo(options) });
+    }),
+  );
 };

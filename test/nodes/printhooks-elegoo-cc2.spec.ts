@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'mqtt';
 import { helper, nodeRedLine } from './helper';
 import { FakeCc2 } from '../fakes/elegoo/fake-cc2';
+import { FakeSdcp } from '../fakes/elegoo/fake-sdcp';
 import { elegooNodeHarness, lifecycle, until, type FlowItem } from '../fakes/elegoo/node-harness';
 
 const printing = (sub: number, extra: Record<string, unknown> = {}) => ({ machine_status: { status: 2, sub_status: sub, ...extra } });
@@ -151,5 +152,25 @@ describe(`printhooks-elegoo over Centauri Carbon 2 MQTT (Node-RED ${nodeRedLine}
     fake.update({ ...printing(2075), print_status: { filename: 'z.gcode', uuid: 'u-9' } });
     await seen('print.started');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('"Find printers" lists an SDCP printer and a Centauri Carbon 2 from their discovery answers (127.0.0.1 only)', async () => {
+    fake = new FakeCc2();
+    await fake.listen();
+    await fake.listenDiscovery();
+    const sdcp = new FakeSdcp();
+    await sdcp.listenDiscovery();
+    try {
+      h.settings({ printhooksElegooDiscovery: { address: '127.0.0.1', sdcpPort: sdcp.discoveryPort, cc2Port: fake.discoveryPort, timeoutMs: 300 } });
+      await start([{ id: 'prn', type: 'printhooks-elegoo-printer', host: '127.0.0.1', model: 'cc' }]);
+      const res = await helper.request().post('/printhooks-elegoo-printer/discover').send({}).expect(200);
+      const printers = (res.body.printers as Array<{ host: string; model: string; mainboardId?: string }>).sort((a, b) => a.model.localeCompare(b.model));
+      assert.deepEqual(printers.map((p) => [p.host, p.model, p.mainboardId]), [
+        ['127.0.0.1', 'cc', sdcp.mainboardId],
+        ['127.0.0.1', 'cc2', fake.serial],
+      ]);
+    } finally {
+      await sdcp.close();
+    }
   });
 });

@@ -3,6 +3,7 @@
 // ("too many clients"), PING → PONG, method 1001/1002 answered on the client's api_response, and status
 // deltas (method 6000) with running ids on api_status.
 import { Aedes, type Client } from 'aedes';
+import dgram from 'node:dgram';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 type Obj = Record<string, unknown>;
@@ -46,6 +47,9 @@ export class FakeCc2 {
   authFailures = 0;
   /** When true, PINGs get no PONG. */
   mute = false;
+  /** The UDP port answering discovery (method 7000), once listenDiscovery() ran. */
+  discoveryPort = 0;
+  private discovery: dgram.Socket | undefined;
   private eventId = 0;
   private broker: Aedes | undefined;
   private server: Server | undefined;
@@ -99,7 +103,28 @@ export class FakeCc2 {
     for (const socket of this.sockets) socket.destroy();
   }
 
+  /** Answers `{"id":0,"method":7000}` on a UDP port of 127.0.0.1 as the printer does on port 52700. */
+  async listenDiscovery(): Promise<void> {
+    const socket = dgram.createSocket('udp4');
+    this.discovery = socket;
+    socket.on('message', (msg, from) => {
+      let body: Obj;
+      try {
+        body = JSON.parse(msg.toString()) as Obj;
+      } catch {
+        return;
+      }
+      if (body.method !== 7000) return;
+      const result = { host_name: 'Fake CC2', machine_model: 'Centauri Carbon 2', sn: this.serial, token_status: 0, lan_status: 1 };
+      socket.send(JSON.stringify({ id: 0, result }), from.port, from.address);
+    });
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    this.discoveryPort = socket.address().port;
+  }
+
   async close(): Promise<void> {
+    this.discovery?.close();
+    this.discovery = undefined;
     this.dropClients();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));

@@ -2,6 +2,7 @@
 // /websocket on 127.0.0.1, text `ping` answered with `pong`, sockets closed after `idleMs` without a
 // client message (websocket ping frames do not count), the (cap+1)th upgrade refused with HTTP 500
 // "too many client", Cmd 0/1 acked and answered with full status/attributes pushes, Cmd 321 history.
+import dgram from 'node:dgram';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -47,6 +48,9 @@ export class FakeSdcp {
   noHistory = false;
   printInfo: Obj = idlePrintInfo();
   temps: Obj = { TempOfHotbed: 60, TempTargetHotbed: 60, TempOfNozzle: 210 };
+  /** The UDP port answering discovery (`M99999`), once listenDiscovery() ran. */
+  discoveryPort = 0;
+  private discovery: dgram.Socket | undefined;
   private readonly server = http.createServer((_req, res) => res.writeHead(404).end());
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly clients = new Map<WebSocket, { lastMessage: number; timer: NodeJS.Timeout }>();
@@ -99,7 +103,22 @@ export class FakeSdcp {
     for (const socket of this.clients.keys()) socket.terminate();
   }
 
+  /** Answers `M99999` on a UDP port of 127.0.0.1 as the printer does on port 3000. */
+  async listenDiscovery(): Promise<void> {
+    const socket = dgram.createSocket('udp4');
+    this.discovery = socket;
+    socket.on('message', (msg, from) => {
+      if (msg.toString() !== 'M99999') return;
+      const data = { Name: 'Fake CC', MachineName: this.model === 'resin' ? 'Saturn 4 Ultra' : 'Centauri Carbon', BrandName: 'ELEGOO', MainboardIP: '127.0.0.1', MainboardID: this.mainboardId, ProtocolVersion: 'V3.0.0', FirmwareVersion: 'V1.1.29' };
+      socket.send(JSON.stringify({ Id: 'fake', Data: data }), from.port, from.address);
+    });
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    this.discoveryPort = socket.address().port;
+  }
+
   async close(): Promise<void> {
+    this.discovery?.close();
+    this.discovery = undefined;
     this.dropClients();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

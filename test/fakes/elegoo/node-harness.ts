@@ -44,6 +44,8 @@ export interface NodeHarness {
   seen(topic: string, count?: number): Promise<void>;
   /** Every status the node has set so far (the test helper wraps node methods in sinon spies). */
   statuses(id?: string): Status[];
+  /** Adds runtime settings (beside the user dir) for the next start(). */
+  settings(extra: Record<string, unknown>): void;
 }
 
 export function elegooNodeHarness(closeFake: () => Promise<void> | undefined): NodeHarness {
@@ -70,6 +72,9 @@ export function elegooNodeHarness(closeFake: () => Promise<void> | undefined): N
     },
     online: () => until(() => msgs.some((m) => m.topic === 'printer.online')),
     seen: (topic, count = 1) => until(() => msgs.filter((m) => m.topic === topic).length >= count),
+    settings(extra) {
+      helper.settings({ userDir, ...extra });
+    },
     statuses(id = 'src') {
       const spy = (helper.getNode(id) as unknown as { status: { getCalls(): Array<{ args: Status[] }> } }).status;
       return spy.getCalls().map((c) => c.args[0]);
