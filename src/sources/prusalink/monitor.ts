@@ -39,6 +39,8 @@ export class PrusaLinkMonitor implements PrusaLinkListener {
   /** Job ids seen printing or paused: an ATTENTION for one of them is a pause, for another a print preview. */
   private startedIds = new Set<string>();
   private disposed = false;
+  /** A poll has been seen in this run (the next ones are edges, even after an outage). */
+  private polled = false;
 
   constructor(private readonly options: MonitorOptions) {
     this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'nothing', now: options.now, bedCooledBelow: options.bedCooledBelow });
@@ -59,9 +61,16 @@ export class PrusaLinkMonitor implements PrusaLinkListener {
     this.options.onPhase?.(phase, this.summary());
   }
 
+  /**
+   * The first poll after (re)connecting. Only the first one of this run is a tracker baseline: after an outage
+   * the state we kept is still a true earlier sample, so what differs now (a pause, an end, a new job) is an
+   * edge, as between any two polls (docs/prusalink.md, "Baselines").
+   */
   baseline(view: PrinterView): void {
-    this.tracker.connected();
-    this.apply(view, true);
+    const first = !this.polled;
+    this.polled = true;
+    if (first) this.tracker.connected();
+    this.apply(view, first);
     this.persistence.baselineTaken();
     this.presence.online();
     this.options.onPhase?.(this.link, this.summary());
@@ -74,7 +83,6 @@ export class PrusaLinkMonitor implements PrusaLinkListener {
   }
 
   down(): void {
-    this.tracker.disconnected();
     this.presence.offline();
   }
 

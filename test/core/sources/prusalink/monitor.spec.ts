@@ -140,6 +140,18 @@ describe('PrusaLinkMonitor (poll views → canonical events)', () => {
     assert.deepEqual(gone.types().filter((t) => t !== 'print.progress'), ['print.started', 'print.failed', 'print.started']);
   });
 
+  it('what changed while the printer was unreachable is an edge: a pause during the outage is reported', () => {
+    const r = recorder();
+    r.monitor.baseline(idle());
+    r.monitor.report(printing(73, 20));
+    r.monitor.down();
+    r.monitor.baseline(paused(73, 35));
+    r.monitor.down();
+    r.monitor.baseline(paused(73, 35));
+    assert.deepEqual(r.types(), ['print.started', 'print.paused', 'print.progress']);
+    assert.equal(r.events.find((e) => e.type === 'print.progress')!.job?.progress, 35, 'the highest percent crossed, once');
+  });
+
   it('the same event seen twice has the same id (receivers dedupe on it)', () => {
     const a = recorder();
     const b = recorder();
