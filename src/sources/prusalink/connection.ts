@@ -15,7 +15,7 @@ export type LinkPhase =
 /** What a source node's monitor hears from the shared poller. */
 export interface PrusaLinkListener {
   phase(phase: LinkPhase): void;
-  /** The first poll after a (re)connect: a baseline, not an edge. */
+  /** The first poll after a (re)connect or after the listener joined; the monitor decides whether it is a baseline. */
   baseline(view: PrinterView): void;
   /** A later poll. */
   report(view: PrinterView): void;
