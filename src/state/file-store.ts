@@ -21,6 +21,8 @@ export class FileJobStateStore implements JobStateStore {
   private latest: StoredJobState | undefined;
   private loaded = false;
   private dirty = false;
+  /** A `now` save waits: write right after the running write instead of after the throttle period. */
+  private urgent = false;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -47,22 +49,20 @@ export class FileJobStateStore implements JobStateStore {
     this.latest = state;
     this.dirty = true;
     if (urgency === 'now') {
+      this.urgent = true;
       this.clearTimer();
       this.kick();
-    } else if (!this.timer && !this.inFlight) {
-      const wait = Math.max(0, this.lastWriteAt + this.throttleMs - Date.now());
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.kick();
-      }, wait);
-      this.timer.unref?.();
+    } else {
+      this.schedule();
     }
   }
 
   async flush(): Promise<void> {
-    this.clearTimer();
-    if (this.dirty) this.kick();
-    while (this.inFlight) await this.inFlight;
+    while (this.dirty || this.inFlight) {
+      this.clearTimer();
+      this.kick();
+      await this.inFlight;
+    }
   }
 
   async close(removed: boolean): Promise<void> {
@@ -83,36 +83,49 @@ export class FileJobStateStore implements JobStateStore {
     this.timer = undefined;
   }
 
-  /** Starts the write loop unless one runs (it picks up the newest state before it ends). */
+  /** A throttled write: once the throttle period since the last write has passed. */
+  private schedule(): void {
+    if (this.timer || this.inFlight) return; // a running write schedules what it leaves behind
+    const wait = Math.max(0, this.lastWriteAt + this.throttleMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.kick();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  /** Writes the latest state unless a write runs; what arrives meanwhile is written (or scheduled) after it. */
   private kick(): void {
-    if (this.inFlight) return;
-    this.inFlight = this.writeLoop().finally(() => {
+    if (this.inFlight || !this.dirty) return;
+    this.inFlight = this.writeLatest().finally(() => {
       this.inFlight = undefined;
-      if (this.dirty && !this.timer && !this.closed) this.kick();
+      if (!this.dirty || this.closed) return;
+      if (this.urgent) this.kick();
+      else this.schedule();
     });
   }
 
-  private async writeLoop(): Promise<void> {
-    while (this.dirty && this.latest) {
-      this.dirty = false;
-      const body: StateFile = {
-        format: STATE_FORMAT,
-        version: STATE_VERSION,
-        printer: { id: this.options.printer.id, kind: this.options.printer.kind },
-        savedAt: new Date().toISOString(),
-        ...this.latest,
-      };
-      try {
-        await replaceFileAtomically(this.file, `${JSON.stringify(body)}\n`);
-        this.lastWriteError = undefined;
-      } catch (err) {
-        // Said once per distinct cause, not on every edge: the printer keeps working without persistence.
-        const text = message(err);
-        if (text !== this.lastWriteError) this.options.warn?.(`job state: could not write ${this.file} (${text}); a restart now may miss or repeat an event of ${this.options.printer.id}`);
-        this.lastWriteError = text;
-      }
-      this.lastWriteAt = Date.now();
+  private async writeLatest(): Promise<void> {
+    if (!this.latest) return;
+    this.dirty = false;
+    this.urgent = false;
+    const body: StateFile = {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      printer: { id: this.options.printer.id, kind: this.options.printer.kind },
+      savedAt: new Date().toISOString(),
+      ...this.latest,
+    };
+    try {
+      await replaceFileAtomically(this.file, `${JSON.stringify(body)}\n`);
+      this.lastWriteError = undefined;
+    } catch (err) {
+      // Said once per distinct cause, not on every edge: the printer keeps working without persistence.
+      const text = message(err);
+      if (text !== this.lastWriteError) this.options.warn?.(`job state: could not write ${this.file} (${text}); a restart now may miss or repeat an event of ${this.options.printer.id}`);
+      this.lastWriteError = text;
     }
+    this.lastWriteAt = Date.now();
   }
 
   /** The stored state, or undefined; a broken or foreign file is renamed aside with a warning, never thrown. */

@@ -114,6 +114,19 @@ describe('job-state store (src/state)', () => {
     assert.equal((JSON.parse(readFileSync(file(), 'utf8')) as { tracker: { state: string } }).tracker.state, 'paused');
   });
 
+  it('a mark saved while an edge is being written waits for the throttle period too', async () => {
+    const store = open({ throttleMs: 60_000 });
+    const { tracker } = runningJob();
+    store.save({ tracker: tracker.snapshot() }, 'now');
+    tracker.observe({ progress: 81 });
+    store.save({ tracker: tracker.snapshot() }, 'soon');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const mark = () => (JSON.parse(readFileSync(file(), 'utf8')) as { tracker: { job: { progressMark: number } } }).tracker.job.progressMark;
+    assert.equal(mark(), 37);
+    await store.flush();
+    assert.equal(mark(), 81);
+  });
+
   it('close(false) writes a pending throttled save; close(true) deletes the file (config node removed)', async () => {
     const store = open({ throttleMs: 60_000 });
     const { tracker } = runningJob();
