@@ -133,7 +133,20 @@ async function main(): Promise<void> {
     nodeBinary: LINE === '5' ? node22() : undefined,
     settings: { printhooksOctoprintServerTimings: { backoffBaseMs: 20, backoffMaxMs: 100 } },
   });
-  await red.start();
+  try {
+    await red.start();
+    await storm(red, rx, rigs);
+  } finally {
+    // Also after a failure: no Node-RED is left behind.
+    await red.stop();
+    await rx.stop();
+    for (const source of SOURCES) await rigs[source]!.stop();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  }
+}
+
+/** The storm and the next job, source after source; exits non-zero on any exit or wrong next job. */
+async function storm(red: NodeRedProcess, rx: FakeReceiver, rigs: Partial<Record<FuzzSource, Rig>>): Promise<void> {
   const events = (): JobEvent[] => rx.received.filter((r) => r.path === '/events').map((r) => JSON.parse(r.body.toString()) as JobEvent);
   const onlineFor = (source: FuzzSource) => events().some((e) => e.type === 'printer.online' && (e as { printer?: { kind?: string } }).printer?.kind === source);
   for (const source of SOURCES) await until(() => onlineFor(source), `${source} online`);
@@ -143,7 +156,10 @@ async function main(): Promise<void> {
   for (const source of SOURCES) {
     const rig = rigs[source]!;
     const before = rssMb(red.pid);
-    const result = await sendMalformedFrames(rig.target, { seed: SEED, frames: FRAMES, hugeFrames: Math.max(1, Math.round(FRAMES / 10_000)), invalidUtf8Every: 1000 });
+    const progress = (sent: number) => {
+      if (sent % 10_000 === 0) process.stderr.write(`  ${source}: ${sent} frames sent\n`);
+    };
+    const result = await sendMalformedFrames(rig.target, { seed: SEED, frames: FRAMES, hugeFrames: Math.max(1, Math.round(FRAMES / 10_000)), invalidUtf8Every: 1000, progress });
     const seen = rx.received.length;
     let problem: string | undefined = 'not run';
     if (alive(red.pid)) {
@@ -151,7 +167,7 @@ async function main(): Promise<void> {
         await until(() => rig.connected(), `${source} connected again`);
         await sleep(500);
       });
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 30_000;
       const after = () => rx.received.slice(seen).filter((r) => r.path === '/events').map((r) => JSON.parse(r.body.toString()) as JobEvent);
       do {
         await sleep(100);
@@ -166,14 +182,13 @@ async function main(): Promise<void> {
   }
   const warnings = red.output.split('\n').filter((line) => line.includes('[warn]')).length;
   console.log(`Node-RED logged ${warnings} warning line(s); ${failures === 0 ? 'no crash' : `${failures} source(s) failed`}`);
-  await red.stop();
-  await rx.stop();
-  for (const source of SOURCES) await rigs[source]!.stop();
-  fs.rmSync(userDir, { recursive: true, force: true });
-  process.exit(failures === 0 ? 0 : 1);
+  process.exitCode = failures === 0 ? 0 : 1;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

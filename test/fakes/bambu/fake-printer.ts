@@ -95,6 +95,13 @@ export class FakePrinter {
     this.broker?.publish({ cmd: 'publish', topic: `device/${this.serial}/report`, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => undefined);
   }
 
+  /** Bytes written to the clients' sockets and not yet sent (the fuzz driver waits while this is large). */
+  get backlogBytes(): number {
+    let bytes = 0;
+    for (const socket of this.sockets) bytes += socket.writableLength;
+    return bytes;
+  }
+
   /** Drops every client connection (the printer rebooted or Wi-Fi dropped). */
   dropClients(): void {
     for (const socket of this.sockets) socket.destroy();

@@ -42,6 +42,7 @@ function sender(target: FuzzFake): (frame: FuzzFrame) => void {
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `frames` seeded malformed frames through the fake's socket. */
 export async function sendMalformedFrames(target: FuzzFake, options: FuzzOptions): Promise<FuzzResult> {
@@ -62,6 +63,8 @@ export async function sendMalformedFrames(target: FuzzFake, options: FuzzOptions
     send(frame);
     if (i % batch === 0 || frame.length > 1_000_000) {
       await tick();
+      // Backpressure: never more than a few hundred KB in flight, so the storm measures the source, not a queue.
+      while (target.fake.backlogBytes > 256 * 1024) await sleep(2);
       options.progress?.(i);
     }
   }
@@ -71,7 +74,6 @@ export async function sendMalformedFrames(target: FuzzFake, options: FuzzOptions
 /** The file name of the normal job run after the storm. */
 export const AFTER_FUZZ_FILE: Record<FuzzSource, string> = { bambu: 'after-fuzz', moonraker: 'after-fuzz.gcode', octoprint: 'after-fuzz.gcode' };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Puts the fake printer back into a sane idle state, then runs one normal job from start to done,

@@ -221,6 +221,13 @@ export class FakeMoonraker {
     for (const c of this.clients) if (c.socket.readyState === WebSocket.OPEN) c.socket.send(text, { binary: false });
   }
 
+  /** Bytes queued on the clients' sockets and not yet sent (the fuzz driver waits while this is large). */
+  get backlogBytes(): number {
+    let bytes = 0;
+    for (const c of this.clients) bytes += c.socket.bufferedAmount;
+    return bytes;
+  }
+
   /** The network drops: every socket goes away without a close frame. */
   dropClients(): void {
     for (const c of this.clients) c.socket.terminate();

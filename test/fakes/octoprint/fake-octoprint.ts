@@ -123,6 +123,13 @@ export class FakeOctoPrint {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Bytes queued on the sockets and not yet sent (the fuzz driver waits while this is large). */
+  get backlogBytes(): number {
+    let bytes = 0;
+    for (const ws of this.sockets) bytes += ws.bufferedAmount;
+    return bytes;
+  }
+
   /** Cuts every socket without a close frame (network drop). */
   dropSockets(): void {
     for (const ws of this.sockets) ws.terminate();
