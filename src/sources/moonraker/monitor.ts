@@ -8,6 +8,7 @@ import { historyOutcome, isIdleRaw, isStartEdge, observationFrom, rawPrintState,
 import { mergeStatus, type PrinterObjects } from './merge';
 import { SerialQueue } from './serial-queue';
 import { isJobEdge, StartDeadline, touchesJob } from './start-wait';
+import { dateFromEpochSeconds } from '../plausible';
 
 export interface MonitorOptions {
   printer: PrinterRef;
@@ -367,7 +368,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
     const jobId = job.job_id;
     const mapped = historyOutcome(job.status);
     if (typeof jobId !== 'string' || !mapped) return false;
-    const end = typeof job.end_time === 'number' ? new Date(job.end_time * 1000) : undefined;
+    const end = dateFromEpochSeconds(job.end_time);
     const duration = typeof job.total_duration === 'number' ? Math.round(job.total_duration) : undefined;
     const error = mapped.outcome === 'failed' ? { code: String(job.status), message: `Job ended: ${String(job.status)}`, severity: 'fatal' as const } : undefined;
     const events = this.tracker.settle(jobId, mapped.outcome, {
