@@ -3,7 +3,7 @@ import { AttemptPreparation, type RequestDefaults } from './attempt-preparation'
 import { DeliveryLog } from './delivery-log';
 import type { EndpointHealth } from './endpoint-health';
 import { MinHeap } from './min-heap';
-import { Outbox, OutboxEntry } from './outbox';
+import { DamagedRecordError, Outbox, OutboxEntry } from './outbox';
 import type { StoredRequest } from './outbox-record';
 import { AttemptResult, describe, isOverload, verdictOf } from './outcome';
 import { msgFromRequest } from './request-from-msg';
@@ -230,6 +230,7 @@ export class DeliveryQueue {
     try {
       req = this.options.outbox.read(entry);
     } catch (e) {
+      if (e instanceof DamagedRecordError && this.discardDamaged(entry, e)) return;
       // a disk error while reading it back: the record stays queued and is tried again (reported once)
       if (!this.unreadable.has(entry.seq)) this.options.onError?.(toError(e));
       this.unreadable.add(entry.seq);
@@ -297,6 +298,21 @@ export class DeliveryQueue {
     void this.options.outbox.update(entry).catch((e) => this.options.onError?.(toError(e)));
     this.heap.push(entry);
     this.options.onChange?.();
+  }
+
+  /**
+   * A record damaged on disk (not an I/O error) would never read, and in strict order would block the rest:
+   * it is set aside and dropped. False when even that fails (a full disk): it is then retried like an I/O error.
+   */
+  private discardDamaged(entry: OutboxEntry, e: DamagedRecordError): boolean {
+    try {
+      const aside = this.options.outbox.discardDamaged(entry);
+      this.options.onError?.(new Error(`${e.message}; its msg cannot be sent and its bytes were set aside in ${aside}`));
+      this.options.onChange?.();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private finishDead(entry: OutboxEntry, req: StoredRequest, reason: string, result: AttemptResult | undefined): void {

@@ -17,7 +17,16 @@ import {
   encodeUpdate,
   enqueueWriter,
 } from './outbox-record';
+import { setAsideDamage } from './outbox-quarantine';
 import { RecoveryReport, recoverLog } from './outbox-recovery';
+
+/** An entry's record read back from the log does not decode: damaged on disk since the start (not an I/O error). */
+export class DamagedRecordError extends Error {
+  constructor(readonly entry: OutboxEntry, cause: unknown) {
+    super(`outbox record ${entry.seq} is damaged at offset ${entry.offset}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DamagedRecordError';
+  }
+}
 
 export type { OutboxEntry } from './outbox-entry';
 export type { RecoveryReport } from './outbox-recovery';
@@ -170,10 +179,23 @@ export class Outbox {
     const buf = Buffer.allocUnsafe(entry.length);
     const got = fs.readSync(this.fd, buf, 0, entry.length, entry.offset);
     const frame = readFrame(buf.subarray(0, got), 0);
-    if (frame.kind !== 'frame' || frame.type !== RECORD_ENQUEUE) {
-      throw new Error(`outbox record ${entry.seq} is unreadable at offset ${entry.offset}`);
+    try {
+      if (frame.kind !== 'frame' || frame.type !== RECORD_ENQUEUE) throw new Error('its checksum or type does not match');
+      return decodeEnqueue(frame.body).req;
+    } catch (e) {
+      throw new DamagedRecordError(entry, e);
     }
-    return decodeEnqueue(frame.body).req;
+  }
+
+  /**
+   * Takes an entry whose record was damaged on disk after the start out of the queue: its bytes are copied
+   * to a quarantine file beside the log (never deleted) and a DONE record written. Returns that file.
+   */
+  discardDamaged(entry: OutboxEntry): string {
+    this.assertOpen();
+    const aside = setAsideDamage(this.fd, this.file, this.dir, [{ offset: entry.offset, length: entry.length }], this.doFsync);
+    void this.complete(entry).catch((e) => this.options.onError?.(e instanceof Error ? e : new Error(String(e))));
+    return aside;
   }
 
   /** Flushes what is pending (one try) and closes the file; rejects with what could not be written. */

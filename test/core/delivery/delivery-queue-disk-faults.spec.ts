@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { DeliveryQueue } from '../../../src/delivery/delivery-queue';
 import { EndpointHealth } from '../../../src/delivery/endpoint-health';
@@ -102,6 +103,39 @@ describe('delivery/queue on a failing disk', () => {
     await queue.enqueue(req('once'));
     await until(() => delivered.length === 1, 3000, 'delivered after the read errors');
     assert.deepEqual(errors, ['EIO: i/o error, read'], 'reported once');
+    await queue.stop();
+  });
+
+  it('a record damaged on disk after the start is set aside and dropped, and does not block a strict order', async () => {
+    const dir = path.join(t.dir, 'box');
+    const outbox = new Outbox(dir, { commitGapMs: 1, cacheEntries: 0 });
+    const delivered: string[] = [];
+    const errors: string[] = [];
+    let paused = true;
+    const health = new EndpointHealth();
+    const queue = new DeliveryQueue({
+      outbox,
+      getSigner,
+      ordered: true,
+      policy: new RetryPolicy({ schedule: [0.03], jitter: 0, overloadDelay: 0.03 }),
+      target: () => (paused ? undefined : { url: `${rx.url}/hook`, method: 'POST', authHeaders: {}, health, send: (r) => transport.send(r) }),
+      onDelivered: (build) => delivered.push(String(build().payload)),
+      onError: (e) => errors.push(e.message),
+    });
+    queue.start();
+    for (const id of ['first', 'second', 'third']) await queue.enqueue(req(id));
+    const first = [...outbox.entries()][0];
+    const fd = fs.openSync(outbox.file, 'r+');
+    fs.writeSync(fd, Buffer.from('XX'), 0, 2, first.offset + first.length - 2);
+    fs.closeSync(fd);
+    paused = false;
+    queue.retryDead(); // any call that pumps
+    await until(() => delivered.length === 2, 3000, 'the others delivered');
+    assert.deepEqual(delivered, ['second', 'third']);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /outbox record 1 is damaged at offset \d+: .*its msg cannot be sent and its bytes were set aside in .*outbox\.log\.quarantine-\d+/);
+    const aside = errors[0].split(' set aside in ')[1];
+    assert.equal(fs.readFileSync(aside).length, first.length);
     await queue.stop();
   });
 });
