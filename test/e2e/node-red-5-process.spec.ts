@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { node22 } from './support/node22';
 import { ensureBuilt, NodeRedProcess, repoRoot } from './support/node-red-process';
+import { loopbackFlow } from './support/loopback-examples';
 
 type FlowNode = { id: string; type: string; z?: string };
 
@@ -19,12 +20,12 @@ function withPrefix(flow: FlowNode[], prefix: string): FlowNode[] {
   return flow.map((n) => remap(n) as FlowNode);
 }
 
-/** Every shipped example, as one deployment, the way importing them one after the other would give. */
+/** Every shipped example, as one deployment, the way importing them one after the other would give (addresses on 127.0.0.1). */
 function allExamples(): FlowNode[] {
   const dir = path.join(repoRoot, 'examples');
   const nodes: FlowNode[] = [];
   fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().forEach((file, i) => {
-    nodes.push(...withPrefix(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as FlowNode[], `x${i}`));
+    nodes.push(...withPrefix(loopbackFlow(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as FlowNode[]), `x${i}`));
   });
   return nodes;
 }
