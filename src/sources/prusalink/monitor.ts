@@ -97,8 +97,13 @@ export class PrusaLinkMonitor implements PrusaLinkListener {
     obs.raw = raw;
     obs.time = this.options.now?.();
     if (view.state === 'ATTENTION' && jobKey !== undefined && !started) {
-      // A print preview asks a question (wrong filament, printer type): not a job until it prints.
+      // A print preview asks a question (wrong filament, printer type): not a job until it prints, and its
+      // numbers must not be laid over the job we followed before.
       delete obs.jobKey;
+      delete obs.file;
+      delete obs.progress;
+      delete obs.elapsed_s;
+      delete obs.remaining_s;
       this.send(this.tracker.raiseAttention('print_preview', 'The printer asks a question before the print starts', obs.time, raw, `preview:${jobKey}`));
     }
     const missed = this.missedEnd(view, jobKey);

@@ -81,10 +81,14 @@ describe('PrusaLinkMonitor (poll views → canonical events)', () => {
     r.monitor.report(idle());
     assert.deepEqual(r.types(), []);
     assert.deepEqual(r.events.filter((e) => e.type !== 'printer.online').map((e) => [e.type, e.reason]), [['printer.attention', 'print_preview']]);
+    r.monitor.report(printing(44, 50));
+    r.monitor.report(finished());
     r.monitor.report(attention(46, 0));
+    assert.equal(r.monitor.tracker.currentJob?.id, '44');
+    assert.equal(r.monitor.tracker.currentJob?.progress, 50, 'the preview\'s numbers are not laid over the ended job');
     r.monitor.report(printing(46, 1));
     r.monitor.report(finished());
-    assert.deepEqual(r.types().filter((t) => t !== 'print.progress'), ['print.started', 'print.done']);
+    assert.deepEqual(r.types().filter((t) => t !== 'print.progress'), ['print.started', 'print.done', 'print.started', 'print.done']);
   });
 
   it('BUSY without the job in the middle of a print (crash recovery) keeps the job', () => {
