@@ -79,7 +79,8 @@ export function jobDetails(state: BambuState): Omit<Observation, 'state' | 'jobK
   const layers = num(state.total_layer_num);
   if (layers !== undefined && layers > 0) obs.layers = layers;
   const remaining = num(state.mc_remaining_time);
-  if (remaining !== undefined && remaining >= 0) obs.remaining_s = Math.round(remaining * 60);
+  // Finite after scaling too: 1e308 minutes is no time an event can carry.
+  if (remaining !== undefined && remaining >= 0 && Number.isFinite(remaining * 60)) obs.remaining_s = Math.round(remaining * 60);
   const start = num(state.gcode_start_time);
   if (start !== undefined && start > 0) obs.started_at = isoSeconds(start);
   const bed = num(state.bed_temper);

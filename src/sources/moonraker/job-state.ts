@@ -106,6 +106,9 @@ export function observationFrom(objects: PrinterObjects, meta?: FileMetadata, jo
     remaining_s: remainingSeconds(printDuration, progress, meta),
     bedTemp: num(objects.heater_bed?.temperature),
   };
+  // Huge but finite inputs can still overflow a sum or product: an event carries finite numbers only.
+  if (obs.remaining_s !== undefined && !Number.isFinite(obs.remaining_s)) obs.remaining_s = undefined;
+  if (obs.elapsed_s !== undefined && !Number.isFinite(obs.elapsed_s)) obs.elapsed_s = undefined;
   if (state === 'failed') obs.error = printError(str(ps.message));
   if (state === 'paused' && runoutSensor(objects) !== undefined) obs.reason = 'filament_runout';
   return obs;

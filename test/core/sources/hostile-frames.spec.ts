@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { jobDetails } from '../../../src/sources/bambu/job-state';
+import { observationFrom } from '../../../src/sources/moonraker/job-state';
 import { mergeReport } from '../../../src/sources/bambu/merge';
 import { mergeStatus, type PrinterObjects } from '../../../src/sources/moonraker/merge';
 import { MAX_JSON_DEPTH } from '../../../src/sources/bounded-json';
@@ -76,5 +77,15 @@ describe('core/sources hostile frames from issue 13', () => {
       assert.ok(Date.parse(poisoned) > Date.parse('2020-01-01') && Date.parse(poisoned) < Date.parse('2200-01-01'), poisoned);
       assert.ok(r.warnings.some((w) => w.includes(`nested deeper than ${MAX_JSON_DEPTH} levels`)), r.warnings.join('\n'));
     });
+  });
+});
+
+describe('core/sources huge numbers never become Infinity in an event', () => {
+  it('Bambu mc_remaining_time 1e308 minutes and Moonraker durations of 1e308 s are left out', () => {
+    assert.equal(jobDetails({ gcode_state: 'RUNNING', mc_remaining_time: 1e308, mc_percent: 5 }).remaining_s, undefined);
+    assert.equal(jobDetails({ gcode_state: 'RUNNING', mc_remaining_time: 2 }).remaining_s, 120);
+    const obs = observationFrom({ print_stats: { state: 'printing', print_duration: 1e308, total_duration: 1e308 }, virtual_sdcard: { progress: 0.5 } });
+    assert.equal(obs.remaining_s, undefined);
+    assert.equal(obs.elapsed_s, 1e308, 'finite stays');
   });
 });
