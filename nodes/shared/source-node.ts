@@ -1,0 +1,84 @@
+import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
+import type { PrinterEvent, PrinterRef } from '../../src/event';
+import { reportConfigError } from './errors';
+import { migrateConfig, type Migration } from './migrate';
+
+/** What every printer config node offers the source nodes that use it (docs/layout.md). */
+export interface PrinterConfigNode extends Node {
+  /** Set when the config is unusable; says why. */
+  configError?: string;
+  printer: PrinterRef;
+  offlineDelayMs?: number;
+  bedCooledBelow?: number;
+  register(user: Node): void;
+  deregister(user: Node, done: () => void): void;
+}
+
+/** The options every platform's monitor takes from its source node. */
+export interface MonitorBasics<Phase extends unknown[]> {
+  printer: PrinterRef;
+  includeRaw: boolean;
+  /** The source node's test-only `offlineDelayMs`, else the config node's offline delay. */
+  offlineDelayMs?: number;
+  bedCooledBelow?: number;
+  emit(event: PrinterEvent): void;
+  onPhase(...phase: Phase): void;
+  warn(message: string): void;
+}
+
+export interface SourceNodeSpec<P extends PrinterConfigNode, Phase extends unknown[]> {
+  /** The field that names the config node: `printer`, or `server` for Moonraker. */
+  configField: string;
+  migrations: readonly Migration[];
+  /** Shown when no usable config node is chosen. */
+  missing: string;
+  /** True when the config node has a link the monitor can follow. */
+  ready(printer: P): boolean;
+  /** The platform's status for a phase (src/sources/<platform>/status.ts). */
+  statusFor(...phase: Phase): NodeStatus;
+  /** Starts the platform's monitor; `dispose()` is called when the node closes. */
+  start(printer: P, basics: MonitorBasics<Phase>, config: Record<string, unknown>): { dispose(): void };
+}
+
+/** A number from a node's config that is set, finite and not negative; else undefined. */
+export function nonNegativeSetting(value: unknown): number | undefined {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * Registers a source node type: a thin user of one printer config node that runs a monitor over the
+ * config node's shared link and sends what the monitor emits. Every source works this way (docs/layout.md).
+ */
+export function registerSourceNode<P extends PrinterConfigNode, Phase extends unknown[]>(
+  RED: NodeAPI,
+  type: string,
+  spec: SourceNodeSpec<P, Phase>,
+): void {
+  function SourceNode(this: Node, raw: NodeDef) {
+    RED.nodes.createNode(this, raw);
+    const config = migrateConfig<Record<string, unknown>>(raw, spec.migrations);
+    const id = config[spec.configField];
+    const printer = typeof id === 'string' && id !== '' ? (RED.nodes.getNode(id) as P | null) : null;
+    if (!printer || printer.configError !== undefined || !spec.ready(printer)) {
+      reportConfigError(this, printer?.configError ?? `${type}: ${spec.missing}`);
+      this.on('close', (_removed: boolean, done: () => void) => done());
+      return;
+    }
+    const monitor = spec.start(printer, {
+      printer: printer.printer,
+      includeRaw: config.includeRaw === true,
+      offlineDelayMs: nonNegativeSetting(config.offlineDelayMs) ?? printer.offlineDelayMs,
+      bedCooledBelow: printer.bedCooledBelow,
+      emit: (event) => this.send({ topic: event.type, payload: event }),
+      onPhase: (...phase: Phase) => this.status(spec.statusFor(...phase)),
+      warn: (message) => this.warn(message),
+    }, config);
+    printer.register(this);
+    this.on('close', (_removed: boolean, done: () => void) => {
+      monitor.dispose();
+      printer.deregister(this, done);
+    });
+  }
+  RED.nodes.registerType(type, SourceNode);
+}
