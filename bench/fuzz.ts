@@ -151,22 +151,23 @@ async function storm(red: NodeRedProcess, rx: FakeReceiver, rigs: Partial<Record
   const onlineFor = (source: FuzzSource) => events().some((e) => e.type === 'printer.online' && (e as { printer?: { kind?: string } }).printer?.kind === source);
   for (const source of SOURCES) await until(() => onlineFor(source), `${source} online`);
   console.log(`fuzz: ${FRAMES} frames per source, seed ${SEED}, Node-RED ${LINE === '5' ? '5.0' : '4.1'} as a process (pid ${red.pid})`);
-  console.log('source     frames  frames/s  RSS before  RSS after  exits  next job');
+  console.log('source     frames  frames/s  RSS before  RSS after  exits  non-UTF-8 text frames  next job');
   let failures = 0;
   for (const source of SOURCES) {
     const rig = rigs[source]!;
     const before = rssMb(red.pid);
+    const ready = async () => {
+      await until(() => rig.connected(), `${source} connected again`);
+      await sleep(500);
+    };
     const progress = (sent: number) => {
       if (sent % 10_000 === 0) process.stderr.write(`  ${source}: ${sent} frames sent\n`);
     };
-    const result = await sendMalformedFrames(rig.target, { seed: SEED, frames: FRAMES, hugeFrames: Math.max(1, Math.round(FRAMES / 10_000)), invalidUtf8Every: 1000, progress });
+    const result = await sendMalformedFrames(rig.target, { seed: SEED, frames: FRAMES, hugeFrames: Math.max(1, Math.round(FRAMES / 10_000)), invalidUtf8Every: 1000, progress, afterBreak: ready });
     const seen = rx.received.length;
     let problem: string | undefined = 'not run';
     if (alive(red.pid)) {
-      await runNormalJob(rig.target, async () => {
-        await until(() => rig.connected(), `${source} connected again`);
-        await sleep(500);
-      });
+      await runNormalJob(rig.target, ready);
       const deadline = Date.now() + 30_000;
       const after = () => rx.received.slice(seen).filter((r) => r.path === '/events').map((r) => JSON.parse(r.body.toString()) as JobEvent);
       do {
@@ -177,7 +178,7 @@ async function storm(red: NodeRedProcess, rx: FakeReceiver, rigs: Partial<Record
     const exits = alive(red.pid) ? 0 : 1;
     if (exits || problem) failures += 1;
     const rate = Math.round((result.sent / result.ms) * 1000);
-    console.log(`${source.padEnd(10)} ${String(result.sent).padStart(6)}  ${String(rate).padStart(8)}  ${`${before} MB`.padStart(10)}  ${`${rssMb(red.pid)} MB`.padStart(9)}  ${String(exits).padStart(5)}  ${problem ?? 'reported exactly'}`);
+    console.log(`${source.padEnd(10)} ${String(result.sent).padStart(6)}  ${String(rate).padStart(8)}  ${`${before} MB`.padStart(10)}  ${`${rssMb(red.pid)} MB`.padStart(9)}  ${String(exits).padStart(5)}  ${String(result.utf8Breaks).padStart(21)}  ${problem ?? 'reported exactly'}`);
     if (exits) console.log(red.output.slice(-3000));
   }
   const warnings = red.output.split('\n').filter((line) => line.includes('[warn]')).length;

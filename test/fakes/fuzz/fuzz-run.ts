@@ -16,10 +16,12 @@ export interface FuzzOptions {
   frames: number;
   /** How many 10 MB frames to mix in (spread evenly). */
   hugeFrames?: number;
-  /** On websockets, one frame in this many that is not UTF-8 goes out as it is (the client then closes and reconnects); the others go out as Latin-1 text. */
+  /** On websockets, one in this many frames that are not UTF-8 goes out as it is (the first one included; the client then closes and reconnects); the others go out as Latin-1 text. */
   invalidUtf8Every?: number;
   /** Frames sent before yielding to the event loop. */
   batch?: number;
+  /** After a frame that makes the client close: resolves once the source is connected again (frames sent meanwhile would be lost). */
+  afterBreak?: () => Promise<void>;
   /** Called after each batch with the frames sent so far. */
   progress?: (sent: number) => void;
 }
@@ -53,14 +55,22 @@ export async function sendMalformedFrames(target: FuzzFake, options: FuzzOptions
   const hugeEvery = options.hugeFrames ? Math.max(1, Math.floor(options.frames / options.hugeFrames)) : 0;
   const utf8Every = options.invalidUtf8Every ?? 1000;
   let utf8Breaks = 0;
+  let notUtf8 = 0;
   const started = Date.now();
   for (let i = 1; i <= options.frames; i += 1) {
     let frame: FuzzFrame = hugeEvery && i % hugeEvery === 0 ? hugeFrame() : make(random);
+    let breaks = false;
     if (target.source !== 'bambu' && breaksWebsocket(frame)) {
-      if (i % utf8Every === 0) utf8Breaks += 1;
+      notUtf8 += 1;
+      breaks = notUtf8 % utf8Every === 1 || utf8Every === 1;
+      if (breaks) utf8Breaks += 1;
       else frame = (frame as Buffer).toString('latin1');
     }
     send(frame);
+    if (breaks && options.afterBreak) {
+      await sleep(50);
+      await options.afterBreak();
+    }
     if (i % batch === 0 || frame.length > 1_000_000) {
       await tick();
       // Backpressure: never more than a few hundred KB in flight, so the storm measures the source, not a queue.
