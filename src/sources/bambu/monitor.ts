@@ -4,6 +4,7 @@ import { PresenceTracker } from '../../presence';
 import type { JobStateStore } from '../../state/job-state-store';
 import { JobStatePersistence } from '../../state/persistence';
 import { currentErrors, decodePrintError, isCancelCode, printErrorCode, printErrorText } from './codes';
+import { describeError } from '../guard';
 import type { BambuConnection, BambuListener, LinkPhase } from './connection';
 import { attentionReason, isActiveRaw, jobDetails, jobKeyOf, jobStateOf } from './job-state';
 import type { BambuState } from './merge';
@@ -182,7 +183,14 @@ export class BambuMonitor implements BambuListener {
 
   private send(events: PrinterEvent[]): void {
     if (this.disposed) return;
-    for (const event of events) this.options.emit(event);
+    for (const event of events) {
+      try {
+        this.options.emit(event);
+      } catch (err) {
+        // Also reached from the presence timer: nothing may escape into the event loop (docs/robustness.md).
+        this.options.connection.options.warn?.(`bambu ${this.options.connection.options.serial}: emitting ${event.type} failed: ${describeError(err)}`);
+      }
+    }
     this.persistence.emitted(events);
   }
 }

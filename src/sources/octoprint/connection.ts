@@ -276,6 +276,11 @@ export class OctoPrintConnection {
     for (const listener of this.listeners) listener.phase(next);
   }
 
+  /** A warning on the config node, once per kind: the monitors report their own faults through it. */
+  warnOnce(kind: string, message: string): void {
+    this.logOnce(kind, message);
+  }
+
   /** A socket or timer callback whose exceptions become a warning naming the printer (docs/robustness.md). */
   private guard<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void {
     return guarded(`OctoPrint ${this.base.url.host}: ${where}`, (message) => this.logOnce(`guard:${message}`, message), callback);

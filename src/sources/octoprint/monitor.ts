@@ -3,6 +3,7 @@ import { isActive, JobTracker, type JobState, type Observation } from '../../lif
 import { PresenceTracker } from '../../presence';
 import type { JobStateStore } from '../../state/job-state-store';
 import { JobStatePersistence } from '../../state/persistence';
+import { describeError } from '../guard';
 import type { LinkPhase, OctoPrintConnection, OctoPrintListener } from './connection';
 import type { PushFrame, StatePayload } from './frames';
 import { int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, outcomeAfterGap, seconds, storedIdentity, str, type ApiJobResponse, type JobIdentity, type LastPrint } from './job-state';
@@ -136,7 +137,14 @@ export class OctoPrintMonitor implements OctoPrintListener {
 
   private send(events: PrinterEvent[]): void {
     if (this.disposed) return;
-    for (const event of events) this.options.emit?.(event);
+    for (const event of events) {
+      try {
+        this.options.emit?.(event);
+      } catch (err) {
+        // Also reached from the presence timer: nothing may escape into the event loop (docs/robustness.md).
+        this.options.connection?.warnOnce(`emit:${event.type}`, `OctoPrint ${this.options.connection.base.url.host}: emitting ${event.type} failed: ${describeError(err)}`);
+      }
+    }
     this.persistence.emitted(events);
   }
 

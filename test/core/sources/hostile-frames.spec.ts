@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { BambuConnection } from '../../../src/sources/bambu/connection';
 import { jobDetails } from '../../../src/sources/bambu/job-state';
+import { BambuMonitor } from '../../../src/sources/bambu/monitor';
+import { OctoPrintConnection } from '../../../src/sources/octoprint/connection';
+import { OctoPrintMonitor } from '../../../src/sources/octoprint/monitor';
 import { observationFrom } from '../../../src/sources/moonraker/job-state';
 import { mergeReport } from '../../../src/sources/bambu/merge';
 import { mergeStatus, type PrinterObjects } from '../../../src/sources/moonraker/merge';
@@ -87,5 +91,27 @@ describe('core/sources huge numbers never become Infinity in an event', () => {
     const obs = observationFrom({ print_stats: { state: 'printing', print_duration: 1e308, total_duration: 1e308 }, virtual_sdcard: { progress: 0.5 } });
     assert.equal(obs.remaining_s, undefined);
     assert.equal(obs.elapsed_s, 1e308, 'finite stays');
+  });
+});
+
+describe('core/sources an emit that throws never reaches the event loop', () => {
+  it('Bambu and OctoPrint monitors report it, also from the presence timer', async () => {
+    const warnings: string[] = [];
+    const bambu = new BambuConnection({ host: '127.0.0.1', serial: 'SERIAL1', accessCode: 'x', tls: { mode: 'insecure' }, warn: (m) => warnings.push(m) });
+    const monitor = new BambuMonitor({ printer: { id: 'b', name: 'B', kind: 'bambu' }, connection: bambu, offlineDelayMs: 5, emit: () => { throw new Error('send broke'); } });
+    monitor.baseline({ gcode_state: 'IDLE' });
+    monitor.down();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(warnings, ['bambu SERIAL1: emitting printer.online failed: send broke', 'bambu SERIAL1: emitting printer.offline failed: send broke']);
+    monitor.dispose();
+
+    const logs: string[] = [];
+    const octo = new OctoPrintConnection({ url: 'http://127.0.0.1:1', apiKey: 'k', log: (_level, m) => logs.push(m) });
+    const octoMonitor = new OctoPrintMonitor({ printer: { id: 'o', name: 'O', kind: 'octoprint' }, connection: octo, offlineDelayMs: 5, emit: () => { throw new Error('send broke'); } });
+    octoMonitor.frame({ kind: 'current', state: { state: { flags: { operational: true } } }, raw: {} }, true);
+    octoMonitor.down();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(logs, ['OctoPrint 127.0.0.1:1: emitting printer.online failed: send broke', 'OctoPrint 127.0.0.1:1: emitting printer.offline failed: send broke']);
+    octoMonitor.dispose();
   });
 });
