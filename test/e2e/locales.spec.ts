@@ -16,7 +16,7 @@ interface Rendered {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 const types = Object.keys(pkg['node-red'].nodes as Record<string, string>).sort();
-const configTypes = new Set(['printhooks-octoprint-server', 'printhooks-moonraker-server', 'printhooks-bambu-printer', 'printhooks-endpoint', 'printhooks-creality-printer', 'printhooks-prusalink-printer']);
+const configTypes = new Set(['printhooks-octoprint-server', 'printhooks-moonraker-server', 'printhooks-bambu-printer', 'printhooks-endpoint', 'printhooks-creality-printer', 'printhooks-prusalink-printer', 'printhooks-elegoo-printer']);
 
 function localeFile(type: string, ext: 'json' | 'html'): string {
   return fs.readFileSync(path.join(repoRoot, 'nodes', type, 'locales', 'en-US', `${type}.${ext}`), 'utf8');
@@ -56,6 +56,8 @@ function editorNodes(): object[] {
     { id: 'n-creality', z: 'tab', type: 'printhooks-creality', printer: 'cfg-creality-printer', x: 550, y: 160, wires: [[]] },
     { id: 'cfg-prusalink-printer', type: 'printhooks-prusalink-printer', name: 'P', url: 'http://127.0.0.1:9', pollInterval: 5, offlineDelay: 30, bedCooled: 35, version: 1 },
     { id: 'n-prusalink', z: 'tab', type: 'printhooks-prusalink', printer: 'cfg-prusalink-printer', x: 750, y: 40, wires: [[]] },
+    { id: 'cfg-elegoo-printer', type: 'printhooks-elegoo-printer', name: 'EL', host: '127.0.0.1', model: 'cc', port: 3030, mainboardId: '', bedCooled: 35, version: 1 },
+    { id: 'n-elegoo', z: 'tab', type: 'printhooks-elegoo', printer: 'cfg-elegoo-printer', x: 750, y: 100, wires: [[]] },
   ];
 }
 
