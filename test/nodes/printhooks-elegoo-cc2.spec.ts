@@ -137,6 +137,12 @@ describe(`printhooks-elegoo over Centauri Carbon 2 MQTT (Node-RED ${nodeRedLine}
     const bad = await helper.request().post('/printhooks-elegoo-printer/test').send({ host: '127.0.0.1', port: fake.port, model: 'cc2', mainboardId: fake.serial, accessCode: 'nope' }).expect(200);
     assert.equal(bad.body.problem, 'auth');
     assert.doesNotMatch(JSON.stringify(bad.body), /nope|secret-code/);
+    // The access code never reaches a log line, a status or a msg.
+    const said = ['prn', 'src'].flatMap((id) => {
+      const node = helper.getNode(id) as unknown as Record<'warn' | 'error' | 'log' | 'status', { getCalls(): Array<{ args: unknown[] }> }>;
+      return (['warn', 'error', 'log', 'status'] as const).flatMap((m) => node[m]?.getCalls().map((c) => JSON.stringify(c.args)) ?? []);
+    });
+    assert.doesNotMatch([...said, JSON.stringify(msgs)].join('\n'), /wrong|secret-code/);
     const noSerial = await helper.request().post('/printhooks-elegoo-printer/test').send({ host: '127.0.0.1', model: 'cc2' }).expect(200);
     assert.match(noSerial.body.message, /^mainboardId: a Centauri Carbon 2 needs its serial number/);
   });

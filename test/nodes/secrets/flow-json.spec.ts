@@ -12,6 +12,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       'printhooks-octoprint-server': { apiKey: 'password' },
       'printhooks-moonraker-server': { apiKey: 'password' },
       'printhooks-bambu-printer': { accessCode: 'password' },
+      'printhooks-elegoo-printer': { accessCode: 'password' },
       'printhooks-signer': { secrets: 'password' },
       'printhooks-verify': { secrets: 'password' },
       'printhooks-endpoint': { token: 'password', username: 'text', password: 'password' },
