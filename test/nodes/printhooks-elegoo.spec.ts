@@ -179,7 +179,7 @@ describe(`printhooks-elegoo over SDCP (Node-RED ${nodeRedLine})`, function () {
     assert.ok(fake.refused <= 2);
   });
 
-  it('text pings keep the link inside the idle cut-off (websocket pings would not); without them the printer cuts it', async () => {
+  it('text pings keep the link inside the printer\'s idle cut-off; with pings too rare the printer cuts it and the link is made again', async () => {
     fake = new FakeSdcp({ idleMs: 250 });
     await fake.listen();
     await start(flow(fake.port, { pingMs: 60 }));
