@@ -1,5 +1,4 @@
-import type { Node } from 'node-red';
-import type { PrinterRef } from '../../src/event';
+import type { PrinterConfigNode } from '../shared/source-node';
 import type { BambuConnection } from '../../src/sources/bambu/connection';
 
 export interface PrinterCredentials {
@@ -7,14 +6,8 @@ export interface PrinterCredentials {
 }
 
 /** What a printhooks-bambu-printer config node offers the source nodes that use it. */
-export interface BambuPrinterNode extends Node<PrinterCredentials> {
+export interface BambuPrinterNode extends PrinterConfigNode<PrinterCredentials> {
   /** Absent when the config is unusable; `configError` then says why. */
   connection?: BambuConnection;
-  configError?: string;
-  printer: PrinterRef;
-  /** printer.bed_cooled threshold, °C (0 = off). */
-  bedCooledBelow?: number;
   snapshot?: () => Promise<Buffer>;
-  register(user: Node): void;
-  deregister(user: Node, done: () => void): void;
 }

@@ -18,6 +18,7 @@ import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 import { readPrinterSettings } from './printer-config';
 import type { BambuPrinterNode, PrinterCredentials } from './printer-node';
+import { positiveSetting } from '../shared/number-setting';
 
 interface PrinterConfig extends NodeDef {
   host: string;
@@ -37,10 +38,6 @@ interface PrinterConfig extends NodeDef {
   cameraPort?: number;
 }
 
-function positive(value: unknown): number | undefined {
-  const n = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 /** Stable across redeploys and re-imports: derived from the serial. */
 function printerIdFor(serial: string): string {
@@ -59,7 +56,7 @@ export = function (RED: NodeAPI) {
       const tls: PrinterTls = { mode: settings.tls, ca: settings.ca, expected: () => settings.fingerprint ?? pins.get(settings.serial) };
       this.printer = { id: printerIdFor(settings.serial), name: config.name || settings.serial, kind: 'bambu' };
       this.bedCooledBelow = parseBedCooled(config.bedCooled);
-      const reconnectMs = positive(config.reconnectMs);
+      const reconnectMs = positiveSetting(config.reconnectMs);
       const connection = new BambuConnection({
         host: settings.host,
         port: settings.port,
@@ -70,10 +67,10 @@ export = function (RED: NodeAPI) {
           pins.set(settings.serial, fingerprint);
           this.log(`pinned the certificate of ${settings.serial}: SHA-256 ${fingerprint}`);
         },
-        watchdogMs: positive(config.watchdogMs),
-        pushallMinIntervalMs: positive(config.pushallMs),
+        watchdogMs: positiveSetting(config.watchdogMs),
+        pushallMinIntervalMs: positiveSetting(config.pushallMs),
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
-        slowRetryMs: positive(config.slowRetryMs),
+        slowRetryMs: positiveSetting(config.slowRetryMs),
         warn: (message) => this.warn(message),
         jobState: jobStateStoreFor(RED, this, this.printer),
       });
@@ -81,7 +78,7 @@ export = function (RED: NodeAPI) {
       this.snapshot = () =>
         fetchBambuSnapshot({
           host: settings.host,
-          port: positive(config.cameraPort),
+          port: positiveSetting(config.cameraPort),
           serial: settings.serial,
           accessCode: settings.accessCode,
           tls,

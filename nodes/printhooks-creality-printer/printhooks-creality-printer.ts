@@ -13,6 +13,7 @@ import { registerProbeRoute } from '../shared/probe-route';
 import { shareConnection } from '../shared/shared-connection';
 import { MIGRATIONS } from './migrations';
 import type { CrealityPrinterNode } from './printer-node';
+import { positiveSetting } from '../shared/number-setting';
 
 interface PrinterConfig extends NodeDef {
   host: string;
@@ -30,10 +31,6 @@ interface PrinterConfig extends NodeDef {
   cameraPort?: number;
 }
 
-function positive(value: unknown): number | undefined {
-  const n = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 /** Stable across redeploys and re-imports of the config node: derived from where the printer is. */
 function printerIdFor(host: string, port: number): string {
@@ -56,19 +53,19 @@ export = function (RED: NodeAPI) {
       this.offlineDelayMs = offlineDelayMs(config.offlineDelay);
       this.bedCooledBelow = parseBedCooled(config.bedCooled);
       this.printer = { id: printerIdFor(host, port), name: config.name || host, kind: 'creality' };
-      const reconnectMs = positive(config.reconnectMs);
+      const reconnectMs = positiveSetting(config.reconnectMs);
       this.connection = new CrealityConnection({
         host,
         port,
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
-        probeAfterMs: positive(config.probeAfterMs),
-        deadAfterMs: positive(config.deadAfterMs),
-        tickMs: positive(config.tickMs),
+        probeAfterMs: positiveSetting(config.probeAfterMs),
+        deadAfterMs: positiveSetting(config.deadAfterMs),
+        tickMs: positiveSetting(config.tickMs),
         warn: (message) => this.warn(message),
         jobState: jobStateStoreFor(RED, this, this.printer),
       });
       // One provider per printer, owned here so it lives exactly as long as the printer's config.
-      releaseSnapshot = registerSnapshotProvider(this.printer.id, () => fetchCrealitySnapshot({ host, port: positive(config.cameraPort) }));
+      releaseSnapshot = registerSnapshotProvider(this.printer.id, () => fetchCrealitySnapshot({ host, port: positiveSetting(config.cameraPort) }));
     } catch (err) {
       this.configError = `printhooks-creality-printer: ${(err as Error).message}`;
       this.printer = { id: `creality-${this.id}`, name: config.name || 'Creality printer', kind: 'creality' };

@@ -1,5 +1,4 @@
-import type { Node } from 'node-red';
-import type { PrinterRef } from '../../src/event';
+import type { PrinterConfigNode } from '../shared/source-node';
 import type { ElegooLink } from '../../src/sources/elegoo/link';
 
 export interface PrinterCredentials {
@@ -7,13 +6,7 @@ export interface PrinterCredentials {
 }
 
 /** What a printhooks-elegoo-printer config node offers the source nodes that use it. */
-export interface ElegooPrinterNode extends Node<PrinterCredentials> {
+export interface ElegooPrinterNode extends PrinterConfigNode<PrinterCredentials> {
   /** Absent when the config is unusable; `configError` then says why. */
   link?: ElegooLink;
-  configError?: string;
-  printer: PrinterRef;
-  /** printer.bed_cooled threshold, °C (0 = off). */
-  bedCooledBelow?: number;
-  register(user: Node): void;
-  deregister(user: Node, done: () => void): void;
 }

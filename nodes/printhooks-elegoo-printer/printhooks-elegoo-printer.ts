@@ -19,6 +19,7 @@ import { typedOrStoredSecret } from '../shared/typed-or-stored-secret';
 import { MIGRATIONS } from './migrations';
 import { readPrinterSettings, type PrinterSettings } from './printer-config';
 import type { ElegooPrinterNode, PrinterCredentials } from './printer-node';
+import { positiveSetting } from '../shared/number-setting';
 
 interface PrinterConfig extends NodeDef {
   host: string;
@@ -38,10 +39,6 @@ interface PrinterConfig extends NodeDef {
   pongTimeoutMs?: number;
 }
 
-function positive(value: unknown): number | undefined {
-  const n = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 /**
  * Stable across redeploys and re-imports: a Centauri Carbon 2 by its serial number, an SDCP printer by
@@ -80,15 +77,15 @@ export = function (RED: NodeAPI) {
       const settings = readPrinterSettings(config as unknown as Record<string, unknown>, this.credentials?.accessCode);
       this.printer = { id: printerIdFor(settings), name: config.name || settings.host, kind: 'elegoo' };
       this.bedCooledBelow = parseBedCooled(config.bedCooled);
-      const reconnectMs = positive(config.reconnectMs);
+      const reconnectMs = positiveSetting(config.reconnectMs);
       this.link = linkFor(settings, {
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
-        busyRetryMs: positive(config.busyRetryMs),
-        slowRetryMs: positive(config.slowRetryMs),
-        pingMs: positive(config.pingMs),
-        silenceMs: positive(config.silenceMs),
-        heartbeatMs: positive(config.heartbeatMs),
-        pongTimeoutMs: positive(config.pongTimeoutMs),
+        busyRetryMs: positiveSetting(config.busyRetryMs),
+        slowRetryMs: positiveSetting(config.slowRetryMs),
+        pingMs: positiveSetting(config.pingMs),
+        silenceMs: positiveSetting(config.silenceMs),
+        heartbeatMs: positiveSetting(config.heartbeatMs),
+        pongTimeoutMs: positiveSetting(config.pongTimeoutMs),
         warn: (message) => this.warn(message),
         jobState: jobStateStoreFor(RED, this, this.printer),
       });

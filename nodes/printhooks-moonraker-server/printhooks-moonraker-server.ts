@@ -14,6 +14,7 @@ import { parseBedCooled } from '../../src/bed-cooled';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
 import type { MoonrakerServerNode, ServerCredentials } from './server-node';
+import { positiveSetting } from '../shared/number-setting';
 
 interface ServerConfig extends NodeDef {
   url: string;
@@ -32,10 +33,6 @@ function printerIdFor(httpBase: string): string {
   return `moonraker-${createHash('sha256').update(httpBase.toLowerCase()).digest('hex').slice(0, 12)}`;
 }
 
-function positive(value: unknown): number | undefined {
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 export = function (RED: NodeAPI) {
   function MoonrakerServer(this: MoonrakerServerNode, raw: ServerConfig) {
@@ -50,13 +47,13 @@ export = function (RED: NodeAPI) {
       this.offlineDelayMs = Math.round(delay * 1000);
       this.bedCooledBelow = parseBedCooled(config.bedCooled);
       this.printer = { id: printerIdFor(endpoint.httpBase), name: config.name || endpoint.host, kind: 'moonraker' };
-      const reconnectMs = positive(config.reconnectMs);
+      const reconnectMs = positiveSetting(config.reconnectMs);
       this.connection = new MoonrakerConnection({
         url: config.url,
         apiKey,
         clientName: 'PrintHooks Node-RED',
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
-        klippyRetryMs: positive(config.klippyRetryMs),
+        klippyRetryMs: positiveSetting(config.klippyRetryMs),
         warn: (message) => this.warn(message),
         jobState: jobStateStoreFor(RED, this, this.printer),
       });

@@ -1,7 +1,8 @@
 import type { NodeAPI } from 'node-red';
 import { MoonrakerMonitor } from '../../src/sources/moonraker/monitor';
 import { statusFor } from '../../src/sources/moonraker/status';
-import { nonNegativeSetting, registerSourceNode } from '../shared/source-node';
+import { nonNegativeSetting } from '../shared/number-setting';
+import { registerSourceNode } from '../shared/source-node';
 import type { MoonrakerServerNode } from '../printhooks-moonraker-server/server-node';
 import { MIGRATIONS } from './migrations';
 

@@ -15,6 +15,7 @@ import { typedOrStoredSecret } from '../shared/typed-or-stored-secret';
 import { MIGRATIONS } from './migrations';
 import { authFrom, offlineDelayMsFrom, pollMsFrom } from './printer-config';
 import type { PrinterCredentials, PrusaLinkPrinterNode } from './printer-node';
+import { positiveSetting } from '../shared/number-setting';
 
 interface PrinterConfig extends NodeDef {
   url: string;
@@ -31,10 +32,6 @@ interface PrinterConfig extends NodeDef {
   reconnectMs?: number;
 }
 
-function positive(value: unknown): number | undefined {
-  const n = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 const TYPE = 'printhooks-prusalink-printer';
 
@@ -45,17 +42,17 @@ export = function (RED: NodeAPI) {
     let releaseSnapshot = () => {};
     try {
       const base = parsePrusaLinkUrl(config.url);
-      const pollMs = positive(config.pollMs) ?? pollMsFrom(config.pollInterval);
+      const pollMs = positiveSetting(config.pollMs) ?? pollMsFrom(config.pollInterval);
       this.offlineDelayMs = offlineDelayMsFrom(config.offlineDelay);
       this.bedCooledBelow = parseBedCooled(config.bedCooled);
       this.printer = { id: printerIdFromUrl(base), name: config.name || base.url.host, kind: 'prusalink' };
       const auth = authFrom(this.credentials);
-      const reconnectMs = positive(config.reconnectMs);
+      const reconnectMs = positiveSetting(config.reconnectMs);
       const connection = new PrusaLinkConnection({
         url: config.url,
         auth,
         pollMs,
-        fastPollMs: positive(config.fastPollMs),
+        fastPollMs: positiveSetting(config.fastPollMs),
         backoff: reconnectMs ? { baseMs: reconnectMs, maxMs: reconnectMs * 4 } : undefined,
         warn: (message) => this.warn(message),
         jobState: jobStateStoreFor(RED, this, this.printer),

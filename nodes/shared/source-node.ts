@@ -2,13 +2,16 @@ import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import type { PrinterEvent, PrinterRef } from '../../src/event';
 import { reportConfigError } from './errors';
 import { migrateConfig, type Migration } from './migrate';
+import { nonNegativeSetting } from './number-setting';
 
 /** What every printer config node offers the source nodes that use it (docs/layout.md). */
-export interface PrinterConfigNode extends Node {
+export interface PrinterConfigNode<Credentials extends object = object> extends Node<Credentials> {
   /** Set when the config is unusable; says why. */
   configError?: string;
   printer: PrinterRef;
+  /** How long the link must stay down before printer.offline. */
   offlineDelayMs?: number;
+  /** printer.bed_cooled threshold, °C (0 = off). */
   bedCooledBelow?: number;
   register(user: Node): void;
   deregister(user: Node, done: () => void): void;
@@ -26,7 +29,7 @@ export interface MonitorBasics<Phase extends unknown[]> {
   warn(message: string): void;
 }
 
-export interface SourceNodeSpec<P extends PrinterConfigNode, Phase extends unknown[]> {
+export interface SourceNodeSpec<P extends PrinterConfigNode<object>, Phase extends unknown[]> {
   /** The field that names the config node: `printer`, or `server` for Moonraker. */
   configField: string;
   migrations: readonly Migration[];
@@ -40,17 +43,11 @@ export interface SourceNodeSpec<P extends PrinterConfigNode, Phase extends unkno
   start(printer: P, basics: MonitorBasics<Phase>, config: Record<string, unknown>): { dispose(): void };
 }
 
-/** A number from a node's config that is set, finite and not negative; else undefined. */
-export function nonNegativeSetting(value: unknown): number | undefined {
-  const n = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
 /**
  * Registers a source node type: a thin user of one printer config node that runs a monitor over the
  * config node's shared link and sends what the monitor emits. Every source works this way (docs/layout.md).
  */
-export function registerSourceNode<P extends PrinterConfigNode, Phase extends unknown[]>(
+export function registerSourceNode<P extends PrinterConfigNode<object>, Phase extends unknown[]>(
   RED: NodeAPI,
   type: string,
   spec: SourceNodeSpec<P, Phase>,
