@@ -7,7 +7,7 @@ export function toError(value: unknown): Error {
   return new Error(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
-/** Short status text: Node-RED asks for short status texts, so long messages are cut. */
+/** Short status text that leads with the cause (the node's name, syscall names and later sentences dropped). */
 export { shortStatus as statusText } from '../../src/sources/status';
 
 /**

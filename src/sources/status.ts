@@ -1,3 +1,5 @@
+import { shortStatus } from './status-text';
+
 /** The shape of a Node-RED node status, without importing node-red into core. */
 export interface StatusView {
   fill: 'grey' | 'green' | 'yellow' | 'red';
@@ -5,9 +7,7 @@ export interface StatusView {
   text: string;
 }
 
-export function shortStatus(message: string, max = 32): string {
-  return message.length > max ? `${message.slice(0, max - 1)}…` : message;
-}
+export { shortStatus } from './status-text';
 
 /**
  * The status every source node shows (docs/events.md): grey ring not connected, yellow ring connecting,

@@ -137,7 +137,7 @@ describe(`printhooks-bambu nodes (Node-RED ${nodeRedLine})`, function () {
   it('a bad config gives a red ring and stays deployed', async () => {
     printer = await new FakePrinter().start();
     await load(flow(printer), undefined);
-    assert.deepEqual(statuses('src0').at(-1), { fill: 'red', shape: 'ring', text: 'access code: copy it from the p…' });
+    assert.deepEqual(statuses('src0').at(-1), { fill: 'red', shape: 'ring', text: "access code: copy it from the printer's…" });
     await helper.unload();
     await load(flow(printer, { tls: 'ca', ca: 'not a pem' }), printer.accessCode);
     assert.match(statuses('cfg').at(-1)!.text!, /ca: paste/);

@@ -199,7 +199,7 @@ describe(`printhooks-prusalink nodes (Node-RED ${nodeRedLine})`, function () {
     }
     fake = await new FakePrusaLink().start();
     await load(flow(fake), undefined);
-    assert.deepEqual(statuses('src0').at(-1), { fill: 'red', shape: 'ring', text: 'password or apiKey: give the Pr…' });
+    assert.deepEqual(statuses('src0').at(-1), { fill: 'red', shape: 'ring', text: 'password or apiKey: give the PrusaLink…' });
     assert.equal(fake.attempts, 0);
   });
 

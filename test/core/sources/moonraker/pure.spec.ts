@@ -121,7 +121,7 @@ describe('moonraker node status', () => {
   it('maps link phases and jobs like the OctoPrint source: grey, yellow ring, green, yellow dot, red ring', () => {
     assert.deepEqual(statusFor({ phase: 'idle' }), { fill: 'grey', shape: 'ring', text: 'idle' });
     assert.deepEqual(statusFor({ phase: 'connecting' }), { fill: 'yellow', shape: 'ring', text: 'connecting' });
-    assert.equal(statusFor({ phase: 'failed', message: 'connect ECONNREFUSED 127.0.0.1:7125 and much more text' }).text.length, 32);
+    assert.equal(statusFor({ phase: 'failed', message: 'connect ECONNREFUSED 127.0.0.1:7125 and much more text' }).text, 'connection refused: 127.0.0.1:7125');
     assert.equal(statusFor({ phase: 'klippy', klippyState: 'startup', message: '' }).fill, 'yellow');
     assert.deepEqual(statusFor({ phase: 'klippy', klippyState: 'shutdown', message: 'MCU' }), { fill: 'red', shape: 'ring', text: 'klippy shutdown: MCU' });
     assert.deepEqual(statusFor({ phase: 'ready' }), { fill: 'grey', shape: 'dot', text: 'idle' });
