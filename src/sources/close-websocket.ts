@@ -2,8 +2,8 @@ import WebSocket from 'ws';
 
 /**
  * Closes a source's websocket when its node stops: a close handshake, cut hard after `graceMs` (a printer
- * that does not answer must not hold up a redeploy). Resolves once the socket is closed. Written for the
- * Creality connection; the Moonraker and Elegoo connections close their sockets the same way.
+ * that does not answer must not hold up a redeploy). Resolves once the socket is closed. Used by every
+ * websocket source.
  */
 export function closeWebSocket(socket: WebSocket | undefined, graceMs = 800): Promise<void> {
   if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve();

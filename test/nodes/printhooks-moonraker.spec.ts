@@ -172,7 +172,7 @@ describe(`printhooks-moonraker nodes (Node-RED ${nodeRedLine})`, function () {
     assert.match(srv.configError ?? '', /http:\/\/ or https:\/\//);
     const last = statusesOf('src').at(-1);
     assert.equal(last?.fill, 'red');
-    assert.match(last?.text ?? '', /moonraker-server/);
+    assert.match(last?.text ?? '', /^url must start with http/, 'the status leads with the cause');
   });
 
   it('rejects a negative offlineDelay at deploy, naming the field', async () => {

@@ -8,6 +8,7 @@ import { LinkCore } from './link-core';
 import { describeProblem, TOO_MANY_CLIENTS } from './problems';
 import { sdcpReading } from './reading';
 import { CMD_ATTRIBUTES, CMD_HISTORY_DETAIL, CMD_STATUS, encodeRequest, newRequestId, parseSdcpFrame } from './sdcp';
+import { closeWebSocket } from '../close-websocket';
 
 export interface SdcpOptions {
   host: string;
@@ -100,19 +101,7 @@ export class SdcpConnection implements ElegooLink {
     const socket = this.socket;
     this.teardown('connection closed');
     this.core.setPhase({ phase: 'idle' });
-    if (!socket || socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        resolve();
-      }, 800);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-      else socket.close(1000);
-    });
+    await closeWebSocket(socket);
   }
 
   /** One SDCP request; resolves with the response's Data.Data. */

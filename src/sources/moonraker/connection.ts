@@ -6,6 +6,7 @@ import { encodeRequest, parseFrame, PendingCalls, RpcCallError } from './jsonrpc
 import { mergeStatus, type PrinterObjects } from './merge';
 import { subscriptionFor } from './objects';
 import { parseMoonrakerUrl, type MoonrakerEndpoint } from './url';
+import { closeWebSocket } from '../close-websocket';
 
 /** Where the shared connection is, for status display and for the sources' lifecycle handling. */
 export type LinkPhase =
@@ -143,19 +144,7 @@ export class MoonrakerConnection {
     this.socket = undefined;
     this.subscribed = false;
     this.setPhase({ phase: 'idle' });
-    if (!socket || socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        resolve();
-      }, 800);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-      else socket.close(1000);
-    });
+    await closeWebSocket(socket);
   }
 
   /** One JSON-RPC call; rejects with RpcCallError, a timeout or "not connected". */
