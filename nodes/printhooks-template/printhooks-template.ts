@@ -14,6 +14,7 @@ import type { PresetCredentials } from '../../src/template/presets';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
 import { migrateConfig } from '../shared/migrate';
 import { MIGRATIONS } from './migrations';
+import { jsonataProblem, previewError } from './preview-error';
 
 interface TemplateDef extends NodeDef, RawTemplateConfig {
   version?: number;
@@ -63,7 +64,7 @@ export = function (RED: NodeAPI) {
         try {
           evaluateJsonata = jsonataEvaluator(config.expression, node);
         } catch (err) {
-          throw new Error(`body: JSONata syntax error: ${toError(err).message}`);
+          throw new Error(`body: JSONata syntax error: ${jsonataProblem(err) ?? toError(err).message}`);
         }
       }
       node.status({ fill: 'grey', shape: 'dot', text: config.preset ? config.preset.name : 'custom' });
@@ -124,7 +125,7 @@ export = function (RED: NodeAPI) {
         const payload = Buffer.isBuffer(out.payload) ? out.payload.toString('utf8') : out.payload;
         res.json({ ok: true, url: out.url, method: out.method, headers: out.headers, payload });
       } catch (err) {
-        res.json({ ok: false, error: toError(err).message });
+        res.json({ ok: false, error: previewError(err) });
       }
     })();
   });
