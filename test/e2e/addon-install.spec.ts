@@ -124,9 +124,12 @@ for (const line of ['5', '4'] as const) {
       assert.ok(fs.existsSync(path.join(userDir, 'node_modules', 'axios')), 'runtime dependencies installed');
     });
 
-    it('after logging in, the palette shows every printhooks node and the editor knows every config node', async () => {
+    it('after logging in, the palette shows every printhooks node and the editor knows every config node, each by a label', async () => {
       await page.locator(".red-ui-palette-node[data-palette-type='printhooks-sender']").waitFor({ state: 'attached', timeout: 90_000 });
       for (const { type, config } of installedTypes(userDir)) {
+        // the label the config sidebar and "Add new …" show: a name from the catalog, not the raw type
+        const label = await page.evaluate((t) => { const RED = (window as unknown as { RED: RED }).RED; return RED.utils.getPaletteLabel(t, RED.nodes.getType(t)); }, type);
+        assert.ok(label && !label.startsWith('printhooks-') && !label.includes('.paletteLabel'), `${type} shows as "${label}"`);
         if (config) {
           const category = await page.evaluate((t) => (window as unknown as { RED: RED }).RED.nodes.getType(t)?.category, type);
           assert.equal(category, 'config', `${type} is not registered in the editor`);
