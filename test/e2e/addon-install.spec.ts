@@ -6,14 +6,12 @@ import type { Browser, Page } from 'playwright-core';
 import { FakeOctoPrint } from '../fakes/octoprint/fake-octoprint';
 import { ingressSettings, installLikeAddon, logIn, packPackage } from './support/addon';
 import { launchChromium } from './support/browser';
+import { loopbackFlow } from './support/loopback-examples';
 import { node24 } from './support/node22';
 import { ensureBuilt, NodeRedProcess } from './support/node-red-process';
 
 type RED = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-interface FlowNode {
-  id: string;
-  type: string;
-}
+type FlowNode = { id: string; type: string };
 interface Status {
   id: string;
   type: string;
@@ -29,8 +27,9 @@ const MODULE = '@printhooks/node-red-printhooks';
 const ASKS_FOR_SECRET = /secret|access code|api key|token|password|credential/i;
 
 /**
- * Whether a red status is one the examples allow: a secret to enter, or a source whose example printer
- * (192.168.1.50, voron.local…) is not on this network; that one must still name its cause, not the node.
+ * Whether a red status is one the examples allow: a secret to enter, or a source whose printer is not
+ * there (the test moves the examples' addresses to a closed local port); that one must still name its
+ * cause, not the node.
  */
 function allowedRed(status: Status, sourceIds: Set<string>): boolean {
   const text = status.text ?? '';
@@ -140,7 +139,8 @@ for (const line of ['5', '4'] as const) {
     });
 
     it('imports every shipped example without an id conflict', async () => {
-      const examples = installedExamples(userDir);
+      // the examples' printers and targets moved to 127.0.0.1 on a closed port: no traffic to the LAN or internet
+      const examples = installedExamples(userDir).map(({ file, flow }) => ({ file, flow: loopbackFlow(flow) }));
       for (const { file, flow } of examples) {
         const before = await page.evaluate(() => { let n = 0; (window as unknown as { RED: RED }).RED.nodes.eachNode(() => { n++; }); (window as unknown as { RED: RED }).RED.nodes.eachConfig(() => { n++; }); return n; });
         // as Import does: the nodes hang on the mouse until a click places them
@@ -173,6 +173,9 @@ for (const line of ['5', '4'] as const) {
         return out;
       });
       assert.ok(statuses.length >= 10, `${statuses.length} printhooks nodes deployed`);
+      // the signer example says it shows a red ring until a secret is added: the statuses did arrive
+      const signers = statuses.filter((st) => st.type === 'printhooks-signer');
+      assert.ok(signers.length > 0 && signers.every((st) => st.fill === 'red' && ASKS_FOR_SECRET.test(st.text ?? '')), JSON.stringify(signers));
       // a source is the node that names its printer's config node
       const sources = new Set(installedExamples(userDir).flatMap((e) => e.flow).filter((n) => 'server' in n || 'printer' in n).map((n) => n.id));
       const red_ = statuses.filter((s) => s.fill === 'red' && !allowedRed(s, sources));
