@@ -10,6 +10,9 @@ import { SerialQueue } from './serial-queue';
 import { isJobEdge, StartDeadline, touchesJob } from './start-wait';
 import { dateFromEpochSeconds } from '../plausible';
 
+/** How long a start that frames are waiting behind may ask history for its job id, ms. */
+const QUICK_LOOKUP_MS = 250;
+
 export interface MonitorOptions {
   printer: PrinterRef;
   connection: MoonrakerConnection;
@@ -303,19 +306,20 @@ export class MoonrakerMonitor implements MoonrakerListener {
         });
       });
       if (added) return added.jobId;
-      // Frames wait behind this start: no time is left to ask either (start-wait.ts).
-      if (deadline?.cutShort) return undefined;
     }
+    // Frames wait behind this start: one quick question only, so they are held up briefly (start-wait.ts).
+    const quick = deadline?.cutShort === true;
     try {
-      const call = conn.call('server.history.list', { limit: 1, order: 'desc' }, this.options.callTimeoutMs ?? 3000);
-      const result = (await (deadline ? deadline.untilQueued(call) : call)) as Record<string, unknown> | undefined;
+      const call = conn.call('server.history.list', { limit: 1, order: 'desc' }, quick ? QUICK_LOOKUP_MS : (this.options.callTimeoutMs ?? 3000));
+      const result = (await (deadline && !quick ? deadline.untilQueued(call) : call)) as Record<string, unknown> | undefined;
       const job = Array.isArray(result?.jobs) ? (result.jobs[0] as Record<string, unknown> | undefined) : undefined;
       if (job && job.status === 'in_progress' && typeof job.job_id === 'string') {
         const candidate = { jobId: job.job_id, filename: typeof job.filename === 'string' ? job.filename : undefined };
         if (fits(candidate)) return candidate.jobId;
       }
     } catch (err) {
-      this.options.warn?.(`moonraker: history lookup failed: ${(err as Error).message}`);
+      // a quick question that got no answer in time is no fault: the job gets a generated id
+      if (!quick) this.options.warn?.(`moonraker: history lookup failed: ${(err as Error).message}`);
     }
     return undefined;
   }
