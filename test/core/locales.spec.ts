@@ -20,12 +20,16 @@ interface RowExpander {
   expandTemplate(type: string, text: string, isConfig: boolean, has: (key: string) => boolean): string;
 }
 
+let expander: RowExpander | undefined;
+
 /** The shared editor script, run once outside a browser: its row expansion is plain string work. */
 function rowExpander(): RowExpander {
+  if (expander) return expander;
   const window: { PrintHooksEditor?: RowExpander } = {};
   vm.runInNewContext(fs.readFileSync(sharedEditorScript, 'utf8'), { window });
   assert.ok(window.PrintHooksEditor, 'the shared editor script defines window.PrintHooksEditor');
-  return window.PrintHooksEditor;
+  expander = window.PrintHooksEditor;
+  return expander;
 }
 
 /** A dialog template as the editor shows it: its data-ph-rows expanded the way the shared script does. */
