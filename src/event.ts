@@ -15,6 +15,10 @@ export const EVENT_TYPES = [
   'printer.online',
   'printer.offline',
   'printer.bed_cooled',
+  'printer.message',
+  'printer.material_changed',
+  'printer.nozzle_changed',
+  'printer.maintenance_due',
   'test',
 ] as const;
 
@@ -51,6 +55,42 @@ export interface EventError {
   url?: string;
 }
 
+/** printer.message: text the printer shows to a person (M117, action:notification, Klipper RESPOND). */
+export interface PrinterMessage {
+  text: string;
+  /** Where it came from: `M117`, `action:notification`, `action:prompt`, `RESPOND`, `bambu` … */
+  source?: string;
+  level?: 'info' | 'warning' | 'error';
+}
+
+/** printer.material_changed: the filament now loaded (the fields the platform reports). */
+export interface MaterialInfo {
+  type?: string;
+  /** `#RRGGBB` (alpha dropped). */
+  color?: string;
+  /** Where it is loaded from: an AMS tray (`ams0/tray2`), `external`, a Spoolman spool id … */
+  tray?: string;
+  name?: string;
+  spool_id?: number;
+}
+
+/** printer.nozzle_changed: the nozzle the printer reports. */
+export interface NozzleInfo {
+  diameter?: number;
+  type?: string;
+}
+
+/** printer.maintenance_due: a maintenance rule on the printer's odometer was crossed. */
+export interface MaintenanceInfo {
+  /** The rule's text, e.g. `lubricate rods`. */
+  task: string;
+  /** What the rule counts: print hours, finished jobs or filament metres. */
+  counter: 'print_hours' | 'jobs' | 'filament_m';
+  every: number;
+  /** The counter's value when the rule was crossed. */
+  value: number;
+}
+
 export interface PrinterEvent {
   id: string;
   type: EventType;
@@ -59,6 +99,12 @@ export interface PrinterEvent {
   job?: JobInfo;
   error?: EventError;
   reason?: string;
+  message?: PrinterMessage;
+  material?: MaterialInfo;
+  nozzle?: NozzleInfo;
+  maintenance?: MaintenanceInfo;
+  /** A camera image captured at the event (docs/events.md "Snapshots"): a reference, never the bytes. */
+  snapshot?: { id: string; content_type: string; bytes: number; captured_at: string };
   raw?: unknown;
 }
 
@@ -93,6 +139,10 @@ export interface EventParts {
   job?: JobInfo;
   error?: EventError;
   reason?: string;
+  message?: PrinterMessage;
+  material?: MaterialInfo;
+  nozzle?: NozzleInfo;
+  maintenance?: MaintenanceInfo;
   raw?: unknown;
   /** Distinguishes several events of one type within a job (percent, layer, error code). */
   discriminator?: string | number;
@@ -110,6 +160,10 @@ export function buildEvent(parts: EventParts): PrinterEvent {
   if (parts.job) event.job = compact(parts.job);
   if (parts.error) event.error = compact(parts.error);
   if (parts.reason !== undefined && parts.reason !== '') event.reason = parts.reason;
+  if (parts.message) event.message = compact(parts.message);
+  if (parts.material) event.material = compact(parts.material);
+  if (parts.nozzle) event.nozzle = compact(parts.nozzle);
+  if (parts.maintenance) event.maintenance = compact(parts.maintenance);
   if (parts.raw !== undefined) event.raw = parts.raw;
   return event;
 }

@@ -18,6 +18,10 @@ const HEADLINES: Record<EventType, string> = {
   'printer.online': 'Printer online',
   'printer.offline': 'Printer offline',
   'printer.bed_cooled': 'Bed cooled down',
+  'printer.message': 'Printer message',
+  'printer.material_changed': 'Material changed',
+  'printer.nozzle_changed': 'Nozzle changed',
+  'printer.maintenance_due': 'Maintenance due',
   test: 'Test notification',
 };
 
@@ -37,6 +41,10 @@ const TONES: Record<EventType, Tone> = {
   'printer.online': 'good',
   'printer.offline': 'warn',
   'printer.bed_cooled': 'good',
+  'printer.message': 'info',
+  'printer.material_changed': 'info',
+  'printer.nozzle_changed': 'info',
+  'printer.maintenance_due': 'warn',
   test: 'info',
 };
 

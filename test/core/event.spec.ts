@@ -5,7 +5,8 @@ const printer = { id: 'p1', name: 'Ender', kind: 'moonraker' as const };
 
 describe('core/event', () => {
   it('lists every event type', () => {
-    assert.equal(EVENT_TYPES.length, 14);
+    assert.equal(EVENT_TYPES.length, 18);
+    for (const type of ['printer.message', 'printer.material_changed', 'printer.nozzle_changed', 'printer.maintenance_due']) assert.ok(isEventType(type), type);
     assert.ok(isEventType('print.done'));
     assert.ok(!isEventType('print.finished'));
     assert.ok(!isEventType(42));

@@ -24,6 +24,10 @@ const TAGS: Record<EventType, string> = {
   'printer.online': 'green_circle',
   'printer.offline': 'red_circle',
   'printer.bed_cooled': 'snowflake',
+  'printer.message': 'speech_balloon',
+  'printer.material_changed': 'spool_of_thread',
+  'printer.nozzle_changed': 'wrench',
+  'printer.maintenance_due': 'hammer_and_wrench',
   test: 'test_tube',
 };
 
