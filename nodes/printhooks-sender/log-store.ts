@@ -1,0 +1,50 @@
+import * as os from 'os';
+import * as path from 'path';
+import type { Node, NodeAPI } from 'node-red';
+import { DeliveryLog } from '../../src/delivery/delivery-log';
+import { DeliveryLogStore } from '../../src/delivery/delivery-log-store';
+import type { DeliveryQueue } from '../../src/delivery/delivery-queue';
+import type { Outbox } from '../../src/delivery/outbox';
+import { senderBoard } from '../shared/sender-board';
+import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
+
+/** What the sender does with its delivery log (docs/editor.md "Sidebar"). */
+export interface SenderLog {
+  log: DeliveryLog;
+  /** Lists the running queue in the PrintHooks sidebar. */
+  show(queue: DeliveryQueue, outbox: Outbox, endpoint: EndpointNode): void;
+  /** Leaves the sidebar and writes what is pending; the file stays for the next deploy or start. */
+  close(): Promise<void>;
+}
+
+/**
+ * The sender's persisted delivery log: `<userDir>/printhooks/delivery-log/<sender id>.jsonl` (or
+ * settings.js `printhooks.sender.logDir`), read back at deploy, so a redeploy or a restart keeps it.
+ */
+export function openSenderLog(RED: NodeAPI, node: Node): SenderLog {
+  const settings = (RED.settings as unknown as { printhooks?: { sender?: { logDir?: string } } }).printhooks?.sender ?? {};
+  const userDir = RED.settings.userDir || path.join(os.homedir(), '.node-red');
+  const dir = settings.logDir ?? path.join(userDir, 'printhooks', 'delivery-log');
+  const log = new DeliveryLog();
+  const store = new DeliveryLogStore(path.join(dir, `${node.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`), log, {
+    onError: (err) => node.warn(`${err.message}; the log is kept in memory only`),
+  });
+  store.open();
+  return {
+    log,
+    show(queue, outbox, endpoint) {
+      senderBoard.set(node.id, {
+        id: node.id,
+        name: node.name || `sender ${node.id}`,
+        queue,
+        outbox,
+        log,
+        endpoint: () => ({ name: endpoint.name || endpoint.id, url: endpoint.config?.url, health: endpoint.health }),
+      });
+    },
+    close() {
+      if (senderBoard.get(node.id)?.log === log) senderBoard.delete(node.id);
+      return store.close();
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// The PrintHooks sidebar tab (docs/editor.md "Sidebar"): printers, senders, dead letters and the
+// persisted delivery log, from the admin routes under printhooks/ (nodes/shared/sidebar-routes.ts).
+// Loaded by the printhooks-sidebar plugin; every value is put in as text, never as HTML.
+(function () {
+  'use strict';
+  if (window.PrintHooksSidebar) return;
+
+  var REFRESH_MS = 3000;
+  var DOT = { green: '#5a8', yellow: '#F9DF31', red: '#c00', grey: '#999', blue: '#53A3F3' };
+  var state = { timer: null, content: null, searchTimer: null, openResponse: {} };
+
+  function errorText(xhr) {
+    return (xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || ('HTTP ' + xhr.status);
+  }
+
+  function el(tag, cls, text) {
+    var node = $('<' + tag + '>');
+    if (cls) node.addClass(cls);
+    if (text !== undefined && text !== null) node.text(String(text));
+    return node;
+  }
+
+  function ago(time) {
+    var t = Date.parse(time);
+    if (!isFinite(t)) return '';
+    var s = Math.round((Date.now() - t) / 1000);
+    if (s < 60) return s + ' s ago';
+    if (s < 3600) return Math.round(s / 60) + ' min ago';
+    if (s < 86400) return Math.round(s / 3600) + ' h ago';
+    return new Date(t).toLocaleString();
+  }
+
+  function inTime(time) {
+    var t = Date.parse(time);
+    if (!isFinite(t)) return '';
+    var s = Math.round((t - Date.now()) / 1000);
+    if (s <= 0) return 'now';
+    if (s < 60) return 'in ' + s + ' s';
+    if (s < 3600) return 'in ' + Math.round(s / 60) + ' min';
+    return 'in ' + Math.round(s / 3600) + ' h';
+  }
+
+  function dot(fill) {
+    return $('<span class="printhooks-sidebar-dot">').css({ display: 'inline-block', width: '8px', height: '8px', 'border-radius': '50%', 'margin-right': '4px', background: DOT[fill] || DOT.grey });
+  }
+
+  function section(title) {
+    var box = el('div', 'printhooks-sidebar-section').css({ padding: '6px 8px', 'border-bottom': '1px solid var(--red-ui-secondary-border-color, #ddd)' });
+    box.append(el('div', null, title).css({ 'font-weight': 'bold', 'margin-bottom': '4px' }));
+    return box;
+  }
+
+  function printersSection(printers) {
+    var box = section('Printers').attr('id', 'printhooks-sidebar-printers');
+    if (!printers.length) box.append(el('div', 'printhooks-sidebar-empty', 'No printer source is deployed.').css('color', '#888'));
+    printers.forEach(function (p) {
+      var row = el('div', 'printhooks-sidebar-printer').attr('data-printer', p.id).css({ margin: '4px 0 8px' });
+      row.append(el('div').append(el('b', 'printhooks-sidebar-printer-name', p.name), ' ', el('span', null, '(' + p.platform + ')').css('color', '#888')));
+      var conn = p.connection || { fill: 'grey', text: 'no status yet' };
+      row.append(el('div', 'printhooks-sidebar-connection').append(dot(conn.fill), el('span', null, conn.text)));
+      var facts = [];
+      if (p.state) facts.push('state ' + p.state);
+      if (p.job && p.job.file) facts.push('job ' + p.job.file);
+      if (p.job && typeof p.job.progress === 'number') facts.push(Math.round(p.job.progress) + ' %');
+      if (facts.length) row.append(el('div', 'printhooks-sidebar-state', facts.join(' · ')));
+      if (p.lastEvent) row.append(el('div', 'printhooks-sidebar-last-event', 'last event ' + p.lastEvent.type + ' · ' + ago(p.lastEvent.time)).css('color', '#888'));
+      if (p.sources && p.sources.length) row.append(el('div', null, 'sources: ' + p.sources.map(function (s) { return s.name; }).join(', ')).css({ color: '#888', 'font-size': '0.9em' }));
+      box.append(row);
+    });
+    return box;
+  }
+
+  function action(label, url, what, done) {
+    return $('<button type="button" class="red-ui-button red-ui-button-small">').text(label).css('margin-right', '4px').on('click', function (e) {
+      e.preventDefault();
+      $.ajax({ url: url, type: 'POST', contentType: 'application/json', data: '{}' }).done(function (answer) {
+        RED.notify(done(answer), 'success');
+        refresh();
+      }).fail(function (xhr) {
+        RED.notify(what + ' failed: ' + errorText(xhr), 'error');
+      });
+    });
+  }
+
+  function sendersSection(senders) {
+    var box = section('Senders').attr('id', 'printhooks-sidebar-senders');
+    if (!senders.length) box.append(el('div', 'printhooks-sidebar-empty', 'No sender is deployed.').css('color', '#888'));
+    senders.forEach(function (s) {
+      var row = el('div', 'printhooks-sidebar-sender').attr('data-sender', s.id).css({ margin: '4px 0 8px' });
+      row.append(el('b', 'printhooks-sidebar-sender-name', s.name));
+      var health = s.endpoint && s.endpoint.health;
+      var counts = 'queued ' + s.queued + ' · delivered ' + (health ? health.delivered : 0) + ' · dead ' + s.dead;
+      if (s.inFlight) counts += ' · in flight ' + s.inFlight;
+      row.append(el('div', 'printhooks-sidebar-counts', counts));
+      if (s.queued && s.nextAttemptAt) row.append(el('div', 'printhooks-sidebar-next', 'next attempt ' + inTime(s.nextAttemptAt)));
+      if (s.endpoint) {
+        var fill = !health ? 'grey' : health.disabled ? 'red' : health.consecutiveFailures ? 'yellow' : 'green';
+        var words = !health ? '' : health.disabled ? (health.disabledReason || 'disabled') : health.consecutiveFailures ? health.consecutiveFailures + ' failures in a row' : 'healthy';
+        row.append(el('div', 'printhooks-sidebar-endpoint').append(dot(fill), el('span', null, (s.endpoint.url || s.endpoint.name) + (words ? ' · ' + words : ''))));
+      }
+      var buttons = el('div').css('margin-top', '2px');
+      if (s.dead) buttons.append(action('Replay dead letters', 'printhooks/senders/' + encodeURIComponent(s.id) + '/replay-dead', 'Replay', function (a) { return a.replayed + ' dead letter(s) queued again'; }).addClass('printhooks-sidebar-replay'));
+      if (s.queued && s.retryNow) buttons.append(action('Retry now', 'printhooks/senders/' + encodeURIComponent(s.id) + '/retry-now', 'Retry now', function (a) { return a.retried + ' queued msg(s) retried now'; }).addClass('printhooks-sidebar-retry-now'));
+      if (buttons.children().length) row.append(buttons);
+      (s.deadLetters || []).forEach(function (d) {
+        row.append(el('div', 'printhooks-sidebar-dead-letter', '✖ ' + [d.eventType, d.printer, d.webhookId].filter(Boolean).join(' · ') + (d.reason ? ' — ' + d.reason : ''))
+          .css({ color: '#c00', 'font-size': '0.9em', 'word-break': 'break-all' }));
+      });
+      box.append(row);
+    });
+    return box;
+  }
+
+  function logSection(senders) {
+    var box = section('Delivery log').attr('id', 'printhooks-sidebar-log');
+    var form = el('div').css({ display: 'flex', gap: '4px', 'margin-bottom': '4px' });
+    var search = $('<input type="text" id="printhooks-sidebar-search" placeholder="search: printer, event, status, webhook id, text">').css({ flex: '1', 'min-width': '0' });
+    var sender = $('<select id="printhooks-sidebar-sender">').css({ width: '35%' }).append($('<option value="">').text('all senders'));
+    senders.forEach(function (s) { sender.append($('<option>').val(s.id).text(s.name)); });
+    form.append(search, sender);
+    box.append(form, el('div', 'printhooks-sidebar-attempts').attr('id', 'printhooks-sidebar-attempts'));
+    return box;
+  }
+
+  function renderAttempts(attempts) {
+    var list = $('#printhooks-sidebar-attempts').empty();
+    if (!attempts.length) list.append(el('div', 'printhooks-sidebar-empty', 'No attempt matches.').css('color', '#888'));
+    attempts.forEach(function (a) {
+      var key = a.sender + ' ' + a.webhookId + ' ' + a.attempt + ' ' + a.time;
+      var ok = a.verdict === 'delivered';
+      var row = el('div', 'printhooks-sidebar-attempt').attr('data-webhook', a.webhookId).css({ padding: '3px 0', 'border-top': '1px dotted #ddd', cursor: 'pointer' });
+      var head = el('div').append(dot(ok ? 'green' : a.verdict === 'retry' ? 'yellow' : 'red'),
+        el('span', 'printhooks-sidebar-attempt-status', (a.status !== undefined ? a.status : (a.error || '')) + ' ' + a.verdict),
+        el('span', null, ' · ' + [a.eventType, a.printer].filter(Boolean).join(' · ')));
+      var meta = el('div', null, ago(a.time) + ' · ' + a.senderName + ' · try ' + a.attempt + ' · ' + a.durationMs + ' ms · ' + a.webhookId).css({ color: '#888', 'font-size': '0.85em', 'word-break': 'break-all' });
+      row.append(head, meta);
+      if (a.response) {
+        var body = $('<pre class="printhooks-sidebar-response">').text(a.response).css({ 'white-space': 'pre-wrap', 'word-break': 'break-all', 'max-height': '160px', overflow: 'auto', margin: '2px 0', 'font-size': '0.85em' });
+        body.toggle(!!state.openResponse[key]);
+        row.append(body).on('click', function () {
+          state.openResponse[key] = !state.openResponse[key];
+          body.toggle(state.openResponse[key]);
+        });
+      }
+      list.append(row);
+    });
+  }
+
+  function loadLog() {
+    var query = { q: $('#printhooks-sidebar-search').val() || '', sender: $('#printhooks-sidebar-sender').val() || '', limit: 100 };
+    $.getJSON('printhooks/log', query).done(function (answer) {
+      renderAttempts(answer.attempts || []);
+    }).fail(function (xhr) {
+      $('#printhooks-sidebar-attempts').empty().append(el('div', null, 'The delivery log could not be read: ' + errorText(xhr)).css('color', '#c00'));
+    });
+  }
+
+  function render(data) {
+    var content = state.content;
+    // the log's inputs survive a refresh: the user may be typing
+    var search = $('#printhooks-sidebar-search').val();
+    var sender = $('#printhooks-sidebar-sender').val();
+    var focused = window.document.activeElement && window.document.activeElement.id === 'printhooks-sidebar-search';
+    content.find('.printhooks-sidebar-section').remove();
+    content.find('.printhooks-sidebar-problem').remove();
+    content.append(printersSection(data.printers || []), sendersSection(data.senders || []), logSection(data.senders || []));
+    if (search) $('#printhooks-sidebar-search').val(search);
+    if (sender) $('#printhooks-sidebar-sender').val(sender);
+    if (focused) $('#printhooks-sidebar-search').trigger('focus');
+    $('#printhooks-sidebar-search').on('input', function () {
+      window.clearTimeout(state.searchTimer);
+      state.searchTimer = setTimeout(loadLog, 250);
+    });
+    $('#printhooks-sidebar-sender').on('change', loadLog);
+    loadLog();
+  }
+
+  function refresh() {
+    $.getJSON('printhooks/sidebar').done(render).fail(function (xhr) {
+      state.content.find('.printhooks-sidebar-problem').remove();
+      state.content.prepend(el('div', 'printhooks-sidebar-problem', 'PrintHooks: ' + errorText(xhr)).css({ color: '#c00', padding: '6px 8px' }));
+    });
+  }
+
+  function visible() {
+    return state.content && state.content.is(':visible');
+  }
+
+  function tick() {
+    if (visible()) refresh();
+  }
+
+  function addTab() {
+    if (state.content) return;
+    state.content = $('<div id="printhooks-sidebar" class="printhooks-sidebar">').css({ position: 'absolute', top: 0, bottom: 0, left: 0, right: 0, overflow: 'auto' });
+    var toolbar = $('<div>').append($('<button type="button" class="red-ui-sidebar-header-button" id="printhooks-sidebar-refresh"><i class="fa fa-refresh"></i></button>').on('click', refresh));
+    RED.sidebar.addTab({
+      id: 'printhooks',
+      label: 'PrintHooks',
+      name: 'PrintHooks',
+      iconClass: 'fa fa-print',
+      content: state.content,
+      toolbar: toolbar,
+      enableOnEdit: true,
+      onchange: refresh,
+    });
+    state.timer = window.setInterval(tick, REFRESH_MS);
+    // a deploy changes what runs: show it at once
+    RED.events.on('deploy', function () { setTimeout(tick, 500); });
+  }
+
+  window.PrintHooksSidebar = { refresh: refresh, addTab: addTab };
+  if (RED.plugins && RED.plugins.registerPlugin) {
+    RED.plugins.registerPlugin('printhooks-sidebar', { onadd: addTab });
+  } else {
+    addTab();
+  }
+})();
