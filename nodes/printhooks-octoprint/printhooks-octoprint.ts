@@ -2,6 +2,8 @@ import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import type { PrinterEvent } from '../../src/event';
 import { reportConfigError, statusText } from '../shared/errors';
 import { migrateConfig } from '../shared/migrate';
+import { sourceExtras } from '../shared/source-extras';
+import { printerBoard } from '../shared/printer-board';
 import type { OctoPrintServerNode, OctoPrintUser } from '../printhooks-octoprint-server/server-node';
 import { MIGRATIONS } from './migrations';
 
@@ -19,11 +21,21 @@ export = function register(RED: NodeAPI): void {
     const includeRaw = config.includeRaw === true;
     const server = config.server ? (RED.nodes.getNode(config.server) as OctoPrintServerNode | null) : null;
 
+    // the PrintHooks sidebar lists the printer under the server's name (docs/editor.md "Sidebar")
+    const feed = server && !server.configError
+      ? printerBoard.attach(server.id, server.printer ?? { id: server.id, name: server.name || 'OctoPrint', kind: 'octoprint' }, { id: node.id, name: node.name })
+      : undefined;
+    // the end-of-print image and the maintenance odometer, once the server is known (docs/snapshots.md)
+    let forward = (event: PrinterEvent, send: (out: PrinterEvent) => void): void => send(event);
     node.deliver = (event: PrinterEvent): void => {
-      const payload = includeRaw || event.raw === undefined ? event : withoutRaw(event);
-      node.send({ topic: event.type, payload });
+      feed?.event(event);
+      forward(event, (out) => {
+        const payload = includeRaw || out.raw === undefined ? out : withoutRaw(out);
+        node.send({ topic: out.type, payload });
+      });
     };
     node.showStatus = (status: NodeStatus): void => {
+      feed?.status(status);
       node.status({ ...status, text: statusText(String(status.text ?? '')) });
     };
 
@@ -35,8 +47,14 @@ export = function register(RED: NodeAPI): void {
       reportConfigError(node, server.configError);
       return;
     }
+    if (server.printer) {
+      const extras = sourceExtras(RED, node, server, server.printer);
+      forward = extras.forward;
+      node.on('input', (msg, _send, done) => extras.input(msg, done));
+    }
     server.register(node);
     node.on('close', (_removed: boolean, done: () => void) => {
+      feed?.detach();
       server.deregister(node, done);
     });
   }

@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Request, Response } from 'express';
 import { registerSecretOwner } from '../../src/secrets/secret-refs';
+import { existingCaptures } from '../../src/snapshot/captures';
 import { fetchSnapshot } from '../../src/snapshot/registry';
 import {
   parseTemplateConfig,
@@ -22,6 +23,9 @@ interface TemplateDef extends NodeDef, RawTemplateConfig {
 }
 
 type TemplateNode = Node<PresetCredentials>;
+
+/** How long a render waits for an image still being captured at its event (docs/snapshots.md). */
+const CAPTURE_WAIT_MS = 10_000;
 
 /** Placeholders shown instead of real secrets in the editor preview. */
 const PREVIEW_CREDENTIALS: PresetCredentials = { token: 'YOUR-TOKEN', user: 'YOUR-USER-KEY' };
@@ -83,6 +87,7 @@ export = function (RED: NodeAPI) {
         credentials,
         secretOwner: node.id,
         fetchSnapshot,
+        capturedSnapshot: (eventId) => existingCaptures()?.lookup(eventId, CAPTURE_WAIT_MS) ?? Promise.resolve({ state: 'none' }),
         snapshotTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : 5000,
         warn: (text) => node.warn(text),
         evaluateJsonata,

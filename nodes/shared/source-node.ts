@@ -3,6 +3,8 @@ import type { PrinterEvent, PrinterRef } from '../../src/event';
 import { reportConfigError } from './errors';
 import { migrateConfig, type Migration } from './migrate';
 import { nonNegativeSetting } from './number-setting';
+import { sourceExtras } from './source-extras';
+import { printerBoard } from './printer-board';
 
 /** What every printer config node offers the source nodes that use it (docs/layout.md). */
 export interface PrinterConfigNode<Credentials extends object = object> extends Node<Credentials> {
@@ -62,18 +64,31 @@ export function registerSourceNode<P extends PrinterConfigNode<object>, Phase ex
       this.on('close', (_removed: boolean, done: () => void) => done());
       return;
     }
+    // the PrintHooks sidebar lists the printer under its config node's name (docs/editor.md "Sidebar")
+    const feed = printerBoard.attach(printer.id, printer.printer, { id: this.id, name: this.name });
+    // the end-of-print image and the maintenance odometer (docs/snapshots.md, docs/maintenance.md)
+    const extras = sourceExtras(RED, this, printer, printer.printer);
+    this.on('input', (msg, _send, done) => extras.input(msg, done));
     const monitor = spec.start(printer, {
       printer: printer.printer,
       includeRaw: config.includeRaw === true,
       offlineDelayMs: nonNegativeSetting(config.offlineDelayMs) ?? printer.offlineDelayMs,
       bedCooledBelow: printer.bedCooledBelow,
-      emit: (event) => this.send({ topic: event.type, payload: event }),
-      onPhase: (...phase: Phase) => this.status(spec.statusFor(...phase)),
+      emit: (event) => {
+        feed.event(event);
+        extras.forward(event, (out) => this.send({ topic: out.type, payload: out }));
+      },
+      onPhase: (...phase: Phase) => {
+        const status = spec.statusFor(...phase);
+        feed.status(status);
+        this.status(status);
+      },
       warn: (message) => this.warn(message),
     }, config);
     printer.register(this);
     this.on('close', (_removed: boolean, done: () => void) => {
       monitor.dispose();
+      feed.detach();
       printer.deregister(this, done);
     });
   }

@@ -1,4 +1,5 @@
 import type { PrinterEvent } from '../event';
+import { referenceOf, type CaptureLookup } from '../snapshot/capture-store';
 import { renderNode } from './body';
 import type { TemplateConfig } from './config';
 import { encodeForm, encodeMultipart, MIME } from './encode';
@@ -21,6 +22,11 @@ export interface RenderDeps {
   /** The printer's current image, or undefined; may reject. */
   fetchSnapshot?: (printerId: string) => Promise<Buffer | undefined>;
   snapshotTimeoutMs?: number;
+  /**
+   * The image captured when the event happened (docs/snapshots.md), waiting a bounded time for one in
+   * flight; preferred over the current image.
+   */
+  capturedSnapshot?: (eventId: string) => Promise<CaptureLookup>;
   warn?: (message: string) => void;
   /** Evaluates the prepared JSONata expression against the msg (jsonata mode). */
   evaluateJsonata?: (msg: Record<string, unknown>) => Promise<unknown>;
@@ -106,6 +112,8 @@ async function snapshotFor(event: unknown, deps: RenderDeps, maxBytes = Infinity
     warn('snapshot: the msg names no printer with a snapshot source; the image part is left out');
     return undefined;
   }
+  const captured = await capturedImage(event as PrinterEvent, deps, maxBytes, warn);
+  if (captured) return captured;
   const timeoutMs = deps.snapshotTimeoutMs ?? 5000;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -130,4 +138,24 @@ async function snapshotFor(event: unknown, deps: RenderDeps, maxBytes = Infinity
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/**
+ * The image captured at the event, with its reference written onto the event; undefined (after a warning
+ * when a capture was asked for but is not there) to fall back to the current image.
+ */
+async function capturedImage(event: PrinterEvent, deps: RenderDeps, maxBytes: number, warn: (message: string) => void): Promise<Buffer | undefined> {
+  if (typeof event.id !== 'string' || !deps.capturedSnapshot) return undefined;
+  const found = await deps.capturedSnapshot(event.id).catch((err: unknown) => ({ state: 'failed' as const, reason: (err as Error).message }));
+  if (found.state === 'none') return undefined;
+  if (found.state === 'failed') {
+    warn(`snapshot: ${found.reason}; the current image is attached instead`);
+    return undefined;
+  }
+  if (found.image.bytes.length > maxBytes) {
+    warn(`snapshot: the image captured at ${event.type} is ${found.image.bytes.length} bytes, over the target's ${maxBytes}; the current image is tried instead`);
+    return undefined;
+  }
+  event.snapshot = referenceOf(found.image);
+  return found.image.bytes;
 }
