@@ -2,15 +2,19 @@
 export type AttemptResult =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: Buffer; durationMs: number }
   | { kind: 'timeout'; error: string; durationMs: number }
-  | { kind: 'network'; error: string; durationMs: number };
+  | { kind: 'network'; error: string; durationMs: number }
+  /** Never sent: the destination policy or HTTPS-only refused where it leads (permanent). */
+  | { kind: 'refused'; error: string; durationMs: number };
 
 /**
  * What the sender does with an attempt (docs/delivery.md): 2xx delivered; 410 disables the endpoint;
- * 408, 429, 5xx, 3xx (never followed), timeouts and network errors retry; other 4xx are permanent.
+ * 408, 429, 5xx, 3xx (never followed), timeouts and network errors retry; other 4xx and a destination
+ * refused by the endpoint's policy are permanent.
  */
 export type Verdict = 'delivered' | 'retry' | 'permanent' | 'gone';
 
 export function verdictOf(result: AttemptResult): Verdict {
+  if (result.kind === 'refused') return 'permanent';
   if (result.kind !== 'response') return 'retry';
   const s = result.status;
   if (s >= 200 && s < 300) return 'delivered';
