@@ -22,6 +22,8 @@ interface ServerConfig extends NodeDef {
   offlineDelay?: number | string;
   /** °C below which printer.bed_cooled fires after a job (default 35, 0 = off). */
   bedCooled?: number | string;
+  /** Only RESPOND / M117 texts starting with this become printer.message; empty = all (docs/moonraker.md). */
+  messagePrefix?: string;
   version?: number;
   /** Test-only knobs (not in the editor): first reconnect delay and Klippy re-ask interval in ms. */
   reconnectMs?: number;
@@ -46,6 +48,7 @@ export = function (RED: NodeAPI) {
       if (!Number.isFinite(delay) || delay < 0) throw new Error(`offlineDelay "${String(config.offlineDelay)}" must be a number of seconds, 0 or more`);
       this.offlineDelayMs = Math.round(delay * 1000);
       this.bedCooledBelow = parseBedCooled(config.bedCooled);
+      this.messagePrefix = typeof config.messagePrefix === 'string' ? config.messagePrefix.trim() : '';
       this.printer = { id: printerIdFor(endpoint.httpBase), name: config.name || endpoint.host, kind: 'moonraker' };
       const reconnectMs = positiveSetting(config.reconnectMs);
       this.connection = new MoonrakerConnection({

@@ -13,6 +13,8 @@ export interface RawServerConfig {
   allowSelfSigned?: boolean;
   offlineDelay?: number | string;
   bedCooled?: number | string;
+  /** Only M117 / action texts starting with this become printer.message; empty = all (docs/octoprint.md). */
+  messagePrefix?: string;
   version?: number;
 }
 
@@ -23,6 +25,7 @@ export interface ServerConfig {
   allowSelfSigned: boolean;
   offlineDelayMs: number;
   bedCooledBelow: number;
+  messagePrefix: string;
 }
 
 export function parseServerConfig(def: object): ServerConfig {
@@ -39,5 +42,6 @@ export function parseServerConfig(def: object): ServerConfig {
     allowSelfSigned: raw.allowSelfSigned === true,
     offlineDelayMs: Math.round(delay * 1000),
     bedCooledBelow: parseBedCooled(raw.bedCooled),
+    messagePrefix: typeof raw.messagePrefix === 'string' ? raw.messagePrefix.trim() : '',
   };
 }

@@ -62,6 +62,7 @@ export = function register(RED: NodeAPI): void {
           connection,
           offlineDelayMs: config.offlineDelayMs,
           bedCooledBelow: config.bedCooledBelow,
+          messagePrefix: config.messagePrefix,
           emit: (event: PrinterEvent) => {
             for (const user of users) user.deliver(event);
           },

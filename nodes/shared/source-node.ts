@@ -15,6 +15,8 @@ export interface PrinterConfigNode<Credentials extends object = object> extends 
   offlineDelayMs?: number;
   /** printer.bed_cooled threshold, °C (0 = off). */
   bedCooledBelow?: number;
+  /** Only printer texts starting with this become printer.message (empty = all; Moonraker). */
+  messagePrefix?: string;
   register(user: Node): void;
   deregister(user: Node, done: () => void): void;
 }
@@ -26,6 +28,7 @@ export interface MonitorBasics<Phase extends unknown[]> {
   /** The source node's test-only `offlineDelayMs`, else the config node's offline delay. */
   offlineDelayMs?: number;
   bedCooledBelow?: number;
+  messagePrefix?: string;
   emit(event: PrinterEvent): void;
   onPhase(...phase: Phase): void;
   warn(message: string): void;
@@ -74,6 +77,7 @@ export function registerSourceNode<P extends PrinterConfigNode<object>, Phase ex
       includeRaw: config.includeRaw === true,
       offlineDelayMs: nonNegativeSetting(config.offlineDelayMs) ?? printer.offlineDelayMs,
       bedCooledBelow: printer.bedCooledBelow,
+      messagePrefix: printer.messagePrefix,
       emit: (event) => {
         feed.event(event);
         extras.forward(event, (out) => this.send({ topic: out.type, payload: out }));

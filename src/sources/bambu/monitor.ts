@@ -8,6 +8,8 @@ import { describeError } from '../guard';
 import type { BambuConnection, BambuListener, LinkPhase } from './connection';
 import { attentionReason, isActiveRaw, jobDetails, jobKeyOf, jobStateOf } from './job-state';
 import type { BambuState } from './merge';
+import { loadedMaterial, reportedNozzle } from './material';
+import { ChangeWatch } from '../change-watch';
 
 export interface MonitorOptions {
   printer: PrinterRef;
@@ -44,6 +46,9 @@ export class BambuMonitor implements BambuListener {
   private cancelPending = false;
   private disposed = false;
   private errorCache: { hms: unknown; printError: unknown; model: string | undefined; errors: EventError[] } | undefined;
+  /** printer.material_changed / printer.nozzle_changed edges (docs/bambu.md, "Material and nozzle"). */
+  private readonly material: ChangeWatch;
+  private readonly nozzle: ChangeWatch;
 
   constructor(private readonly options: MonitorOptions) {
     this.tracker = new JobTracker({ printer: options.printer, includeRaw: options.includeRaw, idleAfterActive: 'cancelled', now: options.now, bedCooledBelow: options.bedCooledBelow });
@@ -56,6 +61,8 @@ export class BambuMonitor implements BambuListener {
     // A restart resumes what the last run knew: the first report then ends or continues that job (docs/lifecycle.md).
     this.persistence = new JobStatePersistence(this.tracker, options.jobState ?? options.connection.jobState);
     this.persistence.restore();
+    this.material = new ChangeWatch(options.printer, options.now);
+    this.nozzle = new ChangeWatch(options.printer, options.now);
     options.connection.addListener(this);
   }
 
@@ -84,6 +91,9 @@ export class BambuMonitor implements BambuListener {
     this.persistence.baselineTaken();
     this.presence.online();
     this.afterObserve(state);
+    this.material.connected();
+    this.nozzle.connected();
+    this.watchInfo(state);
   }
 
   report(delta: BambuState, state: BambuState): void {
@@ -91,6 +101,7 @@ export class BambuMonitor implements BambuListener {
     const progressBefore = this.tracker.currentJob?.progress;
     this.send(this.tracker.observe(this.observation(state, false, delta)));
     this.afterObserve(state);
+    this.watchInfo(state, delta);
     const progressAfter = this.tracker.currentJob?.progress;
     if (stateBefore !== this.tracker.currentState || Math.floor(progressBefore ?? -1) !== Math.floor(progressAfter ?? -1)) {
       this.options.onPhase?.(this.options.connection.phase, this.summary());
@@ -175,6 +186,16 @@ export class BambuMonitor implements BambuListener {
     const code = printErrorCode(state.print_error);
     const message = (code && printErrorText(code)) ?? ATTENTION_TEXT[reason] ?? reason;
     this.send(this.tracker.raiseAttention(reason, message, undefined, this.options.includeRaw ? structuredClone(state) : undefined));
+  }
+
+  /** The loaded filament (AMS tray or external spool) and the nozzle: events on edges only. */
+  private watchInfo(state: BambuState, delta?: BambuState): void {
+    const job = isActive(this.tracker.currentState) ? this.tracker.currentJob : undefined;
+    const raw = (): unknown => (this.options.includeRaw ? structuredClone(delta ?? state) : undefined);
+    const material = loadedMaterial(state);
+    this.send(this.material.observe(material?.key, () => ({ type: 'printer.material_changed', value: material?.value ?? {}, raw: raw() }), job));
+    const nozzle = reportedNozzle(state);
+    this.send(this.nozzle.observe(nozzle?.key, () => ({ type: 'printer.nozzle_changed', value: nozzle?.value ?? {}, raw: raw() }), job));
   }
 
   private summary(): { state?: string; progress?: number } {

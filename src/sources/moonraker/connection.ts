@@ -30,6 +30,8 @@ export interface MoonrakerListener {
   status?(diff: PrinterObjects): void;
   gcode?(line: string): void;
   history?(change: HistoryChange): void;
+  /** notify_active_spool_set: Spoolman's active spool changed (null: none). */
+  spool?(spoolId: unknown): void;
   /** Klippy went away from under an open websocket (shutdown or disconnected). */
   klippy?(what: 'shutdown' | 'disconnected', message: string): void;
   /** The websocket closed. */
@@ -99,6 +101,12 @@ export class MoonrakerConnection {
   get hasHistory(): boolean {
     const components = this.serverInfo.components;
     return Array.isArray(components) ? components.includes('history') : false;
+  }
+
+  /** True when server.info lists the spoolman component (docs/moonraker.md, "Material"). */
+  get hasSpoolman(): boolean {
+    const components = this.serverInfo.components;
+    return Array.isArray(components) ? components.includes('spoolman') : false;
   }
 
   get moonrakerVersion(): string | undefined {
@@ -337,6 +345,11 @@ export class MoonrakerConnection {
         }
         const update: HistoryChange = { action: change.action, job: change.job as Record<string, unknown> };
         this.each((l) => l.history?.(update));
+        return;
+      }
+      case 'notify_active_spool_set': {
+        const change = params[0] as Record<string, unknown> | undefined;
+        if (change && typeof change === 'object') this.each((l) => l.spool?.(change.spool_id));
         return;
       }
       case 'notify_klippy_ready':

@@ -1,5 +1,5 @@
 import type { PrinterEvent, PrinterRef } from '../../event';
-import { JobTracker } from '../../lifecycle';
+import { isActive, JobTracker } from '../../lifecycle';
 import { PresenceTracker } from '../../presence';
 import type { JobStateStore } from '../../state/job-state-store';
 import { JobStatePersistence } from '../../state/persistence';
@@ -8,6 +8,7 @@ import { historyOutcome, isIdleRaw, isStartEdge, observationFrom, rawPrintState,
 import { mergeStatus, type PrinterObjects } from './merge';
 import { SerialQueue } from './serial-queue';
 import { isJobEdge, StartDeadline, touchesJob } from './start-wait';
+import { MoonrakerPrinterInfo } from './printer-info';
 import { dateFromEpochSeconds } from '../plausible';
 
 /** How long a start that frames are waiting behind may ask history for its job id, ms. */
@@ -34,6 +35,8 @@ export interface MonitorOptions {
   now?: () => Date;
   /** Persisted job state (default: the connection's); restored before the first baseline. */
   jobState?: JobStateStore;
+  /** Only console lines and M117 texts with this prefix become printer.message (empty: all). */
+  messagePrefix?: string;
 }
 
 interface AddedJob {
@@ -64,6 +67,8 @@ export class MoonrakerMonitor implements MoonrakerListener {
   private startDeadline: StartDeadline | undefined;
   private disposed = false;
   private promptTitle: string | undefined;
+  /** printer.message and printer.material_changed beside the lifecycle (printer-info.ts). */
+  private readonly info: MoonrakerPrinterInfo;
 
   constructor(options: MonitorOptions) {
     this.options = options;
@@ -73,6 +78,17 @@ export class MoonrakerMonitor implements MoonrakerListener {
     this.persistence = new JobStatePersistence(this.tracker, options.jobState ?? options.connection.jobState);
     this.persistence.restore();
     this.queue = new SerialQueue((err) => this.options.warn?.(`moonraker: ${(err as Error)?.message ?? String(err)}`));
+    this.info = new MoonrakerPrinterInfo({
+      printer: options.printer,
+      connection: options.connection,
+      messagePrefix: options.messagePrefix,
+      includeRaw: options.includeRaw,
+      callTimeoutMs: options.callTimeoutMs,
+      now: options.now,
+      job: () => (isActive(this.tracker.currentState) ? this.tracker.currentJob : undefined),
+      send: (events) => this.send(events),
+      warn: options.warn,
+    });
     options.connection.addListener(this);
   }
 
@@ -106,7 +122,11 @@ export class MoonrakerMonitor implements MoonrakerListener {
 
   gcode(line: string): void {
     if (line.startsWith('// action:prompt_')) return this.prompt(line.slice('// action:prompt_'.length));
-    if (!line.startsWith('!! ')) return;
+    if (!line.startsWith('!! ')) {
+      const at = this.now();
+      this.queue.push(() => this.send(this.info.line(line, at)));
+      return;
+    }
     const message = line.slice(3).trim();
     if (!message) return;
     this.queue.push(() => this.send(this.tracker.raiseError({ code: 'gcode_error', message, severity: 'error' }, undefined, { line })));
@@ -140,6 +160,10 @@ export class MoonrakerMonitor implements MoonrakerListener {
       // Usually print_stats has already ended this job: the tracker then ignores the settle.
       this.queue.push(() => void this.settleFromHistory(change.job));
     }
+  }
+
+  spool(spoolId: unknown): void {
+    void this.info.spoolSet(spoolId);
   }
 
   klippy(what: 'shutdown' | 'disconnected', message: string): void {
@@ -218,6 +242,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
     this.haveBaseline = true;
     this.presence.online();
     this.checkRunout();
+    this.info.baseline(this.objects);
     this.options.onPhase?.(conn.phase, this.jobSummary());
   }
 
@@ -239,6 +264,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
     this.lastFile = file;
     if (isStartEdge(prevRaw, raw, prevFile, file)) return this.startJob(raw, file, diff);
     this.send(this.tracker.observe(this.withRaw(observationFrom(this.objects, this.metaFor(file)), diff)));
+    this.send(this.info.changed(diff, this.objects));
     this.checkRunout();
     const after = this.tracker.currentJob?.progress;
     if (stateBefore !== this.tracker.currentState || (before !== undefined && after !== undefined && Math.floor(before) !== Math.floor(after))) {
@@ -264,6 +290,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
       this.send(this.tracker.observe({ ...obs, state: 'printing', error: undefined, reason: undefined }));
     }
     this.send(this.tracker.observe(obs));
+    this.send(this.info.changed(diff, this.objects));
     this.checkRunout();
     this.options.onPhase?.(this.options.connection.phase, this.jobSummary());
   }

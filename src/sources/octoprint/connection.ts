@@ -3,6 +3,7 @@ import { Backoff } from '../backoff';
 import { guarded } from '../guard';
 import type { JobStateStore } from '../../state/job-state-store';
 import { parseFrame, type PushFrame } from './frames';
+import { M117_LOG_FILTER } from './messages';
 import { classifyError, OctoPrintProblem, type ProblemKind } from './problems';
 import { OctoPrintRest } from './rest';
 import { parseBaseUrl, websocketUrl, type OctoPrintBase } from './url';
@@ -39,8 +40,11 @@ export interface OctoPrintListener {
   down(): void;
 }
 
-/** What we ask OctoPrint to push (sent before `auth`, docs/octoprint.md): state without logs, all events and plugins. */
-export const SUBSCRIBE_MESSAGE = { subscribe: { state: { logs: false, messages: false }, events: true, plugins: true } };
+/**
+ * What we ask OctoPrint to push (sent before `auth`, docs/octoprint.md): state with only the terminal
+ * lines that send an M117 (printer.message), all events and plugins.
+ */
+export const SUBSCRIBE_MESSAGE = { subscribe: { state: { logs: M117_LOG_FILTER, messages: false }, events: true, plugins: true } };
 
 type Phase = 'idle' | 'connecting' | 'authenticating' | 'up' | 'waiting' | 'stopped';
 

@@ -25,6 +25,8 @@ export interface StatePayload {
   markings?: Array<{ type?: string; time?: number }>;
   /** Temperature readings since the last message, oldest first (`tool0`, `bed`: {actual, target}). */
   temps?: Array<{ bed?: { actual?: number | null } | null }>;
+  /** Terminal lines since the last message; only those our subscribe filter lets through (messages.ts). */
+  logs?: unknown[];
   serverTime?: number;
 }
 

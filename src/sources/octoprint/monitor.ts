@@ -1,4 +1,4 @@
-import type { EventError, JobInfo, PrinterEvent, PrinterRef } from '../../event';
+import type { EventError, JobInfo, PrinterEvent, PrinterMessage, PrinterRef } from '../../event';
 import { isActive, JobTracker, type JobState, type Observation } from '../../lifecycle';
 import { PresenceTracker } from '../../presence';
 import type { JobStateStore } from '../../state/job-state-store';
@@ -10,6 +10,8 @@ import { int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, out
 import type { OctoPrintRest } from './rest';
 import type { StatusInput } from './status';
 import { finiteNumber, isoFromEpochSeconds, MAX_EPOCH_S } from '../plausible';
+import { MessageLog } from '../printer-message';
+import { m117FromLog, pluginMessage } from './messages';
 
 export interface MonitorOptions {
   printer: PrinterRef;
@@ -27,6 +29,8 @@ export interface MonitorOptions {
   bedCooledBelow?: number;
   /** Persisted job state (default: the connection's); restored before the first baseline. */
   jobState?: JobStateStore;
+  /** Only M117 / action texts with this prefix become printer.message (empty: all; docs/octoprint.md). */
+  messagePrefix?: string;
 }
 
 /**
@@ -50,6 +54,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
   private readonly persistence: JobStatePersistence;
   private link: LinkPhase = { phase: 'idle' };
   private disposed = false;
+  private readonly messages: MessageLog;
   /** Whether OctoPrint is connected to the printer (serial link), when known. */
   linked: boolean | undefined;
 
@@ -61,6 +66,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
     // A restart resumes what the last run knew, with the identity of the job it followed (docs/lifecycle.md).
     this.persistence = new JobStatePersistence(this.tracker, options.jobState ?? options.connection?.jobState, () => (this.identity ? { identity: { ...this.identity } } : undefined));
     this.identity = storedIdentity(this.persistence.restore());
+    this.messages = new MessageLog(options.printer, this.now);
     options.connection?.addListener(this);
   }
 
@@ -208,12 +214,20 @@ export class OctoPrintMonitor implements OctoPrintListener {
   private current(s: StatePayload, raw: unknown): PrinterEvent[] {
     this.learnClock(s);
     this.linked = linkedFrom(s) ?? this.linked;
+    const events: PrinterEvent[] = [];
     if (!isActive(jobStateOf(s)) || !this.hasActiveJob) {
       // Between jobs only the bed matters: it may have cooled down since the last job ended.
       const bedTemp = latestBedTemp(s.temps);
-      return bedTemp === undefined ? [] : this.tracker.observe({ bedTemp, raw });
+      if (bedTemp !== undefined) events.push(...this.tracker.observe({ bedTemp, raw }));
+    } else {
+      events.push(...this.tracker.observe({ raw, ...jobFields(s) }));
     }
-    return this.tracker.observe({ raw, ...jobFields(s) });
+    // Logs of a baseline (history) are the past; these are new lines since the last message.
+    for (const line of Array.isArray(s.logs) ? s.logs.slice(-50) : []) {
+      const message = m117FromLog(line, this.options.messagePrefix);
+      if (message) events.push(this.message(message, { line }));
+    }
+    return events;
   }
 
   private event(type: string, p: Record<string, unknown>, raw: unknown): PrinterEvent[] {
@@ -287,10 +301,18 @@ export class OctoPrintMonitor implements OctoPrintListener {
   }
 
   private plugin(plugin: string, data: Record<string, unknown>, raw: unknown): PrinterEvent[] {
+    const events: PrinterEvent[] = [];
     if (plugin === 'action_command_prompt' && data.action === 'show') {
-      return this.attention('prompt', str(data.text) ?? 'The printer shows a prompt', this.now(), raw);
+      events.push(...this.attention('prompt', str(data.text) ?? 'The printer shows a prompt', this.now(), raw));
     }
-    return [];
+    const message = pluginMessage(plugin, data, this.options.messagePrefix);
+    if (message) events.push(this.message(message, raw));
+    return events;
+  }
+
+  /** printer.message, in the job running now (if any): its id is stable for this text in this job. */
+  private message(message: PrinterMessage, raw: unknown): PrinterEvent {
+    return this.messages.event({ ...message, raw }, this.hasActiveJob ? this.tracker.currentJob : undefined);
   }
 
   private attention(reason: string, message: string, time: Date, raw: unknown): PrinterEvent[] {

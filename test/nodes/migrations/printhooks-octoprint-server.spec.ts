@@ -3,11 +3,18 @@ import { MIGRATIONS } from '../../../nodes/printhooks-octoprint-server/migration
 import { migrateConfig } from '../../../nodes/shared/migrate';
 
 describe('printhooks-octoprint-server config migrations', () => {
-  it('brings a config saved without `version` to version 1: saved values kept, missing fields defaulted', () => {
+  it('brings a config saved without `version` to the current version: saved values kept, missing fields defaulted', () => {
     const saved = { id: 'n1', type: 'printhooks-octoprint-server', name: 'first release', url: 'http://octopi.local', allowSelfSigned: true };
     const migrated = migrateConfig<Record<string, unknown>>(saved, MIGRATIONS);
-    assert.deepEqual(migrated, { ...saved, printerId: '', snapshotUrl: '', offlineDelay: 30, bedCooled: 35, version: 1 });
+    assert.deepEqual(migrated, { ...saved, printerId: '', snapshotUrl: '', offlineDelay: 30, bedCooled: 35, messagePrefix: '', version: MIGRATIONS.length });
     assert.equal('version' in saved, false, 'the saved config is not changed in place');
+  });
+
+  it('brings a version 1 config to version 2: messagePrefix empty (every message counts), a chosen one kept', () => {
+    const v1 = { id: 'n1', type: 'printhooks-octoprint-server', name: 'v1', url: 'http://octopi.local', printerId: '', snapshotUrl: '', allowSelfSigned: false, offlineDelay: 30, bedCooled: 35, version: 1 };
+    assert.equal(migrateConfig<Record<string, unknown>>(v1, MIGRATIONS.slice(0, 2)).messagePrefix, '');
+    assert.equal(migrateConfig<Record<string, unknown>>({ ...v1, messagePrefix: 'notify' }, MIGRATIONS.slice(0, 2)).messagePrefix, 'notify');
+    assert.equal(migrateConfig<Record<string, unknown>>(v1, MIGRATIONS.slice(0, 2)).version, 2);
   });
 
   it('leaves a config at the current version as it is', () => {

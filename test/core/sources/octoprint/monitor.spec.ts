@@ -109,11 +109,11 @@ describe('octoprint monitor (mapping)', () => {
     assert.equal(events[2].job?.elapsed_s, 876);
   });
 
-  it('FilamentChange, Waiting and a prompt "show" are printer.attention with a reason; "close" is nothing', () => {
+  it('FilamentChange, Waiting and a prompt "show" are printer.attention with a reason (the prompt also a printer.message); "close" is nothing', () => {
     let clock = 1_000_000;
     const m = new OctoPrintMonitor({ printer, now: () => new Date((clock += 1000)) });
     m.connected();
-    const events = run(m, [
+    const all = run(m, [
       history({ file: null }),
       event('PrintStarted', filePayload()),
       event('FilamentChange', null),
@@ -122,6 +122,9 @@ describe('octoprint monitor (mapping)', () => {
       plugin('action_command_prompt', { action: 'close' }),
       event('FilamentChange', null),
     ]);
+    const messages = all.filter((e) => e.type === 'printer.message');
+    assert.deepEqual(messages.map((e) => e.message), [{ text: 'Insert filament and press', source: 'action:prompt', level: 'warning' }]);
+    const events = all.filter((e) => e.type !== 'printer.message');
     assert.deepEqual(types(events), ['print.started', 'printer.attention', 'printer.attention', 'printer.attention', 'printer.attention']);
     assert.deepEqual(events.slice(1).map((e) => e.reason), ['filament_change', 'waiting', 'prompt', 'filament_change']);
     assert.equal(events[3].error?.message, 'Insert filament and press');
