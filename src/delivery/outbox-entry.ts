@@ -11,4 +11,8 @@ export interface OutboxEntry {
   offset: number;
   length: number;
   cached?: StoredRequest;
+  /** Scheduling facts read from the record (event-lanes.ts): its event type, its job (progress, layer, terminal only) and enqueue time. */
+  eventType?: string;
+  jobKey?: string;
+  createdAt?: number;
 }

@@ -62,6 +62,12 @@ export function decodeEnqueueHead(body: Buffer): EnqueueHead {
   return { seq: body.readDoubleLE(0), nextAt: body.readDoubleLE(8), attempts: body.readUInt32LE(16) };
 }
 
+/** Only the metadata of an ENQUEUE body (no copy of the body bytes). */
+export function decodeEnqueueMeta(body: Buffer): Meta {
+  const metaLength = body.readUInt32LE(20);
+  return JSON.parse(body.toString('utf8', 24, 24 + metaLength)) as Meta;
+}
+
 export function decodeEnqueue(body: Buffer): EnqueueHead & { req: StoredRequest } {
   const metaLength = body.readUInt32LE(20);
   const meta = JSON.parse(body.toString('utf8', 24, 24 + metaLength)) as Meta;

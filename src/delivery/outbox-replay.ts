@@ -8,8 +8,10 @@ import {
   decodeDone,
   decodeEnqueue,
   decodeEnqueueHead,
+  decodeEnqueueMeta,
   decodeUpdate,
 } from './outbox-record';
+import { schedulingFacts } from './outbox-scheduling';
 
 /** The first bytes of every outbox log; records follow it. */
 export const OUTBOX_MAGIC = Buffer.from('PHOUTBX1', 'ascii');
@@ -180,6 +182,7 @@ export class LogReplay {
       if (log.skipped.length) log.recordsAfterDamage += 1;
       this.lastEnqueueSeq = Math.max(this.lastEnqueueSeq, head.seq);
       const entry: OutboxEntry = { seq: head.seq, attempts: head.attempts, nextAt: head.nextAt, dead: false, offset, length };
+      Object.assign(entry, schedulingFacts(cached ?? decodeEnqueueMeta(body)));
       if (cached) {
         entry.cached = cached;
         log.cachedCount += 1;

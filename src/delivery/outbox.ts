@@ -18,6 +18,7 @@ import {
   enqueueWriter,
 } from './outbox-record';
 import { setAsideDamage } from './outbox-quarantine';
+import { schedulingFacts } from './outbox-scheduling';
 import { RecoveryReport, recoverLog } from './outbox-recovery';
 
 /** An entry's record read back from the log does not decode: damaged on disk since the start (not an I/O error). */
@@ -150,7 +151,7 @@ export class Outbox {
     const seq = this.nextSeq++;
     const body = enqueueWriter(seq, nextAt, 0, req);
     const frame = buildFrame(RECORD_ENQUEUE, body.length, body.fill);
-    const entry: OutboxEntry = { seq, attempts: 0, nextAt, dead: false, offset: this.commit.end, length: frame.length, cached: req };
+    const entry: OutboxEntry = { seq, attempts: 0, nextAt, dead: false, offset: this.commit.end, length: frame.length, cached: req, ...schedulingFacts(req) };
     this.cachedCount += 1;
     this.cachedBytes += frame.length;
     this.map.set(seq, entry);

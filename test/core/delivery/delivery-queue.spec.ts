@@ -103,13 +103,26 @@ describe('delivery/queue against a real receiver', () => {
     assert.equal(rx.received.length, 3);
   });
 
-  it('429 with Retry-After: waits at least the overload delay', async () => {
-    rx.reply({ status: 429, headers: { 'retry-after': '0' } });
+  it('429 without a wait: waits at least the overload delay, and the attempt counts', async () => {
+    rx.reply({ status: 429 });
     h = makeQueue({ dir: t.dir, url: rx.url, schedule: [0.02], overloadDelay: 0.3 });
     await h.queue.enqueue(unsigned(1));
     await until(() => h!.delivered.length === 1);
     const gap = rx.received[1].at - rx.received[0].at;
     assert.ok(gap >= 290, `gap ${gap}`);
+    assert.equal((h.delivered[0].delivery as { attempts: number }).attempts, 2);
+  });
+
+  it('429 with Retry-After: waits what the target named (not the overload delay), the attempt not counted', async () => {
+    rx.reply({ status: 429, headers: { 'retry-after': '0' } });
+    h = makeQueue({ dir: t.dir, url: rx.url, schedule: [0.02], overloadDelay: 0.3 });
+    await h.queue.enqueue(unsigned(1));
+    await until(() => h!.delivered.length === 1);
+    const gap = rx.received[1].at - rx.received[0].at;
+    // "retry after 0 s" still pauses the least throttle wait (100 ms), never the 300 ms overload delay
+    assert.ok(gap >= 95 && gap < 290, `gap ${gap}`);
+    assert.equal((h.delivered[0].delivery as { attempts: number }).attempts, 1);
+    assert.equal(h.queue.log.list()[1].verdict, 'rate-limited');
   });
 
   it('503 with Retry-After: honoured within [base, 2 × base]', async () => {

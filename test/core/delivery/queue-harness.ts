@@ -2,6 +2,7 @@ import { DeliveryQueue, DeliveryQueueOptions, EndpointTarget } from '../../../sr
 import { EndpointHealth } from '../../../src/delivery/endpoint-health';
 import { HttpTransport } from '../../../src/delivery/http-transport';
 import { Outbox } from '../../../src/delivery/outbox';
+import type { RateLimiter } from '../../../src/delivery/rate-limiter';
 import { RetryPolicy } from '../../../src/delivery/retry-policy';
 import { getSigner } from '../../../src/sign/signer-registry';
 
@@ -25,6 +26,9 @@ export interface HarnessOptions extends Partial<Omit<DeliveryQueueOptions, 'outb
   timeoutMs?: number;
   health?: EndpointHealth;
   authHeaders?: Record<string, string>;
+  limiter?: RateLimiter;
+  /** Leave the queue unstarted (fill it first). */
+  noStart?: boolean;
 }
 
 /** A real queue over a real outbox and a real HTTP transport, with short delays for tests. */
@@ -39,6 +43,7 @@ export function makeQueue(o: HarnessOptions): Harness {
     method: 'POST',
     authHeaders: o.authHeaders ?? {},
     health,
+    limiter: o.limiter,
     send: async (req) => {
       inflight += 1;
       h.maxInFlight = Math.max(h.maxInFlight, inflight);
@@ -66,7 +71,7 @@ export function makeQueue(o: HarnessOptions): Harness {
       transport.close();
     },
   });
-  queue.start();
+  if (!o.noStart) queue.start();
   return h;
 }
 
