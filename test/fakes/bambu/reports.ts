@@ -29,13 +29,29 @@ export function fullReport(overrides: Report = {}): Report {
     wifi_signal: '-48dBm',
     ams: {
       ams: [
-        { id: '0', humidity: '4', temp: '23.1', tray: [{ id: '0', tray_type: 'PLA', remain: 80 }, { id: '1', tray_type: 'PETG', remain: 55 }] },
+        {
+          id: '0',
+          humidity: '4',
+          temp: '23.1',
+          tray: [
+            { id: '0', tray_type: 'PLA', tray_color: 'F2754EFF', tray_sub_brands: 'PLA Basic', remain: 80 },
+            { id: '1', tray_type: 'PETG', tray_color: '000000FF', tray_sub_brands: 'PETG HF', remain: 55 },
+          ],
+        },
       ],
       tray_now: '255',
     },
+    vt_tray: { id: '254', tray_type: 'TPU', tray_color: 'FFFFFFFF', tray_sub_brands: '' },
+    nozzle_diameter: '0.4',
+    nozzle_type: 'stainless_steel',
     ipcam: { ipcam_record: 'enable', timelapse: 'disable', rtsp_url: 'disable' },
     ...overrides,
   };
+}
+
+/** The AMS (or, with 254, the external spool) feeding the nozzle now: a P1-style delta of `ams.tray_now`. */
+export function trayNow(index: number): Report {
+  return delta({ ams: { tray_now: String(index), tray_tar: String(index) } });
 }
 
 /** A delta as P1/A1 firmware sends it: only what changed. */

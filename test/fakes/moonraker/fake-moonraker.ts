@@ -20,6 +20,8 @@ export interface FakeOptions {
   identifyError?: boolean;
   /** Behave like a Moonraker from before identify existed: method not found, notifications for all. */
   noIdentify?: boolean;
+  /** Load the spoolman component: server.spoolman.get_spool_id / proxy and notify_active_spool_set. */
+  spoolman?: boolean;
 }
 
 interface Client {
@@ -66,6 +68,10 @@ export class FakeMoonraker {
   history: Obj[] = [];
   metadata: Record<string, Obj> = {};
   webcams: Obj[] = [];
+  /** Spoolman's spools by id, as GET /v1/spool/{id} answers them (through server.spoolman.proxy). */
+  spools: Record<number, Obj> = {};
+  /** Moonraker's active spool (persisted by Moonraker across restarts; null = none). */
+  activeSpool: number | null = null;
   snapshotBytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
   upgrades = 0;
   private readonly clients = new Set<Client>();
@@ -193,6 +199,23 @@ export class FakeMoonraker {
     this.broadcast({ jsonrpc: '2.0', method: 'notify_gcode_response', params: [line] });
   }
 
+  /** Klipper's RESPOND: `<prefix> <msg>`, the prefix `echo:` unless PREFIX= or TYPE= says otherwise. */
+  respond(msg: string, options: { prefix?: string; type?: 'echo' | 'command' | 'error' } = {}): void {
+    const byType = { echo: 'echo:', command: '//', error: '!!' };
+    this.gcode(`${options.prefix ?? byType[options.type ?? 'echo']} ${msg}`);
+  }
+
+  /** M117: Klipper keeps the text in display_status.message (and prints nothing to the console). */
+  m117(text: string): void {
+    this.update({ display_status: { message: text } });
+  }
+
+  /** POST /server/spoolman/spool_id: Moonraker stores it and notifies every client. */
+  setActiveSpool(id: number | null): void {
+    this.activeSpool = id;
+    this.broadcast({ jsonrpc: '2.0', method: 'notify_active_spool_set', params: [{ spool_id: id }] });
+  }
+
   /** Klippy halts (heater fault…): state shutdown, webhooks says why. */
   shutdown(message: string): void {
     this.klippyState = 'shutdown';
@@ -282,7 +305,7 @@ export class FakeMoonraker {
         return ok({
           klippy_connected: this.klippyState !== 'disconnected',
           klippy_state: this.klippyState,
-          components: this.options.noHistory ? ['database', 'file_manager'] : ['database', 'file_manager', 'history', 'webcam'],
+          components: [...(this.options.noHistory ? ['database', 'file_manager'] : ['database', 'file_manager', 'history', 'webcam']), ...(this.options.spoolman ? ['spoolman'] : [])],
           failed_components: [],
           warnings: [],
           websocket_count: this.clients.size,
@@ -313,6 +336,15 @@ export class FakeMoonraker {
       case 'server.files.metadata': {
         const meta = this.metadata[String(params.filename)];
         return meta ? ok({ filename: params.filename, ...meta }) : fail(404, `Metadata not available for <${String(params.filename)}>`);
+      }
+      case 'server.spoolman.get_spool_id':
+        if (!this.options.spoolman) return fail(-32601, 'Method not found');
+        return ok({ spool_id: this.activeSpool });
+      case 'server.spoolman.proxy': {
+        if (!this.options.spoolman) return fail(-32601, 'Method not found');
+        const match = /^\/v1\/spool\/(\d+)$/.exec(String(params.path));
+        const spool = match && params.request_method === 'GET' ? this.spools[Number(match[1])] : undefined;
+        return spool ? ok(spool) : fail(404, 'No spool with that id');
       }
       default:
         return fail(-32601, 'Method not found');

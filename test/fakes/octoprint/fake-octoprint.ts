@@ -70,6 +70,7 @@ export class FakeOctoPrint {
   private readonly sessions = new Set<string>();
   private readonly authed = new Set<WebSocket>();
   private readonly sockets = new Set<WebSocket>();
+  private readonly socketLogs = new WeakMap<WebSocket, unknown[]>();
 
   constructor(private readonly options: FakeOptions = {}) {
     this.prefix = (options.prefix ?? '').replace(/\/+$/, '');
@@ -216,6 +217,29 @@ export class FakeOctoPrint {
     this.push({ plugin: { plugin, data } });
   }
 
+  /**
+   * Terminal lines as OctoPrint pushes them: in the `logs` of a `current` message, to each socket only
+   * the lines its `subscribe` state.logs filter lets through (a regex string searched in each line,
+   * `true` all, `false` or none given: nothing) — e.g. `Send: N12 M117 Layer 2*34`.
+   */
+  terminal(lines: string[]): void {
+    for (const ws of this.authed) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      const logs = lines.filter((line) => this.logFilterOf(ws)(line));
+      ws.send(JSON.stringify({ current: { ...this.stateMessage(), logs } }));
+    }
+  }
+
+  /** `M117 <text>` sent by OctoPrint while it streams a job: line number and checksum, as the terminal shows it. */
+  m117(text: string, lineNumber = 42): void {
+    this.terminal([`Recv: ok`, `Send: N${lineNumber} M117 ${text}*${(text.length * 7) % 256}`]);
+  }
+
+  /** `//action:notification <text>` from the firmware, as the bundled action_command_notification plugin pushes it. */
+  notification(text: string): void {
+    this.plugin('action_command_notification', { message: text });
+  }
+
   filePayload(extra: Record<string, unknown> = {}): Record<string, unknown> {
     const f = this.state.file ?? { name: 'none.gcode', path: 'none.gcode', origin: 'local' };
     return { name: f.name, path: f.path, origin: f.origin, size: 123456, ...extra };
@@ -262,6 +286,18 @@ export class FakeOctoPrint {
     };
   }
 
+  private logFilterOf(ws: WebSocket): (line: string) => boolean {
+    const log = this.socketLogs.get(ws) ?? [];
+    const subscribe = log.find((m) => typeof m === 'object' && m !== null && 'subscribe' in m) as { subscribe?: { state?: { logs?: unknown } } } | undefined;
+    const filter = subscribe?.subscribe?.state?.logs;
+    if (filter === true) return () => true;
+    if (typeof filter === 'string') {
+      const regex = new RegExp(filter);
+      return (line) => regex.test(line);
+    }
+    return () => false;
+  }
+
   private serverTime(): number {
     return Date.now() / 1000;
   }
@@ -273,6 +309,7 @@ export class FakeOctoPrint {
     this.sockets.add(ws);
     const log: unknown[] = [];
     this.received.push(log);
+    this.socketLogs.set(ws, log);
     ws.on('close', () => {
       this.sockets.delete(ws);
       this.authed.delete(ws);
