@@ -28,6 +28,8 @@ export class FakePrinter {
   readonly pki: TestPki;
   port = 0;
   cameraPort = 0;
+  /** The frame the camera sends; a test changes it to tell images taken at different moments apart. */
+  cameraFrame: Buffer = FAKE_JPEG;
   state: Report;
   productName: string;
   /** When true, requests are ignored and nothing is published (a stuck broker that keeps TCP open). */
@@ -143,11 +145,12 @@ export class FakePrinter {
         return;
       }
       const header = Buffer.alloc(16);
-      header.writeUInt32LE(FAKE_JPEG.length, 0);
+      const frame = this.cameraFrame;
+      header.writeUInt32LE(frame.length, 0);
       header.writeUInt32LE(1, 8);
       // Split like the printer does, to exercise reassembly.
-      socket.write(Buffer.concat([header, FAKE_JPEG.subarray(0, 5)]));
-      setTimeout(() => socket.write(FAKE_JPEG.subarray(5)), 5);
+      socket.write(Buffer.concat([header, frame.subarray(0, 5)]));
+      setTimeout(() => socket.write(frame.subarray(5)), 5);
     });
     socket.on('error', () => undefined);
   }

@@ -55,7 +55,8 @@ const TEXT_FIELDS = new Set(['nozzleTemp', 'bedTemp0', 'boxTemp']);
 export class FakeCreality {
   readonly status: Status = finishedIdleStatus();
   readonly requests: Array<{ method: string; params: Record<string, unknown> }> = [];
-  readonly jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
+  /** The camera frame; a test changes it to tell images taken at different moments apart. */
+  jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
   /** Texts `ok` received (answers to our heart_beat). */
   okReceived = 0;
   upgrades = 0;

@@ -40,6 +40,8 @@ export class FakePrusaLink {
   readonly password: string;
   readonly apiKey: string;
   state = 'IDLE';
+  /** The Pi camera's frame; a test changes it to tell images taken at different moments apart. */
+  cameraFrame: Buffer = FAKE_JPEG;
   job: FakeJob | undefined;
   bedTemp = 22;
   nextJobId = 40;
@@ -239,7 +241,7 @@ export class FakePrusaLink {
         return void json(200, this.jobBody(this.job));
       case '/api/v1/cameras/snap':
         if (this.flavour !== 'pi' || this.options.camera === false) return void json(404, { title: 'Not found', text: 'No camera' });
-        return void res.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(FAKE_JPEG);
+        return void res.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(this.cameraFrame);
       default:
         return void json(404, { code: '404', title: 'Not found', text: `no route ${path}` });
     }
