@@ -1,0 +1,250 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EndpointHealth, type HealthTransition } from '../../../src/delivery/endpoint-health';
+import { parseTtl } from '../../../src/delivery/event-lanes';
+import { RateLimiter } from '../../../src/delivery/rate-limiter';
+import { requestFromMsg } from '../../../src/delivery/request-from-msg';
+import type { DroppedInfo } from '../../../src/delivery/delivery-queue';
+import { FakeReceiver } from '../../fakes/receiver/receiver';
+import { Harness, makeQueue, until } from './queue-harness';
+import { tempDir } from './tmp-dir';
+
+let counter = 0;
+/** A canonical event msg as the template hands it over (msg.event + payload). */
+function eventMsg(type: string, printer: string, job: string, extra: Record<string, unknown> = {}, now?: number) {
+  counter += 1;
+  const event = { id: `evt_${type}_${printer}_${job}_${counter}`, type, time: new Date().toISOString(), printer: { id: printer, name: printer, kind: 'test' }, job: { id: job }, ...extra };
+  return requestFromMsg({ payload: event, event, topic: type }, { allowOverride: false, ...(now === undefined ? {} : { now }) });
+}
+
+const sentTypes = (rx: FakeReceiver) => rx.received.map((r) => {
+  const body = JSON.parse(r.body.toString()) as { type: string; printer: { id: string }; progress?: number; layer?: number };
+  return `${body.printer.id}:${body.type}${body.progress === undefined ? '' : `:${body.progress}`}${body.layer === undefined ? '' : `:${body.layer}`}`;
+});
+
+describe('delivery/scheduling: priorities, coalescing, TTL, 429 pauses, breaker, auto-disable', () => {
+  let t: ReturnType<typeof tempDir>;
+  let rx: FakeReceiver;
+  let h: Harness | undefined;
+  beforeEach(async () => {
+    t = tempDir();
+    rx = await new FakeReceiver().start();
+  });
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+    await rx.stop();
+    t.cleanup();
+  });
+
+  describe('priorities and coalescing', () => {
+    it('terminal events and errors first, then the rest, then the latest progress / layer of each job; replaced ones completed, not dead', async () => {
+      const dropped: DroppedInfo[] = [];
+      const health = new EndpointHealth();
+      health.disable('filling the queue');
+      h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 1, health, onDropped: (d) => dropped.push(d) });
+      for (const req of [
+        eventMsg('print.progress', 'A', 'a1', { progress: 10 }),
+        eventMsg('print.progress', 'A', 'a1', { progress: 20 }),
+        eventMsg('print.progress', 'B', 'b1', { progress: 50 }),
+        eventMsg('print.layer', 'A', 'a1', { layer: 3 }),
+        eventMsg('printer.online', 'C', 'c0'),
+        eventMsg('print.done', 'B', 'b1'),
+        eventMsg('print.progress', 'A', 'a1', { progress: 30 }),
+        eventMsg('print.paused', 'A', 'a1'),
+        eventMsg('printer.error', 'D', 'd0'),
+      ]) await h.queue.enqueue(req);
+      // A 10 % replaced by 20 %, 20 % by 30 %, B's 50 % by B's terminal event
+      assert.equal(h.queue.superseded, 3);
+      assert.equal(h.queue.queued, 6);
+      assert.deepEqual(dropped.map((d) => `${d.why} ${d.eventType}`), ['superseded print.progress', 'superseded print.progress', 'superseded print.progress']);
+      health.enable();
+      await until(() => h!.delivered.length === 6);
+      assert.deepEqual(sentTypes(rx), ['B:print.done', 'D:printer.error', 'C:printer.online', 'A:print.paused', 'A:print.layer:3', 'A:print.progress:30']);
+      assert.equal(h.dead.length, 0);
+      assert.equal(h.queue.queued, 0);
+      assert.equal(h.outbox.count, 0, 'replaced msgs are completed in the outbox');
+      assert.deepEqual(h.queue.log.list().filter((l) => l.verdict === 'superseded').length, 3);
+    });
+
+    it('a progress being sent is not replaced: both go, in order', async () => {
+      rx.reply({ status: 204, delayMs: 300 });
+      h = makeQueue({ dir: t.dir, url: rx.url });
+      await h.queue.enqueue(eventMsg('print.progress', 'A', 'a1', { progress: 10 }));
+      await rx.waitFor(1);
+      await h.queue.enqueue(eventMsg('print.progress', 'A', 'a1', { progress: 20 }));
+      await until(() => h!.delivered.length === 2);
+      assert.deepEqual(sentTypes(rx), ['A:print.progress:10', 'A:print.progress:20']);
+      assert.equal(h.queue.superseded, 0);
+    });
+
+    it('durable: the coalescing and the lanes come back from the records after a restart', async () => {
+      const health = new EndpointHealth();
+      health.disable('down');
+      h = makeQueue({ dir: t.dir, url: rx.url, health, concurrency: 1 });
+      await h.queue.enqueue(eventMsg('print.progress', 'A', 'a1', { progress: 40 }));
+      await h.queue.enqueue(eventMsg('printer.online', 'A', 'a0'));
+      await h.queue.enqueue(eventMsg('print.failed', 'B', 'b1'));
+      await h.stop();
+      // the restart: a new queue over the same folder; a newer progress of A arrives before anything is sent
+      h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 1, noStart: true, health });
+      assert.equal(h.queue.queued, 3);
+      await h.queue.enqueue(eventMsg('print.progress', 'A', 'a1', { progress: 45 }));
+      assert.equal(h.queue.superseded, 1, 'the progress queued before the restart was replaced');
+      health.enable();
+      h.queue.start();
+      await until(() => h!.delivered.length === 3);
+      assert.deepEqual(sentTypes(rx), ['B:print.failed', 'A:printer.online', 'A:print.progress:45']);
+    });
+
+    it('an outbox written before these rules replays, and is scheduled by them (records of the previous format)', async () => {
+      fs.mkdirSync(t.dir, { recursive: true });
+      fs.copyFileSync(path.join(__dirname, 'fixtures', 'outbox-before-scheduling.bin'), path.join(t.dir, 'outbox.log'));
+      h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 1, noStart: true });
+      // progress 10 %, 20 % and layer of job-1 are replaced by its print.failed; printer.online keeps its attempts
+      assert.equal(h.queue.superseded, 3);
+      assert.equal(h.queue.queued, 2);
+      h.queue.start();
+      await until(() => h!.delivered.length === 2);
+      assert.deepEqual(rx.received.map((r) => r.headers['webhook-id']), ['evt_old_5', 'evt_old_4']);
+      assert.deepEqual(h.delivered.map((m) => (m.delivery as { attempts: number }).attempts), [1, 3]);
+      assert.equal((h.delivered[0].event as { type: string }).type, 'print.failed');
+    });
+
+    it('ordered mode keeps enqueue order (no lanes) but still coalesces', async () => {
+      const health = new EndpointHealth();
+      health.disable('filling');
+      h = makeQueue({ dir: t.dir, url: rx.url, ordered: true, health });
+      await h.queue.enqueue(eventMsg('print.progress', 'A', 'a1', { progress: 10 }));
+      await h.queue.enqueue(eventMsg('printer.online', 'C', 'c0'));
+      await h.queue.enqueue(eventMsg('print.progress', 'A', 'a1', { progress: 20 }));
+      await h.queue.enqueue(eventMsg('print.done', 'B', 'b1'));
+      health.enable();
+      await until(() => h!.delivered.length === 3);
+      assert.deepEqual(sentTypes(rx), ['C:printer.online', 'A:print.progress:20', 'B:print.done']);
+    });
+  });
+
+  describe('TTL', () => {
+    it('a progress older than its TTL is dropped with a log line; a terminal event never', async () => {
+      const dropped: DroppedInfo[] = [];
+      const old = Date.now() - 10 * 60_000;
+      h = makeQueue({ dir: t.dir, url: rx.url, ttlMs: parseTtl('print.progress=60, print.layer=60').ttl, onDropped: (d) => dropped.push(d) });
+      await h.queue.enqueue(eventMsg('print.progress', 'A', 'a1', { progress: 10 }, old));
+      await h.queue.enqueue(eventMsg('print.progress', 'B', 'b1', { progress: 10 }));
+      await h.queue.enqueue(eventMsg('print.done', 'C', 'c1', {}, old));
+      await until(() => h!.delivered.length === 2 && dropped.length === 1);
+      assert.deepEqual(sentTypes(rx).sort(), ['B:print.progress:10', 'C:print.done']);
+      assert.equal(dropped[0].why, 'expired');
+      assert.ok(dropped[0].ageMs >= 10 * 60_000);
+      assert.equal(h.queue.expired, 1);
+      assert.equal(h.dead.length, 0);
+      assert.equal(h.outbox.count, 0);
+    });
+
+    it('the ttl field: seconds per type; a terminal type or an error is refused', () => {
+      assert.deepEqual([...parseTtl('print.progress=600\nprint.layer = 30').ttl], [['print.progress', 600_000], ['print.layer', 30_000]]);
+      assert.match(parseTtl('print.done=60').errors[0], /print.done never expires/);
+      assert.match(parseTtl('printer.error=60').errors[0], /never expires/);
+      assert.match(parseTtl('print.progres=60').errors[0], /not an event type/);
+      assert.match(parseTtl('print.progress').errors[0], /is not <event type>=<seconds>/);
+    });
+  });
+
+  describe('429: the target\'s wait pauses the endpoint', () => {
+    const formats: Array<[string, { headers?: Record<string, string>; body?: string }, number]> = [
+      ['Retry-After header (seconds)', { headers: { 'retry-after': '1' } }, 1000],
+      ['Discord JSON retry_after (float seconds)', { headers: { 'content-type': 'application/json' }, body: '{"message":"You are being rate limited.","retry_after":0.7,"global":false}' }, 700],
+      ['Telegram parameters.retry_after', { headers: { 'content-type': 'application/json' }, body: '{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}' }, 1000],
+    ];
+    for (const [name, reply, waitMs] of formats) {
+      it(`${name}: no msg of the endpoint goes for ${waitMs} ms, then all go`, async () => {
+        rx.reply({ status: 429, ...reply });
+        h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 1, limiter: new RateLimiter([]), overloadDelay: 30 });
+        await h.queue.enqueue(eventMsg('print.done', 'A', 'a1'));
+        await rx.waitFor(1);
+        for (const p of ['B', 'C']) await h.queue.enqueue(eventMsg('print.done', p, `${p}1`));
+        await until(() => h!.delivered.length === 3, 5000);
+        const first = rx.received[0].at;
+        for (const later of rx.received.slice(1)) {
+          assert.ok(later.at - first >= waitMs - 10, `${later.at - first} ms after the 429`);
+        }
+        assert.ok(rx.received[1].at - first < waitMs + 400, `resumed soon after the wait: ${rx.received[1].at - first}`);
+        assert.equal(h.dead.length, 0);
+      });
+    }
+  });
+
+  describe('circuit breaker and auto-disable', () => {
+    it('opens after N consecutive failures, probes one at a time at a growing interval, closes on success', async () => {
+      rx.answer((_req, index) => ({ status: index < 5 ? 503 : 204 }));
+      const transitions: HealthTransition[] = [];
+      const health = new EndpointHealth({ breakerFailures: 3, probeMs: 150 });
+      health.onChange((tr) => tr && transitions.push(tr));
+      h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 1, health, schedule: Array(20).fill(0.01) });
+      for (const p of ['A', 'B', 'C']) await h.queue.enqueue(eventMsg('print.done', p, `${p}1`));
+      await until(() => health.breaker === 'open');
+      assert.equal(h.queue.health!.state, 'open');
+      assert.ok(h.queue.health!.nextProbeAt);
+      await until(() => h!.delivered.length === 3, 5000);
+      const at = rx.received.map((r) => r.at);
+      const gaps = [at[3] - at[2], at[4] - at[3], at[5] - at[4]];
+      assert.ok(gaps[0] >= 140 && gaps[1] >= 290 && gaps[2] >= 590, `probe gaps ${gaps}`);
+      assert.ok(gaps[2] < 1000, `probe gaps ${gaps}`);
+      // 3 failures, 3 probes (the third succeeds), then the two others: nothing else was sent while open
+      assert.equal(rx.received.length, 8);
+      assert.deepEqual(transitions, ['failing', 'opened', 'probe-failed', 'probe-failed', 'closed']);
+      assert.equal(health.state, 'closed');
+    });
+
+    it('only failures for the failing window disable the endpoint (red, reason); enabling resumes the queue at once', async () => {
+      let failing = true;
+      rx.answer(() => ({ status: failing ? 500 : 204 }));
+      const health = new EndpointHealth({ disableAfterMs: 300 });
+      h = makeQueue({ dir: t.dir, url: rx.url, health, schedule: Array(50).fill(0.05) });
+      await h.queue.enqueue(eventMsg('print.done', 'A', 'a1'));
+      await until(() => health.disabled, 3000);
+      const view = h.queue.health!;
+      assert.equal(view.state, 'disabled');
+      assert.match(String(view.reason), /^only failures for 1 min \(last: HTTP 500\)$/);
+      assert.ok(view.disabledSince && view.failingSince);
+      const sent = rx.received.length;
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(rx.received.length, sent, 'nothing is sent while disabled');
+      assert.equal(h.queue.nextAttemptAt, undefined);
+      assert.equal(h.dead.length, 0);
+      failing = false;
+      health.enable();
+      await until(() => h!.delivered.length === 1);
+      assert.equal(h.queue.health!.state, 'closed');
+    });
+
+    it('a success forgives: the failing window starts again after it', () => {
+      let now = 0;
+      const health = new EndpointHealth({ disableAfterMs: 1000, now: () => now });
+      health.failure();
+      now = 900;
+      health.success();
+      now = 1500;
+      health.failure();
+      assert.equal(health.disabled, false);
+      now = 2600;
+      health.failure();
+      assert.equal(health.disabled, true);
+    });
+  });
+
+  describe('retry now', () => {
+    it('a msg waiting for its next scheduled retry goes at once, and nextAttemptAt says when', async () => {
+      rx.reply({ status: 503 });
+      h = makeQueue({ dir: t.dir, url: rx.url, schedule: [3600] });
+      await h.queue.enqueue(eventMsg('print.done', 'A', 'a1'));
+      await rx.waitFor(1);
+      await until(() => h!.queue.nextAttemptAt !== undefined && Date.parse(h!.queue.nextAttemptAt) > Date.now() + 3000_000);
+      assert.equal(h.queue.retryNow(), 1);
+      await until(() => h!.delivered.length === 1, 2000);
+      assert.equal(h.queue.nextAttemptAt, undefined);
+    });
+  });
+});
