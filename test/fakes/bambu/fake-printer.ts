@@ -88,7 +88,9 @@ export class FakePrinter {
 
   /** Publishes a report on device/<serial>/report (merged into the pushall state too). */
   publish(print: Report): void {
-    Object.assign(this.state, JSON.parse(JSON.stringify(print)), { command: 'push_status' });
+    // The printer keeps its whole state: a delta's nested objects (ams.tray_now) change only what they name.
+    deepAssign(this.state, JSON.parse(JSON.stringify(print)) as Report);
+    this.state.command = 'push_status';
     this.send({ print });
   }
 
@@ -171,4 +173,13 @@ function listen(server: TlsServer, port: number): Promise<number> {
 
 function close(server: TlsServer | undefined): Promise<void> {
   return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+}
+
+function deepAssign(target: Report, patch: Report): void {
+  for (const [key, value] of Object.entries(patch)) {
+    const current = target[key];
+    const plain = (v: unknown): v is Report => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (plain(value) && plain(current)) deepAssign(current, value);
+    else target[key] = value;
+  }
 }

@@ -26,7 +26,10 @@ describe('bambu report merge', () => {
     assert.equal(units.length, 2);
     assert.equal(units[0].humidity, '3');
     assert.equal(units[0].temp, '23.1');
-    assert.deepEqual(units[0].tray, [{ id: '0', tray_type: 'PLA', remain: 80 }, { id: '1', tray_type: 'PETG', remain: 40 }]);
+    assert.deepEqual(units[0].tray, [
+      { id: '0', tray_type: 'PLA', tray_color: 'F2754EFF', tray_sub_brands: 'PLA Basic', remain: 80 },
+      { id: '1', tray_type: 'PETG', tray_color: '000000FF', tray_sub_brands: 'PETG HF', remain: 40 },
+    ]);
     assert.deepEqual(units[1].tray, [{ id: '0', tray_type: 'ABS' }]);
     assert.equal((state.ams as { tray_now: string }).tray_now, '255');
   });
