@@ -238,7 +238,8 @@
     tlsInsecure: 'unlock', allowSelfSigned: 'unlock', secretsInMsg: 'unlock-alt', link: 'link', headers: 'list-alt',
     contentType: 'file-text-o', body: 'pencil', missing: 'question', preset: 'list', progressStep: 'percent',
     respond401: 'ban', parseJson: 'code', test: 'plug', generate: 'random', publicKey: 'globe',
-    generated: 'share', port: 'hashtag', overloadDelay: 'hourglass-half', ordered: 'sort-numeric-asc'
+    generated: 'share', port: 'hashtag', overloadDelay: 'hourglass-half', ordered: 'sort-numeric-asc',
+    snapshotOn: 'camera', maintenance: 'wrench'
   };
 
   function escapeAttr(value) {

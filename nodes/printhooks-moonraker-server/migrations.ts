@@ -4,5 +4,6 @@ import type { Migration } from '../shared/migrate';
  * Saved-config migrations of printhooks-moonraker-server; step N brings a config from version N to
  * N+1 (docs/migrations.md). 0 → 1: flows saved before `version` existed get the defaults of the
  * fields they lack. 1 → 2: `messagePrefix` (printer.message) is empty: every message counts.
+ * 2 → 3: `snapshotOn` (default `terminal`) and `maintenance` (default empty), docs/snapshots.md and docs/maintenance.md.
  */
-export const MIGRATIONS: readonly Migration[] = [(c) => ({ offlineDelay: 30, bedCooled: 35, ...c }), (c) => ({ messagePrefix: '', ...c })];
+export const MIGRATIONS: readonly Migration[] = [(c) => ({ offlineDelay: 30, bedCooled: 35, ...c }), (c) => ({ messagePrefix: '', ...c }), (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c })];

@@ -5,7 +5,7 @@ import { migrateConfig } from '../../../nodes/shared/migrate';
 describe('printhooks-bambu config migrations', () => {
   it('brings a config saved without `version` to version 1: saved values kept, missing fields defaulted', () => {
     const saved = { id: 'n1', type: 'printhooks-bambu', name: 'first release', printer: 'cfg', wires: [['out']] };
-    const migrated = migrateConfig<Record<string, unknown>>(saved, MIGRATIONS);
+    const migrated = migrateConfig<Record<string, unknown>>(saved, MIGRATIONS.slice(0, 1));
     assert.deepEqual(migrated, { ...saved, includeRaw: false, version: 1 });
     assert.equal('version' in saved, false, 'the saved config is not changed in place');
   });

@@ -5,9 +5,9 @@ import { migrateConfig } from '../../../nodes/shared/migrate';
 describe('printhooks-elegoo config migrations', () => {
   it('brings a config saved without `version` to version 1, keeping what it chose', () => {
     const saved = { id: 'n1', type: 'printhooks-elegoo', name: 'first release', printer: 'prn', wires: [['out']] };
-    assert.deepEqual(migrateConfig(saved, MIGRATIONS), { ...saved, includeRaw: false, version: 1 });
+    assert.deepEqual(migrateConfig(saved, MIGRATIONS.slice(0, 1)), { ...saved, includeRaw: false, version: 1 });
     const raw = { ...saved, includeRaw: true };
-    assert.deepEqual(migrateConfig(raw, MIGRATIONS), { ...raw, version: 1 });
+    assert.deepEqual(migrateConfig(raw, MIGRATIONS.slice(0, 1)), { ...raw, version: 1 });
   });
 
   it('leaves a config at the current version as it is', () => {
