@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import type { PrinterEvent } from '../../../../src/event';
+import { OctoPrintConnection } from '../../../../src/sources/octoprint/connection';
+import { parseFrame } from '../../../../src/sources/octoprint/frames';
+import { m117FromLog, pluginMessage } from '../../../../src/sources/octoprint/messages';
+import { OctoPrintMonitor } from '../../../../src/sources/octoprint/monitor';
+import { FakeOctoPrint } from '../../../fakes/octoprint/fake-octoprint';
+import { event, filePayload, history, plugin, stateBody } from './messages';
+import { sleep, waitFor } from './wait';
+
+const printer = { id: 'octoprint-test', name: 'Ender', kind: 'octoprint' as const };
+
+function currentWithLogs(logs: string[], printing = false) {
+  const body = stateBody(printing ? { text: 'Printing', flags: { printing: true, ready: false }, completion: 10 } : {});
+  return parseFrame(JSON.stringify({ current: { ...body, logs } }));
+}
+
+describe('octoprint printer messages (M117, action:notification, action:prompt)', function () {
+  this.timeout(8000);
+
+  it('reads M117 from terminal send lines, with or without line number and checksum, and honours the prefix', () => {
+    assert.deepEqual(m117FromLog('Send: M117 Heating', ''), { text: 'Heating', source: 'M117', level: 'info' });
+    assert.deepEqual(m117FromLog('Send: N1234 M117 Layer 3/40*87', ''), { text: 'Layer 3/40', source: 'M117', level: 'info' });
+    assert.equal(m117FromLog('Send: M117', ''), undefined, 'an empty M117 clears the display: no message');
+    assert.equal(m117FromLog('Recv: ok', ''), undefined);
+    assert.equal(m117FromLog('Send: M1170 x', ''), undefined);
+    assert.equal(m117FromLog(42, ''), undefined);
+    assert.equal(m117FromLog('Send: M117 Layer 3', 'notify'), undefined);
+    assert.deepEqual(m117FromLog('Send: N9 M117 notify: Bed is free*12', 'notify'), { text: 'Bed is free', source: 'M117', level: 'info' });
+    assert.deepEqual(pluginMessage('action_command_notification', { message: 'Filament low' }, ''), { text: 'Filament low', source: 'action:notification', level: 'info' });
+    assert.deepEqual(pluginMessage('action_command_prompt', { action: 'show', text: 'Press to continue' }, ''), { text: 'Press to continue', source: 'action:prompt', level: 'warning' });
+    assert.equal(pluginMessage('action_command_prompt', { action: 'close' }, ''), undefined);
+    assert.equal(pluginMessage('action_command_notification', { message: 7 }, ''), undefined);
+    assert.equal(pluginMessage('other', { message: 'x' }, ''), undefined);
+  });
+
+  it('M117 in current logs becomes printer.message in the job; the history backlog after a reconnect does not', () => {
+    const m = new OctoPrintMonitor({ printer });
+    m.connected();
+    const handle = (frames: ReturnType<typeof event>[]): PrinterEvent[] => frames.flatMap((f) => m.handle(f));
+    assert.deepEqual(handle([history({ file: null })]), []);
+    const started = handle([event('PrintStarted', filePayload())]);
+    const all = handle([currentWithLogs(['Send: N10 M117 Layer 2*33', 'Recv: ok'], true), plugin('action_command_notification', { message: 'Filament low' })]);
+    const events = all.filter((e) => e.type !== 'print.progress');
+    assert.deepEqual(events.map((e) => [e.type, e.message?.source, e.message?.text]), [
+      ['printer.message', 'M117', 'Layer 2'],
+      ['printer.message', 'action:notification', 'Filament low'],
+    ]);
+    assert.equal(events[0].job?.id, started[0].job?.id);
+    m.disconnected();
+    m.connected();
+    const backlog = parseFrame(JSON.stringify({ history: { ...stateBody({ text: 'Printing', flags: { printing: true, ready: false }, completion: 12 }), logs: ['Send: N10 M117 Layer 2*33'] } }));
+    assert.deepEqual(m.handle(backlog).filter((e) => e.type === 'printer.message'), [], 'the backlog is the past');
+  });
+
+  it('over the fake: subscribes to M117 send lines only, and delivers notification and M117 as printer.message', async () => {
+    const fake = await new FakeOctoPrint().start();
+    const events: PrinterEvent[] = [];
+    const conn = new OctoPrintConnection({ url: fake.url, apiKey: fake.apiKey, backoffBaseMs: 20, pingIntervalMs: 200 });
+    const monitor = new OctoPrintMonitor({ printer, connection: conn, emit: (e) => events.push(e), messagePrefix: '' });
+    try {
+      conn.start();
+      await waitFor(() => fake.authedSockets === 1, 'an authenticated socket');
+      await sleep(50);
+      fake.terminal(['Send: N3 M105*34', 'Recv: ok T:21.0 /0.0 B:20.0 /0.0', 'Send: M117 Hello']);
+      fake.notification('Filament low');
+      await waitFor(() => events.filter((e) => e.type === 'printer.message').length === 2, 'two messages');
+      await sleep(50);
+      const messages = events.filter((e) => e.type === 'printer.message');
+      assert.deepEqual(messages.map((e) => e.message), [
+        { text: 'Hello', source: 'M117', level: 'info' },
+        { text: 'Filament low', source: 'action:notification', level: 'info' },
+      ]);
+      assert.equal(messages[0].job, undefined, 'between jobs');
+    } finally {
+      monitor.dispose();
+      await conn.stop();
+      await fake.stop();
+    }
+  });
+});
