@@ -57,14 +57,18 @@ function linkPackage(userDir) {
   fs.writeFileSync(userPkg, JSON.stringify(manifest, null, 2));
 }
 
+// Node-RED gets an IPC channel only to notice this script is gone (even after kill -9): it then stops as on
+// Ctrl-C. The simulator does the same (simulator/main.ts).
+const STOP_WITH_PARENT = '--import=data:text/javascript,process.once("disconnect",()=>process.kill(process.pid,"SIGINT"))';
+
 function startNodeRed(options, userDir) {
   const five = options.line === '5';
   const binary = five ? node22() : process.execPath;
   const redJs = require.resolve(five ? 'node-red/red.js' : 'node-red-4/red.js');
   const version = require(five ? 'node-red/package.json' : 'node-red-4/package.json').version;
   console.log(`PrintHooks: starting Node-RED ${version} on Node.js ${five && binary !== process.execPath ? execFileSync(binary, ['--version']).toString().trim() : process.version}, user dir ${userDir}`);
-  const args = [redJs, '--userDir', userDir, '--port', String(options.port), '--settings', path.join(__dirname, 'start-settings.js')];
-  return spawn(binary, args, { cwd: userDir, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, PRINTHOOKS_DEV: '1' } });
+  const args = [STOP_WITH_PARENT, redJs, '--userDir', userDir, '--port', String(options.port), '--settings', path.join(__dirname, 'start-settings.js')];
+  return spawn(binary, args, { cwd: userDir, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, PRINTHOOKS_DEV: '1' } });
 }
 
 /** The simulator on this Node.js through tsx (a dev dependency): the fakes it drives are TypeScript. */

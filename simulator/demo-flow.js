@@ -15,7 +15,7 @@ const REMEMBER = `
 // Runs for both verify outputs: msg.verification says which. Everything shown is cut short and kept as text.
 const v = msg.verification || {};
 let body = msg.payload;
-if (Buffer.isBuffer(body) && body.length <= 65536) {
+if ((Buffer.isBuffer(body) || typeof body === 'string') && body.length <= 65536) {
   try { body = JSON.parse(body.toString('utf8')); } catch (e) { body = null; }
 }
 const data = body && typeof body === 'object' && body.data && typeof body.data === 'object' ? body.data : {};
@@ -72,9 +72,9 @@ function demoFlow(sim, nodeRedUrl) {
       info: 'The simulator (simulator/ in the repo) runs an OctoPrint, a Moonraker and a Bambu Lab printer on 127.0.0.1, speaking their real protocols and looping jobs that finish, pause, run out of filament, get cancelled or fail.\n\nThe filter passes the lifecycle, errors, attention requests and progress every 25 %. The signer signs with Standard Webhooks; the sender delivers durably to this Node-RED, where printhooks-verify checks each signature before the page lists it.\n\nThe secrets (the printer keys and the signing secret) are credentials the start script sets at deploy: they are stored encrypted in flows_cred.json, never in the flow.',
     }),
 
-    { id: 'phdemo.octoprint', type: 'printhooks-octoprint-server', name: 'Prusa MK4 (simulated OctoPrint)', url: sim.octoprint.url, printerId: '', snapshotUrl: '', allowSelfSigned: false, offlineDelay: 30, bedCooled: 35, version: 1 },
-    { id: 'phdemo.moonraker', type: 'printhooks-moonraker-server', name: 'Voron 2.4 (simulated Moonraker)', url: sim.moonraker.url, offlineDelay: 30, bedCooled: 35, version: 1 },
-    { id: 'phdemo.bambu', type: 'printhooks-bambu-printer', name: 'P1S (simulated Bambu Lab)', host: sim.bambu.host, port: sim.bambu.port, serial: sim.bambu.serial, tls: 'ca', ca: sim.bambu.ca, fingerprint: '', cameraPort: sim.bambu.cameraPort, bedCooled: 35, version: 1 },
+    { id: 'phdemo.octoprint', type: 'printhooks-octoprint-server', name: 'Prusa MK4', url: sim.octoprint.url, printerId: '', snapshotUrl: '', allowSelfSigned: false, offlineDelay: 30, bedCooled: 35, version: 1 },
+    { id: 'phdemo.moonraker', type: 'printhooks-moonraker-server', name: 'Voron 2.4', url: sim.moonraker.url, offlineDelay: 30, bedCooled: 35, version: 1 },
+    { id: 'phdemo.bambu', type: 'printhooks-bambu-printer', name: 'Bambu Lab P1S', host: sim.bambu.host, port: sim.bambu.port, serial: sim.bambu.serial, tls: 'ca', ca: sim.bambu.ca, fingerprint: '', cameraPort: sim.bambu.cameraPort, bedCooled: 35, version: 1 },
     { id: 'phdemo.endpoint', type: 'printhooks-endpoint', name: 'demo receiver', url: `${nodeRedUrl}/printhooks-demo/receive`, method: 'POST', timeout: 15, allowOverride: false, tlsInsecure: false, version: 1 },
 
     node('src-octoprint', 'printhooks-octoprint', 140, 120, { name: '', server: 'phdemo.octoprint', includeRaw: false, version: 1 }, [['filter']]),

@@ -12,8 +12,9 @@ export class MoonrakerDriver implements PrinterDriver {
   static async start(apiKey: string): Promise<MoonrakerDriver> {
     const fake = new FakeMoonraker({ apiKey });
     fake.objects[SENSOR] = { enabled: true, filament_detected: true };
-    fake.webcams = [{ name: 'bed', enabled: true, service: 'mjpegstreamer', snapshot_url: '/webcam/?action=snapshot', stream_url: '/webcam/?action=stream' }];
     await fake.listen();
+    // An absolute address: a relative one would mean the web server on port 80 in front of Moonraker.
+    fake.webcams = [{ name: 'bed', enabled: true, service: 'mjpegstreamer', snapshot_url: `${fake.url}/webcam/?action=snapshot`, stream_url: `${fake.url}/webcam/?action=stream` }];
     return new MoonrakerDriver(fake);
   }
 

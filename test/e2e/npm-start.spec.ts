@@ -203,7 +203,6 @@ describe('npm start -- --plain (an empty Node-RED 5 with the PrintHooks palette,
     } finally {
       await browser.close();
     }
-    assert.equal(await interrupt(plain!), 0);
   });
 
   it('ships the simulator in the repo but not in the npm package', () => {
@@ -212,5 +211,16 @@ describe('npm start -- --plain (an empty Node-RED 5 with the PrintHooks palette,
     assert.ok(files.some((f) => f.startsWith('dist/nodes/')), 'the package has the nodes');
     assert.deepEqual(files.filter((f) => f.startsWith('simulator/') || f.startsWith('scripts/') || f.startsWith('test/')), []);
     assert.ok(fs.existsSync(path.join(root, 'simulator', 'main.ts')));
+  });
+
+  it('takes its Node-RED down with it even when npm start itself is killed (kill -9)', async () => {
+    const below = descendants(plain!.child.pid!);
+    assert.equal(below.length, 1);
+    const exited = new Promise((r) => plain!.child.once('exit', r));
+    plain!.child.kill('SIGKILL');
+    await exited;
+    const deadline = Date.now() + 10_000;
+    while (below.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(below.filter(alive), [], 'Node-RED stopped when its parent went away');
   });
 });
