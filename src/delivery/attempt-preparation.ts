@@ -95,11 +95,13 @@ export class AttemptPreparation {
       headers['webhook-id'] = req.webhookId;
     }
     Object.assign(headers, signed);
+    const url = resolved.url || defaults.url;
     return {
       kind: 'send',
-      request: { method: req.method || defaults.method, url: resolved.url || defaults.url, headers, body: resolved.body },
+      // a msg's url meets the destination policy unless it stays on the endpoint's own origin
+      request: { method: req.method || defaults.method, url, headers, body: resolved.body, checkDestination: !sameOrigin(url, defaults.url) },
       // the endpoint's auth and any user info in the url are blanked out of the answer too (docs/secrets.md)
-      secretsSent: [...resolved.written, ...credentialsOfAttempt(defaults.authHeaders, resolved.url || defaults.url)],
+      secretsSent: [...resolved.written, ...credentialsOfAttempt(defaults.authHeaders, url)],
     };
   }
 
@@ -111,5 +113,15 @@ export class AttemptPreparation {
       seen.reported = true;
       this.options.onError?.(new Error(`signer node ${id} is not deployed: msgs signed by it wait in the outbox until it is (they are never sent unsigned)`));
     }
+  }
+}
+
+/** Same scheme, host and port (the WHATWG origin); false when either is not a URL. */
+function sameOrigin(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
   }
 }

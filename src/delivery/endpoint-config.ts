@@ -1,3 +1,5 @@
+import { parseEndpointAccess, type AccessCredentials, type EndpointAccess, type EndpointAuth, type RawEndpointAccess } from './endpoint-access';
+
 /** The endpoint config node's settings, checked (docs/delivery.md). */
 export interface EndpointConfig {
   url: string;
@@ -5,15 +7,13 @@ export interface EndpointConfig {
   timeoutMs: number;
   allowOverride: boolean;
   tlsInsecure: boolean;
+  /** Auth, TLS material, proxy, HTTPS-only, destination policy (endpoint-access.ts). */
+  access: EndpointAccess;
 }
 
-export interface EndpointCredentials {
-  token?: string;
-  username?: string;
-  password?: string;
-}
+export type EndpointCredentials = AccessCredentials;
 
-export interface RawEndpointConfig {
+export interface RawEndpointConfig extends RawEndpointAccess {
   url?: unknown;
   method?: unknown;
   timeout?: unknown;
@@ -34,10 +34,6 @@ export function redactUrl(text: string): string {
  */
 export function parseEndpointConfig(raw: RawEndpointConfig, creds?: EndpointCredentials): { config?: EndpointConfig; errors: string[] } {
   const errors: string[] = [];
-  for (const field of ['token', 'username', 'password'] as const) {
-    const value = creds?.[field];
-    if (typeof value === 'string' && /[\r\n]/.test(value)) errors.push(`${field} contains a line break: paste it again on one line`);
-  }
   const url = typeof raw.url === 'string' ? raw.url.trim() : '';
   const allowOverride = raw.allowOverride === true || raw.allowOverride === 'true';
   if (url === '') {
@@ -55,17 +51,23 @@ export function parseEndpointConfig(raw: RawEndpointConfig, creds?: EndpointCred
   if (!(ENDPOINT_METHODS as readonly string[]).includes(method)) errors.push(`method "${String(raw.method)}" is not one of ${ENDPOINT_METHODS.join(', ')}`);
   const timeoutS = raw.timeout === undefined || raw.timeout === '' ? 15 : Number(raw.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 600) errors.push(`timeout "${String(raw.timeout)}" must be seconds between 0 and 600`);
-  if (errors.length) return { errors };
+  const access = parseEndpointAccess(raw, creds, url);
+  errors.push(...access.errors);
+  if (errors.length || !access.access) return { errors };
   return {
     errors,
-    config: { url, method, timeoutMs: Math.round(timeoutS * 1000), allowOverride, tlsInsecure: raw.tlsInsecure === true || raw.tlsInsecure === 'true' },
+    config: { url, method, timeoutMs: Math.round(timeoutS * 1000), allowOverride, tlsInsecure: raw.tlsInsecure === true || raw.tlsInsecure === 'true', access: access.access },
   };
 }
 
-/** Authorization from the credentials: a bearer token wins over basic auth. */
-export function authHeaders(creds: EndpointCredentials | undefined): Record<string, string> {
-  if (creds?.token) return { authorization: `Bearer ${creds.token}` };
-  if (creds?.username) {
+/**
+ * Authorization from the credentials for the endpoint's `auth`; without one (an endpoint saved before
+ * `auth` existed) a bearer token wins over basic auth. OAuth2 adds its token per attempt instead.
+ */
+export function authHeaders(creds: EndpointCredentials | undefined, auth?: EndpointAuth): Record<string, string> {
+  if (auth === 'none' || auth === 'oauth2') return {};
+  if (creds?.token && auth !== 'basic') return { authorization: `Bearer ${creds.token}` };
+  if (creds?.username && auth !== 'bearer') {
     return { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password ?? ''}`, 'utf8').toString('base64')}` };
   }
   return {};

@@ -66,8 +66,9 @@ export class HttpTransport {
   async send(req: OutgoingRequest): Promise<AttemptResult> {
     const started = performance.now();
     const durationMs = (): number => performance.now() - started;
+    let url: URL | undefined;
     try {
-      const url = new URL(req.url);
+      url = new URL(req.url);
       if (this.options.httpsOnly && url.protocol === 'http:') {
         return { kind: 'refused', error: `refused: ${url.protocol}//${url.host} is plain http and the endpoint is HTTPS-only`, durationMs: durationMs() };
       }
@@ -80,7 +81,7 @@ export class HttpTransport {
       if (proxy && checked) await this.checkBehindProxy(url);
       return await this.exchange(url, req, proxy, checked, started);
     } catch (e) {
-      return this.failure(e, durationMs());
+      return this.failure(e, durationMs(), url);
     }
   }
 
@@ -94,13 +95,17 @@ export class HttpTransport {
     }
   }
 
-  private failure(e: unknown, durationMs: number): AttemptResult {
+  private failure(e: unknown, durationMs: number, url: URL | undefined): AttemptResult {
     if (e instanceof DestinationRefused) return { kind: 'refused', error: e.message, durationMs };
     const code = (e as { code?: string }).code;
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof TimeoutError || code === 'ETIMEDOUT') return { kind: 'timeout', error: e instanceof TimeoutError ? message : `timeout: ${message}`, durationMs };
     const tls = tlsProblem(e);
     if (tls) return { kind: 'network', error: `TLS: ${tls}`, durationMs };
+    if (code === 'ECONNRESET' && this.options.tls?.cert && url?.protocol === 'https:') {
+      // TLS 1.3 servers refuse a client certificate after the handshake: the client only sees the reset
+      return { kind: 'network', error: 'TLS: the server closed the connection after the handshake (it may not accept the client certificate)', durationMs };
+    }
     return { kind: 'network', error: code && !message.includes(code) ? `${code}: ${message}` : message, durationMs };
   }
 

@@ -20,7 +20,8 @@ export function tlsConnectOptions(material: TlsMaterial, insecure: boolean): tls
 
 /** What OpenSSL's error codes mean, in words a user can act on (never OpenSSL's own text). */
 const WORDS: Array<[RegExp, string]> = [
-  [/^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/, "the server's certificate is self-signed: add its CA certificate under TLS, or allow a self-signed certificate"],
+  [/^DEPTH_ZERO_SELF_SIGNED_CERT$/, "the server's certificate is self-signed: add it as CA certificate under TLS, or allow a self-signed certificate"],
+  [/^SELF_SIGNED_CERT_IN_CHAIN$/, "the server's certificate is not signed by a trusted CA (its chain ends in a CA of its own): add that CA certificate under TLS"],
   [/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|ERR_SSL_TLSV1_ALERT_UNKNOWN_CA)$/, "the server's certificate is not signed by a trusted CA: add the CA certificate under TLS"],
   [/^CERT_HAS_EXPIRED$/, "the server's certificate has expired"],
   [/^CERT_NOT_YET_VALID$/, "the server's certificate is not valid yet (check the clock of this machine)"],

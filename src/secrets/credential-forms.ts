@@ -1,8 +1,8 @@
 /**
  * Every way a credential can come back in a target's answer or an error text (docs/secrets.md,
  * "Scrubbing"): as written, JSON-escaped (also ASCII-only, as Python writes it), HTML-escaped (an error
- * page), URL- and form-encoded, base64 (padded, unpadded, url) and hex, and for a `whsec_`/`whsk_` key
- * also its key bytes. The leak audit (test/nodes/leak-audit.ts) looks
+ * page), URL- and form-encoded, base64 (padded, unpadded, url) and hex, for a `whsec_`/`whsk_` key
+ * also its key bytes, and for a PEM key its base64 body joined and each of its lines. The leak audit (test/nodes/leak-audit.ts) looks
  * for the same forms.
  */
 
@@ -37,6 +37,12 @@ function computeForms(value: string): string[] {
   out.add(new URLSearchParams([['', value]]).toString().slice(1));
   out.add(value.replace(/[\r\n]+/g, ' '));
   bytesForms(Buffer.from(value, 'utf8'), out);
+  // a PEM private key (an endpoint's mTLS key) may come back re-wrapped or line by line
+  const pem = /-----BEGIN [A-Z ]+-----([\s\S]+?)-----END [A-Z ]+-----/.exec(value);
+  if (pem) {
+    out.add(pem[1].replace(/\s+/g, ''));
+    for (const line of pem[1].split(/\s+/)) if (line.length >= 16) out.add(line);
+  }
   const key = KEY_PREFIX.exec(value);
   if (key) {
     out.add(key[1]);

@@ -19,8 +19,21 @@ describe('delivery/attempt-preparation', () => {
       url: 'http://127.0.0.1:9/hook',
       headers: { 'content-type': 'text/plain', authorization: 'Bearer t0ken', 'webhook-id': 'evt_1' },
       body: Buffer.from('hi'),
+      checkDestination: false,
     });
     assert.deepEqual(prepared.secretsSent, ['t0ken'], 'the endpoint\'s token is blanked out of what the target answers');
+  });
+
+  it('marks a msg url for the destination policy unless it stays on the endpoint\'s origin', () => {
+    const prep = new AttemptPreparation({ getSigner: () => undefined });
+    const check = (url: string) => {
+      const p = prep.prepare(stored({ url }), DEFAULTS, 0);
+      return p.kind === 'send' ? p.request.checkDestination : undefined;
+    };
+    assert.equal(check('http://127.0.0.1:9/other/path?x=1'), false);
+    assert.equal(check('http://169.254.169.254/latest'), true);
+    assert.equal(check('https://127.0.0.1:9/hook'), true, 'another scheme is another origin');
+    assert.equal(check('http://127.0.0.1:10/hook'), true);
   });
 
   it('signs each attempt with the time of the attempt, the signer\'s headers winning', () => {

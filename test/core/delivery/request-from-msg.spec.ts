@@ -59,7 +59,14 @@ describe('delivery/request-from-msg', () => {
 
 describe('delivery/endpoint and sender config', () => {
   it('parses an endpoint with defaults and names bad fields', () => {
-    assert.deepEqual(parseEndpointConfig({ url: 'https://x.test/h' }).config, { url: 'https://x.test/h', method: 'POST', timeoutMs: 15000, allowOverride: false, tlsInsecure: false });
+    assert.deepEqual(parseEndpointConfig({ url: 'https://x.test/h' }).config, {
+      url: 'https://x.test/h',
+      method: 'POST',
+      timeoutMs: 15000,
+      allowOverride: false,
+      tlsInsecure: false,
+      access: { auth: 'none', proxy: { mode: 'env' }, httpsOnly: false, destinations: 'default' },
+    });
     assert.deepEqual(parseEndpointConfig({ url: 'ftp://x' }).errors, ['url must be http:// or https://, not ftp:']);
     assert.match(parseEndpointConfig({ url: '' }).errors[0], /url is empty/);
     assert.equal(parseEndpointConfig({ url: '', allowOverride: true }).errors.length, 0);
@@ -71,10 +78,16 @@ describe('delivery/endpoint and sender config', () => {
     assert.deepEqual(authHeaders({ token: 't', username: 'u' }), { authorization: 'Bearer t' });
     assert.deepEqual(authHeaders({ username: 'u', password: 'p' }), { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
     assert.deepEqual(authHeaders({}), {});
+    // with an explicit auth only that one is used
+    assert.deepEqual(authHeaders({ token: 't', username: 'u', password: 'p' }, 'basic'), { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
+    assert.deepEqual(authHeaders({ token: 't' }, 'oauth2'), {});
+    assert.deepEqual(authHeaders({ token: 't' }, 'none'), {});
   });
 
   it('parses sender settings with the Svix defaults', () => {
-    assert.deepEqual(parseSenderConfig({}).config, { concurrency: 4, ordered: false, schedule: [5, 300, 1800, 7200, 18000, 36000, 36000], jitter: 0.2, overloadDelay: 60 });
+    assert.deepEqual(parseSenderConfig({}).config, { concurrency: 4, ordered: false, schedule: [5, 300, 1800, 7200, 18000, 36000, 36000], jitter: 0.2, overloadDelay: 60, ttlMs: new Map() });
+    assert.deepEqual([...parseSenderConfig({ ttl: 'print.progress=600' }).config!.ttlMs], [['print.progress', 600_000]]);
+    assert.match(parseSenderConfig({ ttl: 'print.done=1' }).errors[0], /never expires/);
     assert.match(parseSenderConfig({ concurrency: 0 }).errors[0], /concurrency/);
     assert.match(parseSenderConfig({ retrySchedule: '5,x' }).errors[0], /retrySchedule/);
     assert.match(parseSenderConfig({ jitter: 2 }).errors[0], /jitter/);
