@@ -9,7 +9,7 @@ export type ChangeKind = (
  * Edges of one piece of printer information (the loaded filament, the nozzle): the first value after a
  * (re)connect or restart is a baseline, later values fire only when their key differs from the last
  * one seen. After the baseline, "nothing reported" (no key) never fires and does not replace the last
- * value, so an AMS that unloads A and loads A again says nothing (docs/bambu.md, "Material").
+ * value, so an AMS that unloads A and loads A again says nothing (docs/bambu.md, "Material and nozzle").
  */
 export class ChangeWatch {
   private last: string | undefined;

@@ -8,7 +8,7 @@ const MAX_COUNTED = 500;
 /**
  * The text a user marked as a notification: with no prefix every text counts; with prefix `notify`
  * only `notify: text` / `notify text` (any case) counts, and the prefix is cut off. Undefined when it
- * does not count or nothing is left (docs/events.md, "printer.message").
+ * does not count or nothing is left (docs/octoprint.md and docs/moonraker.md, "Printer messages").
  */
 export function withPrefix(text: string, prefix: string | undefined): string | undefined {
   const trimmed = text.trim();
@@ -31,7 +31,7 @@ export interface MessageInput extends PrinterMessage {
  * Builds printer.message events with ids that are stable for one message of one job: inside a job the
  * id comes from the job, the source, the text and how many times that same text was shown in the job
  * so far (a reconnect never re-reads a message: the state after it is a baseline); between jobs the
- * second it was shown takes the place of the count. See docs/octoprint.md, "Printer messages".
+ * second it was shown takes the place of the count (docs/octoprint.md, "Printer messages").
  */
 export class MessageLog {
   private jobId: string | undefined;
