@@ -28,8 +28,8 @@ export = function register(RED: NodeAPI): void {
     // the end-of-print image and the maintenance odometer, once the server is known (docs/snapshots.md)
     let forward = (event: PrinterEvent, send: (out: PrinterEvent) => void): void => send(event);
     node.deliver = (event: PrinterEvent): void => {
-      feed?.event(event);
       forward(event, (out) => {
+        feed?.event(out);
         const payload = includeRaw || out.raw === undefined ? out : withoutRaw(out);
         node.send({ topic: out.type, payload });
       });

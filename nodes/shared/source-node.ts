@@ -79,8 +79,10 @@ export function registerSourceNode<P extends PrinterConfigNode<object>, Phase ex
       bedCooledBelow: printer.bedCooledBelow,
       messagePrefix: printer.messagePrefix,
       emit: (event) => {
-        feed.event(event);
-        extras.forward(event, (out) => this.send({ topic: out.type, payload: out }));
+        extras.forward(event, (out) => {
+          feed.event(out);
+          this.send({ topic: out.type, payload: out });
+        });
       },
       onPhase: (...phase: Phase) => {
         const status = spec.statusFor(...phase);

@@ -38,7 +38,7 @@ describe('e2e: the maintenance odometer survives kill -9 of Node-RED 4.1', funct
     await red?.stop();
     await rx.stop();
     await moon.close();
-    fs.rmSync(userDir, { recursive: true, force: true });
+    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   });
 
   it('keeps the counts and the announced reminders across two crashes; deleting the config node deletes the file', async () => {

@@ -6,6 +6,7 @@ import filterNode = require('../../nodes/printhooks-filter/printhooks-filter');
 import templateNode = require('../../nodes/printhooks-template/printhooks-template');
 import endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
 import senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
+import { printerBoard } from '../../nodes/shared/printer-board';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 import { DRIVERS, until, type FlowItem, type Msg, type PrinterDriver } from './support/printer-drivers';
@@ -25,7 +26,7 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
     await helper.stopServer();
     await driver?.stop();
     driver = undefined;
-    fs.rmSync(userDir, { recursive: true, force: true });
+    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   });
 
   async function load(make: () => PrinterDriver, config: Record<string, unknown>, extra: FlowItem[] = [], extraNodes: unknown[] = [], wires = ['out']): Promise<PrinterDriver> {
@@ -46,7 +47,7 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
   for (const make of DRIVERS) {
     const platform = make().platform;
     it(`${platform}: a finished job crossing "every 1 jobs" emits printer.maintenance_due once, right after print.done`, async () => {
-      const d = await load(make, { maintenance: '# weekly\nevery 1 jobs: clean bed\nevery 500 print_hours: lubricate rods' });
+      const d = await load(make, { maintenance: '# weekly\nevery 1 jobs: clean bed\nevery 500 print_hours: lubricate rods', bedCooled: 0 });
       await d.printJob(msgs, 'benchy.gcode');
       await until(() => dues().length === 1, 'printer.maintenance_due');
       const topics = msgs.map((m) => m.topic);
@@ -55,6 +56,8 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
       assert.deepEqual(due.maintenance, { task: 'clean bed', counter: 'jobs', every: 1, value: 1 });
       assert.equal(due.printer.kind, platform);
       assert.match(due.id, /^evt_/);
+      const row = printerBoard.list().find((r) => r.sources.some((source) => source.id === 'src'));
+      assert.equal(row?.lastEvent?.type, 'printer.maintenance_due', 'the sidebar shows the reminder as the last event');
       const file = path.join(userDir, 'printhooks', 'odometer', 'cfg.json');
       const saved = () => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { jobs: number; rules: Record<string, { due: boolean }> }) : undefined);
       await until(() => saved()?.rules['1 jobs: clean bed']?.due === true, 'the odometer file with the reminder marked');

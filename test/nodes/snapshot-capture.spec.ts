@@ -33,7 +33,7 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
     await helper.stopServer();
     await driver?.stop();
     driver = undefined;
-    fs.rmSync(userDir, { recursive: true, force: true });
+    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   });
 
   async function load(make: () => PrinterDriver, config: Record<string, unknown> = {}): Promise<PrinterDriver> {
