@@ -1,6 +1,6 @@
 import { buildEvent, type JobInfo, type PrinterEvent, type PrinterMessage, type PrinterRef } from '../event';
 
-/** Longest message text kept; printers show a line or two, a longer one is cut (docs/robustness.md). */
+/** Longest message text kept; printers show a line or two, a longer one is cut (docs/octoprint.md, "Printer messages"). */
 export const MAX_MESSAGE_CHARS = 500;
 /** Distinct texts counted per job for the event id; beyond this a repeat counts as a first showing. */
 const MAX_COUNTED = 500;

@@ -163,7 +163,8 @@ export class MoonrakerMonitor implements MoonrakerListener {
   }
 
   spool(spoolId: unknown): void {
-    void this.info.spoolSet(spoolId);
+    // Not queued: it only asks Spoolman about the spool; nothing may escape into the event loop.
+    this.info.spoolSet(spoolId).catch((err: unknown) => this.options.warn?.(`moonraker: Spoolman: ${(err as Error)?.message ?? String(err)}`));
   }
 
   klippy(what: 'shutdown' | 'disconnected', message: string): void {

@@ -48,7 +48,7 @@ export class MoonrakerPrinterInfo {
     this.display = typeof objects.display_status?.message === 'string' ? objects.display_status.message : undefined;
     this.generation += 1;
     this.spool.connected();
-    if (this.options.connection.hasSpoolman) void this.spoolBaseline(this.generation);
+    if (this.options.connection.hasSpoolman) void this.spoolBaseline(this.generation).catch(() => undefined);
   }
 
   /** After a merged diff: a new display_status.message is a new M117. */
