@@ -12,12 +12,10 @@ const KEEP = 100;
 
 /** The function node that files each received webhook (verified or rejected) for the page. */
 const REMEMBER = `
-// Runs for both verify outputs: msg.verification says which. Everything shown is cut short and kept as text.
+// Runs for both verify outputs: msg.verification says which. Only a verified body is read (a rejected one is
+// not trusted, and verify has put its 401 answer in msg.payload); everything shown is cut short, as text.
 const v = msg.verification || {};
-let body = msg.payload;
-if ((Buffer.isBuffer(body) || typeof body === 'string') && body.length <= 65536) {
-  try { body = JSON.parse(body.toString('utf8')); } catch (e) { body = null; }
-}
+const body = v.valid === true && msg.payload && typeof msg.payload === 'object' && !Buffer.isBuffer(msg.payload) ? msg.payload : null;
 const data = body && typeof body === 'object' && body.data && typeof body.data === 'object' ? body.data : {};
 const printer = data.printer && typeof data.printer === 'object' ? data.printer : {};
 const job = data.job && typeof data.job === 'object' ? data.job : {};
