@@ -2,8 +2,11 @@ import type { PrinterEvent } from '../event';
 import type { JobTracker } from '../lifecycle';
 import type { JobStateStore, SaveUrgency } from './job-state-store';
 
-/** Events that change nothing the tracker keeps (presence comes from the transport). */
-const NOT_TRACKED: ReadonlySet<string> = new Set(['printer.online', 'printer.offline']);
+/**
+ * Events that change nothing the tracker keeps (presence comes from the transport; messages and material or
+ * nozzle changes are edges each source takes a fresh baseline for after a restart, docs/bambu.md).
+ */
+const NOT_TRACKED: ReadonlySet<string> = new Set(['printer.online', 'printer.offline', 'printer.message', 'printer.material_changed', 'printer.nozzle_changed']);
 /** Marks that move often: written throttled (a restart may repeat one with the same id; docs/lifecycle.md). */
 const MARKS: ReadonlySet<string> = new Set(['print.progress', 'print.layer']);
 

@@ -22,10 +22,11 @@ class RecordingStore implements JobStateStore {
 const event = (type: EventType) => buildEvent({ type, printer, time: new Date('2026-12-01T10:00:00Z') });
 
 describe('JobStatePersistence (a monitor and its store)', () => {
-  it('edges are saved at once, progress and layer marks throttled, presence not at all', () => {
+  it('edges are saved at once, progress and layer marks throttled, presence, messages and material/nozzle changes not at all', () => {
     const store = new RecordingStore();
     const persistence = new JobStatePersistence(new JobTracker({ printer }), store, () => ({ identity: 'x' }));
     persistence.emitted([event('printer.online')]);
+    persistence.emitted([event('printer.message'), event('printer.material_changed'), event('printer.nozzle_changed')]);
     persistence.emitted([event('print.progress')]);
     persistence.emitted([event('print.layer'), event('print.progress')]);
     persistence.emitted([event('print.progress'), event('print.done')]);
