@@ -1,6 +1,6 @@
 import { DESTINATION_POLICIES, isDestinationPolicy, type DestinationPolicy } from './destination-policy';
 import { PROXY_MODES, type ProxyMode } from './proxy-settings';
-import { checkTlsMaterial } from './tls-options';
+import { checkTlsMaterial, tlsMaterial } from './tls-options';
 
 /**
  * How an endpoint is reached (docs/delivery.md, "Reaching guarded targets"): authentication, TLS
@@ -129,7 +129,7 @@ export function parseEndpointAccess(raw: RawEndpointAccess, creds: AccessCredent
   const destinations = raw.destinations === undefined || raw.destinations === '' ? 'default' : raw.destinations;
   if (!isDestinationPolicy(destinations)) errors.push(`destinations "${String(raw.destinations)}" is not one of ${DESTINATION_POLICIES.join(', ')}`);
 
-  errors.push(...checkTlsMaterial({ ca: c.ca || undefined, cert: c.cert || undefined, key: c.key || undefined }));
+  errors.push(...checkTlsMaterial(tlsMaterial(c)));
   if (errors.length) return { errors };
   return { errors, access: { auth: auth as EndpointAuth, ...(oauth2 ? { oauth2 } : {}), proxy, httpsOnly, destinations: destinations as DestinationPolicy } };
 }

@@ -3,6 +3,7 @@ import { authHeaders, type EndpointConfig, type EndpointCredentials } from './en
 import { HttpTransport, type OutgoingRequest, type TransportOptions } from './http-transport';
 import { OAuth2TokenSource } from './oauth2-token';
 import type { AttemptResult } from './outcome';
+import { tlsMaterial } from './tls-options';
 
 export interface EndpointClientOptions {
   /** Who registers the credentials for scrubbing (the endpoint node's id). */
@@ -16,7 +17,7 @@ export interface EndpointClientOptions {
 
 /** The secrets of an endpoint besides its Bearer/Basic auth (which every attempt reports as sent). */
 function secretCredentials(creds: EndpointCredentials): string[] {
-  return [creds.clientSecret, creds.key, creds.proxyPassword, creds.token, creds.password].filter((v): v is string => typeof v === 'string' && v !== '');
+  return [creds.clientSecret, creds.key, tlsMaterial(creds).key, creds.proxyPassword, creds.token, creds.password].filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
 /**
@@ -42,7 +43,7 @@ export class EndpointClient {
       tlsInsecure: config.tlsInsecure,
       maxSockets: options.maxSockets,
       userAgent: options.userAgent,
-      tls: { ca: creds.ca || undefined, cert: creds.cert || undefined, key: creds.key || undefined },
+      tls: tlsMaterial(creds),
       proxy: { ...access.proxy, username: creds.proxyUsername, password: creds.proxyPassword },
       destinations: access.destinations,
       httpsOnly: access.httpsOnly,

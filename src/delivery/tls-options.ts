@@ -9,6 +9,32 @@ export interface TlsMaterial {
   key?: string;
 }
 
+/**
+ * PEM text as a single-line input leaves it (its line breaks dropped, or turned into spaces): each
+ * block is written back with its base64 wrapped at 64 characters. Proper PEM passes unchanged.
+ */
+export function normalizePem(text: string | undefined): string | undefined {
+  if (!text || !text.trim()) return undefined;
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)];
+  if (blocks.length === 0) return text;
+  return blocks.map((m) => {
+    const body = m[2].replace(/\s+/g, '');
+    return `-----BEGIN ${m[1]}-----\n${body.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${m[1]}-----\n`;
+  }).join('');
+}
+
+/** The material with each PEM normalized (normalizePem), empty fields left out. */
+export function tlsMaterial(from: { ca?: string; cert?: string; key?: string }): TlsMaterial {
+  const out: TlsMaterial = {};
+  const ca = normalizePem(from.ca);
+  const cert = normalizePem(from.cert);
+  const key = normalizePem(from.key);
+  if (ca) out.ca = ca;
+  if (cert) out.cert = cert;
+  if (key) out.key = key;
+  return out;
+}
+
 /** Options for https agents and tls.connect: the custom CA is added to the built-in roots, not put in their place. */
 export function tlsConnectOptions(material: TlsMaterial, insecure: boolean): tls.ConnectionOptions {
   const options: tls.ConnectionOptions = { rejectUnauthorized: !insecure };

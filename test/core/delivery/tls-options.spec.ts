@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { HttpTransport } from '../../../src/delivery/http-transport';
-import { checkTlsMaterial } from '../../../src/delivery/tls-options';
+import { checkTlsMaterial, normalizePem, tlsMaterial } from '../../../src/delivery/tls-options';
 import { MtlsServer } from '../../fakes/tls/mtls-server';
 import { endpointPki } from '../../fakes/tls/test-pki';
 
@@ -55,5 +55,18 @@ describe('delivery/tls-options: custom CA and mTLS', () => {
     assert.match(checkTlsMaterial({ cert: pki.clientCert, key: pki.strangerKey }).join('; '), /client certificate and key do not belong together/);
     assert.match(checkTlsMaterial({ cert: pki.clientCert }).join('; '), /give both or neither/);
     for (const e of checkTlsMaterial({ ca: 'x', cert: 'y', key: 'z' })) assert.doesNotMatch(e, /error:[0-9A-F]{8}|routines/);
+  });
+});
+
+describe('delivery/tls-options: PEM pasted into a one-line field', () => {
+  it('is wrapped back into PEM and works', () => {
+    const pki = endpointPki();
+    const flat = (pem: string) => pem.replace(/\n/g, '');
+    const spaced = (pem: string) => pem.replace(/\n/g, ' ');
+    assert.equal(normalizePem(pki.clientKey), pki.clientKey);
+    assert.equal(normalizePem(flat(pki.clientKey)), pki.clientKey);
+    assert.equal(normalizePem(spaced(pki.ca)), pki.ca);
+    assert.deepEqual(checkTlsMaterial(tlsMaterial({ ca: flat(pki.ca), cert: spaced(pki.clientCert), key: flat(pki.clientKey) })), []);
+    assert.equal(normalizePem('  '), undefined);
   });
 });
