@@ -32,13 +32,14 @@
   }
 
   /**
-   * The label function of a source node: its name, else "<kind>: <config node label>". Definitions stay
+   * The label function of a source node: its name, else its printer's (the config node's label), as
+   * the PrintHooks sidebar names it too; `kind` only while no printer is chosen. Definitions stay
    * literal RED.nodes.registerType calls (docs/editor.md), so only such functions come from here.
    */
   function sourceLabel(configProperty, kind) {
     return function () {
       var config = RED.nodes.node(this[configProperty]);
-      return this.name || (config ? kind + ': ' + RED.utils.getNodeLabel(config) : kind);
+      return this.name || (config ? RED.utils.getNodeLabel(config, kind) : kind);
     };
   }
 

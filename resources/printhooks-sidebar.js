@@ -7,7 +7,7 @@
 
   var REFRESH_MS = 3000;
   var DOT = { green: '#5a8', yellow: '#F9DF31', red: '#c00', grey: '#999', blue: '#53A3F3' };
-  var state = { timer: null, content: null, searchTimer: null, openResponse: {} };
+  var state = { timer: null, content: null, searchTimer: null, logSeq: 0, openResponse: {} };
 
   function errorText(xhr) {
     return (xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || ('HTTP ' + xhr.status);
@@ -96,6 +96,11 @@
       if (s.endpoint) {
         var fill = !health ? 'grey' : health.disabled ? 'red' : health.consecutiveFailures ? 'yellow' : 'green';
         var words = !health ? '' : health.disabled ? (health.disabledReason || 'disabled') : health.consecutiveFailures ? health.consecutiveFailures + ' failures in a row' : 'healthy';
+        var breaker = s.endpoint.breaker;
+        if (breaker && (breaker.state === 'open' || breaker.state === 'half-open')) {
+          fill = 'red';
+          words = 'breaker ' + breaker.state + (breaker.nextProbeAt ? ', probe ' + inTime(breaker.nextProbeAt) : '') + (breaker.reason ? ' · ' + breaker.reason : '');
+        }
         row.append(el('div', 'printhooks-sidebar-endpoint').append(dot(fill), el('span', null, (s.endpoint.url || s.endpoint.name) + (words ? ' · ' + words : ''))));
       }
       var buttons = el('div').css('margin-top', '2px');
@@ -111,15 +116,28 @@
     return box;
   }
 
-  function logSection(senders) {
-    var box = section('Delivery log').attr('id', 'printhooks-sidebar-log');
+  /** The log's search box, sender picker and attempt list: built once, so a refresh never clears what the user typed. */
+  function logSection() {
+    var box = section('Delivery log').attr('id', 'printhooks-sidebar-log').removeClass('printhooks-sidebar-section');
     var form = el('div').css({ display: 'flex', gap: '4px', 'margin-bottom': '4px' });
     var search = $('<input type="text" id="printhooks-sidebar-search" placeholder="search: printer, event, status, webhook id, text">').css({ flex: '1', 'min-width': '0' });
     var sender = $('<select id="printhooks-sidebar-sender">').css({ width: '35%' }).append($('<option value="">').text('all senders'));
-    senders.forEach(function (s) { sender.append($('<option>').val(s.id).text(s.name)); });
     form.append(search, sender);
     box.append(form, el('div', 'printhooks-sidebar-attempts').attr('id', 'printhooks-sidebar-attempts'));
+    search.on('input', function () {
+      window.clearTimeout(state.searchTimer);
+      state.searchTimer = setTimeout(loadLog, 250);
+    });
+    sender.on('change', loadLog);
     return box;
+  }
+
+  function senderOptions(senders) {
+    var select = $('#printhooks-sidebar-sender');
+    var chosen = select.val();
+    select.find('option').not(':first').remove();
+    senders.forEach(function (s) { select.append($('<option>').val(s.id).text(s.name)); });
+    select.val(senders.some(function (s) { return s.id === chosen; }) ? chosen : '');
   }
 
   function renderAttempts(attempts) {
@@ -128,7 +146,7 @@
     attempts.forEach(function (a) {
       var key = a.sender + ' ' + a.webhookId + ' ' + a.attempt + ' ' + a.time;
       var ok = a.verdict === 'delivered';
-      var row = el('div', 'printhooks-sidebar-attempt').attr('data-webhook', a.webhookId).css({ padding: '3px 0', 'border-top': '1px dotted #ddd', cursor: 'pointer' });
+      var row = el('div', 'printhooks-sidebar-attempt').attr({ 'data-webhook': a.webhookId, 'data-attempt': a.attempt, 'data-verdict': a.verdict }).css({ padding: '3px 0', 'border-top': '1px dotted #ddd', cursor: 'pointer' });
       var head = el('div').append(dot(ok ? 'green' : a.verdict === 'retry' ? 'yellow' : 'red'),
         el('span', 'printhooks-sidebar-attempt-status', (a.status !== undefined ? a.status : (a.error || '')) + ' ' + a.verdict),
         el('span', null, ' · ' + [a.eventType, a.printer].filter(Boolean).join(' · ')));
@@ -148,30 +166,21 @@
 
   function loadLog() {
     var query = { q: $('#printhooks-sidebar-search').val() || '', sender: $('#printhooks-sidebar-sender').val() || '', limit: 100 };
+    // only the answer to the latest query is shown
+    var seq = ++state.logSeq;
     $.getJSON('printhooks/log', query).done(function (answer) {
-      renderAttempts(answer.attempts || []);
+      if (seq === state.logSeq) renderAttempts(answer.attempts || []);
     }).fail(function (xhr) {
+      if (seq !== state.logSeq) return;
       $('#printhooks-sidebar-attempts').empty().append(el('div', null, 'The delivery log could not be read: ' + errorText(xhr)).css('color', '#c00'));
     });
   }
 
   function render(data) {
     var content = state.content;
-    // the log's inputs survive a refresh: the user may be typing
-    var search = $('#printhooks-sidebar-search').val();
-    var sender = $('#printhooks-sidebar-sender').val();
-    var focused = window.document.activeElement && window.document.activeElement.id === 'printhooks-sidebar-search';
-    content.find('.printhooks-sidebar-section').remove();
-    content.find('.printhooks-sidebar-problem').remove();
-    content.append(printersSection(data.printers || []), sendersSection(data.senders || []), logSection(data.senders || []));
-    if (search) $('#printhooks-sidebar-search').val(search);
-    if (sender) $('#printhooks-sidebar-sender').val(sender);
-    if (focused) $('#printhooks-sidebar-search').trigger('focus');
-    $('#printhooks-sidebar-search').on('input', function () {
-      window.clearTimeout(state.searchTimer);
-      state.searchTimer = setTimeout(loadLog, 250);
-    });
-    $('#printhooks-sidebar-sender').on('change', loadLog);
+    content.find('.printhooks-sidebar-section, .printhooks-sidebar-problem').remove();
+    content.prepend(printersSection(data.printers || []), sendersSection(data.senders || []));
+    senderOptions(data.senders || []);
     loadLog();
   }
 
@@ -193,6 +202,7 @@
   function addTab() {
     if (state.content) return;
     state.content = $('<div id="printhooks-sidebar" class="printhooks-sidebar">').css({ position: 'absolute', top: 0, bottom: 0, left: 0, right: 0, overflow: 'auto' });
+    state.content.append(logSection());
     var toolbar = $('<div>').append($('<button type="button" class="red-ui-sidebar-header-button" id="printhooks-sidebar-refresh"><i class="fa fa-refresh"></i></button>').on('click', refresh));
     RED.sidebar.addTab({
       id: 'printhooks',

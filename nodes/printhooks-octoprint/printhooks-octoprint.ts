@@ -22,9 +22,7 @@ export = function register(RED: NodeAPI): void {
     const server = config.server ? (RED.nodes.getNode(config.server) as OctoPrintServerNode | null) : null;
 
     // the PrintHooks sidebar lists the printer under the server's name (docs/editor.md "Sidebar")
-    const feed = server && !server.configError
-      ? printerBoard.attach(server.id, server.printer ?? { id: server.id, name: server.name || 'OctoPrint', kind: 'octoprint' }, { id: node.id, name: node.name })
-      : undefined;
+    const feed = server ? printerBoard.attach(server.id, server.printer ?? { id: server.id, name: server.name || 'OctoPrint', kind: 'octoprint' }, { id: node.id, name: node.name }) : undefined;
     // the end-of-print image and the maintenance odometer, once the server is known (docs/snapshots.md)
     let forward = (event: PrinterEvent, send: (out: PrinterEvent) => void): void => send(event);
     node.deliver = (event: PrinterEvent): void => {
@@ -35,8 +33,9 @@ export = function register(RED: NodeAPI): void {
       });
     };
     node.showStatus = (status: NodeStatus): void => {
-      feed?.status(status);
-      node.status({ ...status, text: statusText(String(status.text ?? '')) });
+      const shown = { ...status, text: statusText(String(status.text ?? '')) };
+      feed?.status(shown);
+      node.status(shown);
     };
 
     if (!server) {
@@ -45,6 +44,12 @@ export = function register(RED: NodeAPI): void {
     }
     if (server.configError) {
       reportConfigError(node, server.configError);
+      // the sidebar lists the printer with what to fix
+      feed?.status({ fill: 'red', text: statusText(server.configError) });
+      node.on('close', (_removed: boolean, done: () => void) => {
+        feed?.detach();
+        done();
+      });
       return;
     }
     if (server.printer) {

@@ -35,7 +35,8 @@ export function openSenderLog(RED: NodeAPI, node: Node): SenderLog {
     show(queue, outbox, endpoint) {
       senderBoard.set(node.id, {
         id: node.id,
-        name: node.name || `sender ${node.id}`,
+        // as the editor labels an unnamed sender (the url may carry a token in its query: not here)
+        name: node.name || `send to ${endpoint.name || endpoint.id}`,
         queue,
         outbox,
         log,

@@ -12,6 +12,7 @@ import { failMsg, reportConfigError, statusText, toError } from '../shared/error
 import { migrateConfig } from '../shared/migrate';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 import { registerSenderAdminRoutes } from './admin-routes';
+import { openSenderLog } from './log-store';
 import { MIGRATIONS } from './migrations';
 import { openFailure, recoveryWarnings } from './outbox-reports';
 import { OutboxWriteError } from '../../src/delivery/outbox-disk-problem';
@@ -52,6 +53,8 @@ export = function register(RED: NodeAPI): void {
     else if (!parsed.config) problem = `printhooks-sender: ${parsed.errors.join('; ')}`;
 
     let queue: DeliveryQueue | undefined;
+    // the delivery log lives on disk beside the outbox and outlasts a redeploy (docs/editor.md "Sidebar")
+    const senderLog = problem ? undefined : openSenderLog(RED, node);
     let openedOutbox: Outbox | undefined;
     let openRetry: NodeJS.Timeout | undefined;
     let openFailedAt: number | undefined;
@@ -70,6 +73,7 @@ export = function register(RED: NodeAPI): void {
           policy: new RetryPolicy({ schedule: config.schedule, jitter: config.jitter, overloadDelay: config.overloadDelay }),
           target: () => endpointNode!.target,
           getSigner,
+          log: senderLog?.log,
           concurrency: config.concurrency,
           ordered: config.ordered,
           signerWaitMs: settings.signerWaitMs ?? 1000,
@@ -127,6 +131,7 @@ export = function register(RED: NodeAPI): void {
     function startQueue(): void {
       if (!queue) return;
       running.set(node.id, queue);
+      if (openedOutbox && endpointNode) senderLog?.show(queue, openedOutbox, endpointNode);
       queue.start();
       drawStatus();
     }
@@ -166,10 +171,10 @@ export = function register(RED: NodeAPI): void {
       closing = true;
       if (statusTimer) clearTimeout(statusTimer);
       if (openRetry) clearTimeout(openRetry);
-      if (!queue) return done();
+      if (!queue) return void (senderLog?.close() ?? Promise.resolve()).then(() => done());
       if (running.get(node.id) === queue) running.delete(node.id);
       // the outbox stays on disk even when the node is deleted: nothing accepted is silently lost
-      queue.stop().then(() => done(), (e) => {
+      queue.stop().then(() => senderLog?.close()).then(() => done(), (e) => {
         node.error(`outbox close: ${toError(e).message}`);
         done();
       });

@@ -9,9 +9,14 @@ import { senderBoard, type SenderView } from './sender-board';
 /** Dead letters listed per sender in the sidebar (each is read back from the outbox). */
 const DEAD_LISTED = 20;
 
-/** What a queue may offer beyond retryDead (the "retry now" of queued msgs, docs/delivery.md). */
-interface RetryNow {
+/**
+ * What the queue offers beyond its counts (docs/delivery.md): "retry now" of queued msgs, the next attempt
+ * (breaker and rate limit included) and the endpoint's health view. Read when present.
+ */
+interface QueueExtras {
   retryNow?: () => number;
+  readonly nextAttemptAt?: string;
+  readonly health?: { state?: string; consecutiveFailures?: number; delivered?: number; failed?: number; failingSince?: string; nextProbeAt?: string; reason?: string };
 }
 
 /** The endpoint's address without user info, query or fragment: what the sidebar may show. */
@@ -45,6 +50,8 @@ function deadLetter(view: SenderView, entry: OutboxEntry): object {
 }
 
 function nextAttemptAt(view: SenderView): string | undefined {
+  const extras = view.queue as QueueExtras;
+  if ('nextAttemptAt' in extras) return extras.nextAttemptAt;
   let next = Infinity;
   for (const entry of view.outbox.entries()) if (!entry.dead && entry.nextAt < next) next = entry.nextAt;
   return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
@@ -53,6 +60,7 @@ function nextAttemptAt(view: SenderView): string | undefined {
 function senderSummary(view: SenderView): object {
   const endpoint = view.endpoint();
   const health = endpoint?.health;
+  const extras = view.queue as QueueExtras;
   return {
     id: view.id,
     name: view.name,
@@ -67,10 +75,12 @@ function senderSummary(view: SenderView): object {
           health: health
             ? { delivered: health.delivered, failed: health.failed, consecutiveFailures: health.consecutiveFailures, disabled: health.disabled, disabledReason: health.disabledReason }
             : undefined,
+          // the breaker's state ("closed", "open", "half-open", "disabled") when the queue reports it
+          breaker: extras.health ? { state: extras.health.state, nextProbeAt: extras.health.nextProbeAt, reason: extras.health.reason } : undefined,
         }
       : undefined,
     deadLetters: deadLetters(view),
-    retryNow: typeof (view.queue as RetryNow).retryNow === 'function',
+    retryNow: typeof extras.retryNow === 'function',
   };
 }
 
@@ -130,7 +140,7 @@ export function registerSidebarRoutes(RED: NodeAPI): void {
   RED.httpAdmin.post('/printhooks/senders/:id/retry-now', RED.auth.needsPermission('printhooks.write'), jsonRoute('retry now', (req, res) => {
     const view = viewOf(req.params.id, res);
     if (!view) return;
-    const queue = view.queue as RetryNow;
+    const queue = view.queue as QueueExtras;
     if (typeof queue.retryNow !== 'function') {
       res.status(501).json({ error: 'this version of the sender cannot retry now' });
       return;

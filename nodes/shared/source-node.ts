@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeStatus } from 'node-red';
 import type { PrinterEvent, PrinterRef } from '../../src/event';
-import { reportConfigError } from './errors';
+import { reportConfigError, statusText } from './errors';
 import { migrateConfig, type Migration } from './migrate';
 import { nonNegativeSetting } from './number-setting';
 import { sourceExtras } from './source-extras';
@@ -63,8 +63,15 @@ export function registerSourceNode<P extends PrinterConfigNode<object>, Phase ex
     const id = config[spec.configField];
     const printer = typeof id === 'string' && id !== '' ? (RED.nodes.getNode(id) as P | null) : null;
     if (!printer || printer.configError !== undefined || !spec.ready(printer)) {
-      reportConfigError(this, printer?.configError ?? `${type}: ${spec.missing}`);
-      this.on('close', (_removed: boolean, done: () => void) => done());
+      const problem = printer?.configError ?? `${type}: ${spec.missing}`;
+      reportConfigError(this, problem);
+      // the sidebar lists an unusable printer too, with what to fix
+      const unusable = printer ? printerBoard.attach(printer.id, printer.printer ?? { id: printer.id, name: printer.name || printer.id, kind: type.replace('printhooks-', '') as PrinterRef['kind'] }, { id: this.id, name: this.name }) : undefined;
+      unusable?.status({ fill: 'red', text: statusText(problem) });
+      this.on('close', (_removed: boolean, done: () => void) => {
+        unusable?.detach();
+        done();
+      });
       return;
     }
     // the PrintHooks sidebar lists the printer under its config node's name (docs/editor.md "Sidebar")

@@ -9,6 +9,7 @@ import { launchChromium } from './support/browser';
 import { loopbackFlow } from './support/loopback-examples';
 import { node24 } from './support/node22';
 import { ensureBuilt, NodeRedProcess } from './support/node-red-process';
+import { sidebarCases } from './support/sidebar';
 
 type RED = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type FlowNode = { id: string; type: string };
@@ -207,6 +208,21 @@ for (const line of ['5', '4'] as const) {
       assert.match(String(await page.locator('#printhooks-octoprint-server-result').textContent()), new RegExp(`version ${fake.version.replace(/\./g, '\\.')}`));
       await page.evaluate(() => (window as unknown as { RED: RED }).RED.tray.close());
       await page.waitForFunction(() => document.querySelectorAll('.red-ui-tray').length === 0, undefined, { timeout: 10_000 });
+    });
+
+    // the PrintHooks sidebar, on this same install behind the prefix (docs/editor.md "Sidebar")
+    sidebarCases({
+      page: () => page,
+      fake: () => fake,
+      userDir: () => userDir,
+      restart: async () => {
+        await red.stop();
+        // the flows as last deployed, not the ones the spec started with
+        red.options.flows = JSON.parse(fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8'));
+        await red.start(120_000);
+        await logIn(page, `${red.url}${INGRESS}`, USER, PASSWORD);
+        await page.locator(".red-ui-palette-node[data-palette-type='printhooks-sender']").waitFor({ state: 'attached', timeout: 90_000 });
+      },
     });
   });
 }
