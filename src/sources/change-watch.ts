@@ -25,7 +25,12 @@ export class ChangeWatch {
     this.baselinePending = true;
   }
 
-  /** The key the last baseline or event had (tests, persistence). */
+  /** True until the first reading after connected(). */
+  get awaitingBaseline(): boolean {
+    return this.baselinePending;
+  }
+
+  /** The key the last baseline or event had. */
   get current(): string | undefined {
     return this.last;
   }

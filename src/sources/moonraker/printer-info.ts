@@ -86,7 +86,8 @@ export class MoonrakerPrinterInfo {
   private async spoolBaseline(generation: number): Promise<void> {
     try {
       const result = (await this.options.connection.call('server.spoolman.get_spool_id', undefined, this.options.callTimeoutMs ?? 3000)) as Record<string, unknown> | undefined;
-      if (generation !== this.generation) return;
+      // A notify_active_spool_set that came first already was the baseline.
+      if (generation !== this.generation || !this.spool.awaitingBaseline) return;
       const id = spoolIdOf(result?.spool_id);
       this.spool.observe(id === undefined ? undefined : `spool:${id}`, () => ({ type: 'printer.material_changed', value: {} }));
     } catch (err) {

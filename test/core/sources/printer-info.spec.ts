@@ -48,7 +48,9 @@ describe('printer information helpers (printer.message ids, prefix, change edges
 
   it('a change watch: the first reading after connect is a baseline, then edges only; "nothing" never fires', () => {
     const watch = new ChangeWatch(printer, () => new Date('2026-12-02T10:00:00Z'));
+    assert.equal(watch.awaitingBaseline, true);
     assert.deepEqual(watch.observe('PLA', material('PLA')), [], 'baseline');
+    assert.equal(watch.awaitingBaseline, false);
     assert.deepEqual(watch.observe('PLA', material('PLA')), []);
     const [changed] = watch.observe('PETG', material('PETG'), { id: 'job-1' });
     assert.equal(changed.type, 'printer.material_changed');
@@ -57,6 +59,7 @@ describe('printer information helpers (printer.message ids, prefix, change edges
     assert.deepEqual(watch.observe(undefined, material('none')), [], 'unloaded: nothing');
     assert.deepEqual(watch.observe('PETG', material('PETG')), [], 'loaded again with the same: nothing');
     watch.connected();
+    assert.equal(watch.awaitingBaseline, true);
     assert.deepEqual(watch.observe('ABS', material('ABS')), [], 'after a reconnect: a baseline again');
     assert.equal(watch.current, 'ABS');
   });
