@@ -41,7 +41,7 @@ export function displayMessage(value: unknown, prefix: string | undefined): Prin
 
 /** A Spoolman spool id as Moonraker reports it (`spool_id`: a positive integer, or null for none). */
 export function spoolIdOf(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 /** The filament of a Spoolman spool (GET /v1/spool/{id} through server.spoolman.proxy). */

@@ -28,6 +28,15 @@ describe('bambu material and nozzle', function () {
     assert.equal(trayColor('#zz'), undefined);
   });
 
+  it('hostile reports: odd tray_now values, trays that are not objects and huge names give no material, or a bounded one', () => {
+    for (const now of ['-1', '256', '1e3', 'x', null, {}, [], 3.5, '99999']) assert.equal(loadedMaterial({ ams: { ams: [], tray_now: now } })?.value.type, undefined, String(now));
+    assert.equal(loadedMaterial({ ams: 'x' }), undefined);
+    assert.deepEqual(loadedMaterial({ ams: { ams: [null, 5, { id: '0', tray: 'no' }], tray_now: '0' } })?.value, { type: undefined, color: undefined, tray: 'ams0/tray0', name: undefined });
+    const huge = loadedMaterial(ams([unit('0', [{ id: '0', tray_type: 'P'.repeat(10_000), tray_sub_brands: 'N'.repeat(10_000) }])], '0'))?.value;
+    assert.equal(huge?.type?.length, 64);
+    assert.equal(huge?.name?.length, 64);
+  });
+
   it('the nozzle: diameter from the string Bambu sends, type as reported; neither = nothing', () => {
     assert.deepEqual(reportedNozzle({ nozzle_diameter: '0.4', nozzle_type: 'hardened_steel' })?.value, { diameter: 0.4, type: 'hardened_steel' });
     assert.deepEqual(reportedNozzle({ nozzle_diameter: 0.6 })?.value, { diameter: 0.6, type: undefined });

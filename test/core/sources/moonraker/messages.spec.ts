@@ -103,6 +103,25 @@ describe('moonraker printer messages and Spoolman material', function () {
     assert.notEqual(second.id, changed.id);
   });
 
+  it('hostile frames: odd spool ids, non-string console lines and a 1 MB line neither crash nor fire anything odd', async () => {
+    h = await startHarness({ fake: { spoolman: true }, prepare: (fake) => (fake.spools = SPOOLS) });
+    await h.waitFor(() => h!.fake.count('server.spoolman.get_spool_id') === 1);
+    await h.settle();
+    for (const params of [[], ['x'], [null], [{ spool_id: '7' }], [{ spool_id: 1.5 }], [{ spool_id: -3 }], [{ spool_id: 1e308 }]]) {
+      h.fake.sendRaw(JSON.stringify({ jsonrpc: '2.0', method: 'notify_active_spool_set', params }));
+    }
+    h.fake.sendRaw(JSON.stringify({ jsonrpc: '2.0', method: 'notify_gcode_response', params: [{ not: 'a line' }] }));
+    h.fake.respond('x'.repeat(1_000_000));
+    await h.waitForType('printer.message');
+    await h.settle(100);
+    assert.deepEqual(h.events.filter((e) => e.type === 'printer.material_changed').map((e) => e.material?.spool_id), []);
+    const [message] = h.events.filter((e) => e.type === 'printer.message');
+    assert.equal(message.message?.text.length, 500, 'cut to 500 characters');
+    h.fake.setActiveSpool(9);
+    await h.waitForType('printer.material_changed');
+    assert.equal(h.events.filter((e) => e.type === 'printer.material_changed').at(-1)?.material?.type, 'PETG', 'still working');
+  });
+
   it('a spool Spoolman cannot describe still fires with its id; a Moonraker without Spoolman is never asked', async () => {
     h = await startHarness({ fake: { spoolman: true }, prepare: (fake) => (fake.activeSpool = 1) });
     await h.waitFor(() => h!.fake.count('server.spoolman.get_spool_id') === 1);

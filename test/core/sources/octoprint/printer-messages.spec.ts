@@ -53,6 +53,20 @@ describe('octoprint printer messages (M117, action:notification, action:prompt)'
     assert.deepEqual(m.handle(backlog).filter((e) => e.type === 'printer.message'), [], 'the backlog is the past');
   });
 
+  it('hostile logs and plugin data: non-strings, a 100 000-line backlog and huge texts are bounded and never throw', () => {
+    const m = new OctoPrintMonitor({ printer });
+    m.connected();
+    m.handle(history({ file: null }));
+    const lines: unknown[] = [null, 7, { a: 1 }, ['Send: M117 x'], `Send: M117 ${'y'.repeat(5000)}`];
+    for (let i = 0; i < 100_000; i += 1) lines.push(`Send: N${i} M117 line ${i}*1`);
+    const events = m.handle(parseFrame(JSON.stringify({ current: { ...stateBody({}), logs: lines } })));
+    assert.equal(events.length, 50, 'only the newest 50 lines of one message are read');
+    assert.equal(events.at(-1)?.message?.text, 'line 99999');
+    assert.deepEqual(m.handle(plugin('action_command_notification', { message: { text: 'x' } })), []);
+    const [long] = m.handle(plugin('action_command_notification', { message: 'z'.repeat(100_000) }));
+    assert.equal(long.message?.text.length, 500);
+  });
+
   it('over the fake: subscribes to M117 send lines only, and delivers notification and M117 as printer.message', async () => {
     const fake = await new FakeOctoPrint().start();
     const events: PrinterEvent[] = [];
