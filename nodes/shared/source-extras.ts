@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeMessageInFlow } from 'node-red';
 import type { PrinterEvent, PrinterRef } from '../../src/event';
-import { failMsg } from './errors';
+import { failMsg, toError } from './errors';
 import { eventCapturer, snapshotOnSetting } from './event-capture';
 import { printerOdometer } from './printer-odometer';
 
@@ -32,9 +32,20 @@ export function sourceExtras(RED: NodeAPI, node: Node, configNode: Node, printer
   const odometer = printerOdometer(RED, configNode, printer, fields.maintenance, (message) => node.error(message));
   return {
     forward(event, send) {
-      capture(event);
+      // neither extra may ever cost the event itself (docs/robustness.md)
+      try {
+        capture(event);
+      } catch (err) {
+        warn(`snapshot: ${toError(err).message}`);
+      }
       send(event);
-      for (const due of odometer.observe(event)) send(due);
+      let due: PrinterEvent[] = [];
+      try {
+        due = odometer.observe(event);
+      } catch (err) {
+        warn(`odometer: ${toError(err).message}`);
+      }
+      for (const reminder of due) send(reminder);
     },
     input(msg, done) {
       const m = msg as unknown as Record<string, unknown>;

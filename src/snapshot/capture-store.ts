@@ -184,7 +184,7 @@ export class CaptureStore {
       if (bytes.length > this.limits.imageBytes) {
         return this.finish(pending, { state: 'failed', reason: `the image is ${bytes.length} bytes, over the ${this.limits.imageBytes} kept` });
       }
-      const image: CapturedImage = { id: pending.id, contentType: 'image/jpeg', bytes: Buffer.from(bytes), capturedAt: new Date(this.now()).toISOString() };
+      const image: CapturedImage = { id: pending.id, contentType: 'image/jpeg', bytes: ownBytes(bytes), capturedAt: new Date(this.now()).toISOString() };
       if (!this.disposed) this.keep(image);
       this.finish(pending, { state: 'captured', image });
       if (!this.disposed && this.options.disk) {
@@ -221,6 +221,11 @@ export class CaptureStore {
 
 export function referenceOf(image: CapturedImage): SnapshotReference {
   return { id: image.id, content_type: image.contentType, bytes: image.bytes.length, captured_at: image.capturedAt };
+}
+
+/** The image on its own memory: a view into a larger buffer would keep all of it alive. */
+function ownBytes(bytes: Buffer): Buffer {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : Buffer.from(bytes);
 }
 
 function errorText(err: unknown): string {
