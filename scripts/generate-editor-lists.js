@@ -16,16 +16,23 @@ function editorLists(coreDir) {
   const { DEFAULT_TOKEN_HEADER } = require(path.join(coreDir, 'sign', 'schemes', 'token'));
   const { PRESETS, PRESET_FIELDS, CUSTOM_FIELDS } = require(path.join(coreDir, 'template', 'presets'));
   const { DEFAULT_SCHEDULE } = require(path.join(coreDir, 'delivery', 'retry-policy'));
+  const { RATE_LIMIT_CHOICES } = require(path.join(coreDir, 'delivery', 'endpoint-limits'));
+  const { EVENT_GROUPS, CHAT_DEFAULT_EVENTS } = require(path.join(coreDir, 'filter', 'event-groups'));
   const presetFields = { custom: [...CUSTOM_FIELDS] };
   for (const [name, preset] of PRESETS) presetFields[name] = [...preset.fields];
   return {
     eventTypes: [...EVENT_TYPES],
+    // the filter dialog's groups and a new filter's ticked types (src/filter/event-groups.ts)
+    eventGroups: EVENT_GROUPS.map((g) => ({ key: g.key, label: g.label, types: [...g.types] })),
+    chatEvents: [...CHAT_DEFAULT_EVENTS],
     schemes: [...SCHEMES],
     // only the schemes that let the user name the header have an entry
     schemeHeaders: { 'hmac-sha256': DEFAULT_HMAC_HEADER, token: DEFAULT_TOKEN_HEADER },
     presetFieldNames: [...PRESET_FIELDS],
     presetFields,
     retrySchedule: [...DEFAULT_SCHEDULE],
+    // the endpoint's rate-limit choices: auto, the target presets, custom, off (src/delivery/endpoint-limits.ts)
+    rateLimits: [...RATE_LIMIT_CHOICES],
   };
 }
 

@@ -20,12 +20,23 @@ export function registerSenderAdminRoutes(RED: NodeAPI, running: ReadonlyMap<str
 
   RED.httpAdmin.get('/printhooks-sender/:id/log', RED.auth.needsPermission('printhooks-sender.read'), jsonRoute('delivery log', (req, res) => {
     const queue = queueOf(req, res);
-    if (queue) res.json({ queued: queue.queued, dead: queue.dead, inFlight: queue.inFlight, attempts: queue.log.list() });
+    if (queue) {
+      res.json({
+        queued: queue.queued, dead: queue.dead, inFlight: queue.inFlight, superseded: queue.superseded, expired: queue.expired,
+        health: queue.health, nextAttemptAt: queue.nextAttemptAt, attempts: queue.log.list(),
+      });
+    }
   }));
 
   RED.httpAdmin.post('/printhooks-sender/:id/retry-dead', RED.auth.needsPermission('printhooks-sender.write'), jsonRoute('retry dead letters', (req, res) => {
     const queue = queueOf(req, res);
     if (queue) res.json({ retried: queue.retryDead() });
+  }));
+
+  // "retry now": every queued msg is due at once, an open breaker probes at once (docs/delivery.md, "Retry now")
+  RED.httpAdmin.post('/printhooks-sender/:id/retry-now', RED.auth.needsPermission('printhooks-sender.write'), jsonRoute('retry now', (req, res) => {
+    const queue = queueOf(req, res);
+    if (queue) res.json({ queued: queue.retryNow(), nextAttemptAt: queue.nextAttemptAt });
   }));
 
   RED.httpAdmin.post('/printhooks-sender/:id/test', RED.auth.needsPermission('printhooks-sender.write'), jsonRoute('send test', async (req, res) => {

@@ -12,13 +12,17 @@ import { failMsg, reportConfigError, statusText, toError } from '../shared/error
 import { migrateConfig } from '../shared/migrate';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 import { registerSenderAdminRoutes } from './admin-routes';
+import { endpointChanged, watchHealth } from './health-output';
 import { openSenderLog } from './log-store';
 import { MIGRATIONS } from './migrations';
+import { runPostgresSender } from './store';
 import { openFailure, recoveryWarnings } from './outbox-reports';
 import { OutboxWriteError } from '../../src/delivery/outbox-disk-problem';
 
 interface SenderNodeDef extends NodeDef, RawSenderConfig {
   endpoint?: string;
+  /** A printhooks-postgres node id: the shared PostgreSQL queue; empty = the embedded outbox (docs/scale.md). */
+  store?: string;
   wires?: string[][];
   version?: number;
 }
@@ -51,6 +55,11 @@ export = function register(RED: NodeAPI): void {
     if (!endpointNode) problem = 'printhooks-sender: no endpoint configured';
     else if (!endpointNode.target) problem = endpointNode.problem ?? 'printhooks-sender: the endpoint is not valid';
     else if (!parsed.config) problem = `printhooks-sender: ${parsed.errors.join('; ')}`;
+    if (typeof raw.store === 'string' && raw.store !== '') {
+      const { signerWaitMs, secretWaitMs, secretGraceMs, statusIntervalMs } = settings;
+      runPostgresSender(RED, node, { store: raw.store, endpointNode, config: parsed.config, problem, deliveredWired, signerWaitMs, secretWaitMs, secretGraceMs, statusIntervalMs, running });
+      return;
+    }
 
     let queue: DeliveryQueue | undefined;
     // the delivery log lives on disk beside the outbox and outlasts a redeploy (docs/editor.md "Sidebar")
@@ -79,10 +88,15 @@ export = function register(RED: NodeAPI): void {
           signerWaitMs: settings.signerWaitMs ?? 1000,
           secretWaitMs: settings.secretWaitMs ?? 1000,
           secretGraceMs: settings.secretGraceMs,
+          ttlMs: config.ttlMs,
           onDelivered: (build) => {
             if (deliveredWired) node.send([build() as NodeMessage, null]);
           },
           onDead: (msg) => node.send([null, msg as NodeMessage]),
+          // a TTL drop gets a log line; a superseded progress only its line in the delivery log
+          onDropped: (d) => {
+            if (d.why === 'expired') node.log(`dropped ${d.eventType ?? 'msg'} ${d.webhookId}: older than its TTL (${Math.round(d.ageMs / 1000)} s)`);
+          },
           onChange: () => scheduleStatus(),
           onError: (err) => node.error(`outbox: ${err.message}`),
         });
@@ -117,7 +131,8 @@ export = function register(RED: NodeAPI): void {
       if (queue.dead) parts.push(`dead ${queue.dead}`);
       const disk = openedOutbox?.diskProblem;
       if (disk) node.status({ fill: 'red', shape: 'dot', text: statusText(`${disk.summary} · ${parts[0]}`, 40) });
-      else if (health.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (410) · ${parts[0]}`, 40) });
+      else if (health.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (${/^410/.test(health.disabledReason ?? '') ? '410' : 'failing'}) · ${parts[0]}`, 40) });
+      else if (health.breaker !== 'closed') node.status({ fill: 'yellow', shape: 'ring', text: statusText(`paused: failing, probing · ${parts[0]}`, 48) });
       else if (health.failing) node.status({ fill: 'yellow', shape: 'dot', text: statusText(`${parts.join(' · ')} · failing`, 48) });
       else if (health.delivered === 0 && queue.queued === 0) node.status({ fill: 'grey', shape: 'dot', text: 'idle' });
       else node.status({ fill: 'green', shape: 'dot', text: statusText(parts.join(' · '), 48) });
@@ -128,11 +143,16 @@ export = function register(RED: NodeAPI): void {
       if (!statusTimer && !closing) statusTimer = setTimeout(drawStatus, settings.statusIntervalMs ?? 250);
     }
 
+    let unwatchHealth: (() => void) | undefined;
     function startQueue(): void {
       if (!queue) return;
       running.set(node.id, queue);
+      const started = queue;
+      unwatchHealth ??= watchHealth(endpointNode!, () => started.queued, (msg) => node.send([null, null, msg]));
       if (openedOutbox && endpointNode) senderLog?.show(queue, openedOutbox, endpointNode);
       queue.start();
+      // a changed endpoint (a fixed url or token) retries its queue at once (docs/delivery.md, "Retry now")
+      if (endpointChanged(node.id, endpointNode!)) queue.retryNow();
       drawStatus();
     }
     startQueue();
@@ -140,6 +160,14 @@ export = function register(RED: NodeAPI): void {
     node.on('input', (msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => {
       if (!queue || !endpointNode?.config) {
         done(new Error(`${problem ?? 'printhooks-sender is not ready'}; the msg was not accepted`));
+        return;
+      }
+      const control = msg as { enable?: unknown; retryNow?: unknown };
+      if (control.enable === true || control.retryNow === true) {
+        // a control msg, not a webhook: re-enable the endpoint and / or try the queue again now
+        if (control.enable === true) endpointNode.health.enable();
+        queue.retryNow();
+        done();
         return;
       }
       try {
@@ -169,6 +197,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
+      unwatchHealth?.();
       if (statusTimer) clearTimeout(statusTimer);
       if (openRetry) clearTimeout(openRetry);
       if (!queue) return void (senderLog?.close() ?? Promise.resolve()).then(() => done());

@@ -484,7 +484,8 @@ export class DeliveryQueue {
       limiter.pause(this.now(), this.options.policy.options.overloadDelay * 1000, 'HTTP 429');
       target.health.neutral();
     } else {
-      target.health.failure(describe(result));
+      // a deliberate 4xx shows the endpoint is up: it does not count towards opening the breaker
+      target.health.failure(describe(result), verdict !== 'permanent');
     }
     if (verdict === 'gone') {
       // the endpoint is gone: disable it and keep this msg queued for when it is re-enabled

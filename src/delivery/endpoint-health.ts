@@ -51,6 +51,8 @@ export class EndpointHealth {
   breaker: 'closed' | 'open' | 'half-open' = 'closed';
   nextProbeAt: number | undefined;
   private probeInterval: number;
+  /** Failures in a row that say the endpoint is down or overloaded (5xx, timeouts, network): what opens the breaker. */
+  private downStreak = 0;
   private readonly listeners = new Set<(transition?: HealthTransition) => void>();
   private readonly now: () => number;
   readonly breakerFailures: number;
@@ -103,6 +105,7 @@ export class EndpointHealth {
     const wasFailing = this.consecutiveFailures > 0;
     const wasOpen = this.breaker !== 'closed';
     this.consecutiveFailures = 0;
+    this.downStreak = 0;
     this.failingSince = undefined;
     this.breaker = 'closed';
     this.nextProbeAt = undefined;
@@ -111,15 +114,29 @@ export class EndpointHealth {
     else if (wasFailing) this.emit();
   }
 
-  /** A failed attempt; `reason` names it for the disable message. */
-  failure(reason = 'failing'): void {
+  /**
+   * A failed attempt; `reason` names it for the disable message. `down` false: the endpoint answered on purpose
+   * (a 4xx): it counts for the status and the failing window, but it shows the endpoint is up, so the breaker's
+   * count starts again (a probe that gets one closes the breaker).
+   */
+  failure(reason = 'failing', down = true): void {
     const now = this.now();
     this.failed += 1;
     this.consecutiveFailures += 1;
     this.failingSince ??= now;
+    this.downStreak = down ? this.downStreak + 1 : 0;
     if (this.disabled) return;
     if (this.disableAfterMs > 0 && now - this.failingSince >= this.disableAfterMs) {
       this.disable(`only failures for ${formatSpan(now - this.failingSince)} (last: ${reason})`);
+      return;
+    }
+    if (!down) {
+      if (this.breaker !== 'closed') {
+        this.breaker = 'closed';
+        this.nextProbeAt = undefined;
+        this.probeInterval = this.probeMs;
+        this.emit('closed');
+      } else if (this.consecutiveFailures === 1) this.emit('failing');
       return;
     }
     if (this.breaker === 'half-open') {
@@ -129,7 +146,7 @@ export class EndpointHealth {
       this.emit('probe-failed');
       return;
     }
-    if (this.breaker === 'closed' && this.breakerFailures > 0 && this.consecutiveFailures >= this.breakerFailures) {
+    if (this.breaker === 'closed' && this.breakerFailures > 0 && this.downStreak >= this.breakerFailures) {
       this.breaker = 'open';
       this.probeInterval = this.probeMs;
       this.nextProbeAt = now + this.probeInterval;
@@ -164,6 +181,7 @@ export class EndpointHealth {
     this.disabledReason = undefined;
     this.disabledSince = undefined;
     this.consecutiveFailures = 0;
+    this.downStreak = 0;
     this.failingSince = undefined;
     this.breaker = 'closed';
     this.nextProbeAt = undefined;

@@ -1,3 +1,4 @@
+import { parseTtl } from './event-lanes';
 import { DEFAULT_SCHEDULE, parseSchedule } from './retry-policy';
 
 /** The sender node's settings, checked (docs/delivery.md). */
@@ -7,6 +8,8 @@ export interface SenderConfig {
   schedule: number[];
   jitter: number;
   overloadDelay: number;
+  /** Time-to-live per event type, ms (docs/delivery.md, "Priorities, coalescing, TTL"); empty = none. */
+  ttlMs: Map<string, number>;
 }
 
 export interface RawSenderConfig {
@@ -15,6 +18,7 @@ export interface RawSenderConfig {
   retrySchedule?: unknown;
   jitter?: unknown;
   overloadDelay?: unknown;
+  ttl?: unknown;
 }
 
 function numberField(name: string, value: unknown, fallback: number, min: number, max: number, errors: string[]): number {
@@ -41,6 +45,8 @@ export function parseSenderConfig(raw: RawSenderConfig): { config?: SenderConfig
       errors.push((e as Error).message);
     }
   }
+  const ttl = parseTtl(raw.ttl);
+  errors.push(...ttl.errors);
   if (errors.length) return { errors };
-  return { errors, config: { concurrency, ordered: raw.ordered === true || raw.ordered === 'true', schedule, jitter, overloadDelay } };
+  return { errors, config: { concurrency, ordered: raw.ordered === true || raw.ordered === 'true', schedule, jitter, overloadDelay, ttlMs: ttl.ttl } };
 }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as vm from 'vm';
 import { EVENT_TYPES } from '../../src/event';
 import { DEFAULT_SCHEDULE } from '../../src/delivery/retry-policy';
+import { RATE_LIMIT_CHOICES } from '../../src/delivery/endpoint-limits';
 import { SCHEMES } from '../../src/sign/scheme';
 import { DEFAULT_HMAC_HEADER } from '../../src/sign/schemes/hmac-sha256';
 import { DEFAULT_TOKEN_HEADER } from '../../src/sign/schemes/token';
@@ -19,6 +20,7 @@ type Lists = {
   presetFieldNames: string[];
   presetFields: Record<string, string[]>;
   retrySchedule: number[];
+  rateLimits: string[];
 };
 
 /** Runs the generated browser script as the editor would, `times` times, and returns what it set. */
@@ -47,6 +49,7 @@ describe('scripts/generate-editor-lists: the editor lists come from the core', (
   it('writes every list exactly as the core has it', () => {
     const { lists } = loadInBrowserLike(file, 1);
     assert.deepEqual(lists.eventTypes, [...EVENT_TYPES]);
+    assert.deepEqual(lists.rateLimits, [...RATE_LIMIT_CHOICES]);
     assert.deepEqual(lists.schemes, [...SCHEMES]);
     assert.deepEqual(lists.schemeHeaders, { 'hmac-sha256': DEFAULT_HMAC_HEADER, token: DEFAULT_TOKEN_HEADER });
     assert.deepEqual(lists.retrySchedule, [...DEFAULT_SCHEDULE]);

@@ -190,7 +190,8 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
       rx.answer(() => (failing ? { status: 503 } : { status: 204 }));
       await helper.load([endpointNode, senderNode, catchNode, completeNode] as never, [
         { id: 't1', type: 'tab' },
-        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, timeout: 2, version: 1 },
+        // breakerFailures 0: every accepted msg keeps being retried through the 503s (no breaker pause)
+        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, timeout: 2, version: 1, breakerFailures: 0 },
         sender('s1', 't1', [['ok'], []]),
         { id: 'in', z: 't1', type: 'helper', wires: [['s1']] },
         { id: 'ok', z: 't1', type: 'helper' },

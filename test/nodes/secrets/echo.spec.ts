@@ -57,7 +57,8 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         { id: 't1', type: 'tab' },
         { id: 'ep-bearer', type: 'printhooks-endpoint', url: `${rx.url}/bearer`, version: 1 },
         { id: 'ep-basic', type: 'printhooks-endpoint', url: `${rx.url}/basic`, version: 1 },
-        { id: 'ep-plain', type: 'printhooks-endpoint', url: `${rx.url}/signed`, version: 1 },
+        // five signed msgs fail at once on this endpoint: no circuit-breaker pause (docs/delivery.md, "Endpoint health")
+        { id: 'ep-plain', type: 'printhooks-endpoint', url: `${rx.url}/signed`, version: 1, breakerFailures: 0 },
         { id: 'ep-any', type: 'printhooks-endpoint', url: '', allowOverride: true, version: 1 },
         sender('snd-bearer', 'ep-bearer'),
         sender('snd-basic', 'ep-basic'),
