@@ -144,9 +144,11 @@
   }
 
   /**
-   * Ticks for every core event type, grouped by prefix ("print.", "printer.") under an "all" tick, in
-   * `container`. `translate(key)` may give the label text for a key such as "bedCooled" or "allPrint";
-   * without a translation the label comes from the type's name.
+   * Ticks for every core event type in `container`, under one "group" tick per group of the core's
+   * event groups (lists().eventGroups: lifecycle, progress, printer state, printer information, test).
+   * Group ticks carry `data-group="<key>"`, type ticks `data-event="<type>"` and `data-in-group="<key>"`.
+   * `translate(key)` may give the label text for a key such as "bedCooled" or "groupLifecycle"; without a
+   * translation the label comes from the type's name or the group's label.
    */
   function eventCheckboxes(container, selected, translate) {
     function text(key, fallback) {
@@ -154,24 +156,17 @@
       return found && found.indexOf(key) === -1 ? found : fallback;
     }
     var box = $(container).empty();
-    var groups = {};
-    lists().eventTypes.forEach(function (type) {
-      var dot = type.indexOf('.');
-      var prefix = dot > 0 ? type.slice(0, dot + 1) : '';
-      var name = type.slice(prefix.length);
-      if (!groups[prefix]) {
-        // a type without a prefix ("test") sits at the top level, not indented
-        groups[prefix] = prefix ? $('<div style="margin-left:18px">') : $('<div>');
-        if (prefix) box.append($('<div>').append(tick({ 'data-group': prefix }, $('<b>').text(text('all' + capitalised(prefix.slice(0, -1)), 'all ' + prefix + '*')))));
-        box.append(groups[prefix]);
-      }
-      var key = name.replace(/_(\w)/g, function (m, letter) { return letter.toUpperCase(); });
-      groups[prefix].append(tick({ 'data-event': type }, text(key, name.replace(/_/g, ' '))).find('input').prop('checked', selected.indexOf(type) !== -1).end());
+    var groups = lists().eventGroups || [{ key: 'groupAll', label: 'all', types: lists().eventTypes }];
+    groups.forEach(function (group) {
+      box.append($('<div>').append(tick({ 'data-group': group.key }, $('<b>').text(text(group.key, group.label)))));
+      var members = $('<div style="margin-left:18px">');
+      group.types.forEach(function (type) {
+        var name = type.slice(type.indexOf('.') + 1);
+        var key = name.replace(/_(\w)/g, function (m, letter) { return letter.toUpperCase(); });
+        members.append(tick({ 'data-event': type, 'data-in-group': group.key }, text(key, name.replace(/_/g, ' '))).find('input').prop('checked', selected.indexOf(type) !== -1).end());
+      });
+      box.append(members);
     });
-  }
-
-  function capitalised(word) {
-    return word.charAt(0).toUpperCase() + word.slice(1);
   }
 
   function tick(attributes, label) {

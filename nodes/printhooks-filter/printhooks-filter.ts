@@ -18,6 +18,14 @@ function isPrinterEvent(value: unknown): value is PrinterEvent {
   return isEventType(v.type) && typeof v.printer === 'object' && v.printer !== null;
 }
 
+/**
+ * `msg.thinned = true` on a progress or layer msg this filter thinned (milestones, time step, remaining
+ * below): the template's chat and push presets warn about progress that arrives without it (docs/filter.md).
+ */
+function markThinned(msg: NodeMessage, thinned: boolean): void {
+  if (thinned) (msg as NodeMessage & { thinned?: boolean }).thinned = true;
+}
+
 export = function register(RED: NodeAPI): void {
   function PrintHooksFilterNode(this: Node, def: FilterNodeDef): void {
     RED.nodes.createNode(this, def);
@@ -51,6 +59,7 @@ export = function register(RED: NodeAPI): void {
         const released = filter.releaseDue();
         for (const held of released) {
           held.item.payload = held.event;
+          markThinned(held.item, held.thinned);
           node.send(held.item);
         }
         counter.add('passed', released.length);
@@ -73,6 +82,7 @@ export = function register(RED: NodeAPI): void {
         const decision = filter.decide(msg.payload, msg);
         if (decision.action === 'pass') {
           msg.payload = decision.event;
+          markThinned(msg, decision.thinned);
           counter.add('passed');
           send(msg);
         } else if (decision.action === 'hold') {

@@ -10,6 +10,7 @@ import {
   type RawTemplateConfig,
   type RenderDeps,
   type TemplateConfig,
+  unthinnedWarning,
 } from '../../src/template';
 import type { PresetCredentials } from '../../src/template/presets';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
@@ -100,7 +101,9 @@ export = function (RED: NodeAPI) {
           record.method = out.method;
           record.event = out.event;
           if (out.url !== undefined) record.url = out.url;
-          node.status({ fill: 'green', shape: 'dot', text: statusText(String((out.event as { type?: unknown })?.type ?? 'rendered')) });
+          const type = (out.event as { type?: unknown } | undefined)?.type;
+          const unthinned = unthinnedWarning(config?.preset, record, type);
+          node.status(unthinned ? { fill: 'yellow', shape: 'ring', text: unthinned } : { fill: 'green', shape: 'dot', text: statusText(String(type ?? 'rendered')) });
           send(msg);
           done();
         })

@@ -23,6 +23,10 @@ export interface FilterConfig {
   events: EventType[];
   rules: FieldRule[];
   progressStep: number;
+  /** Pass a progress (and a layer) event at most every this many ms per printer and job; 0 = off. */
+  progressEveryMs: number;
+  /** Pass one progress event per job once the time remaining is at or below this many seconds; 0 = off. */
+  remainingBelowS: number;
   cooldownMs: number;
   quiet?: QuietHours;
 }
@@ -32,6 +36,8 @@ export interface RawFilterConfig {
   events?: unknown;
   rules?: unknown;
   progressStep?: unknown;
+  progressEvery?: unknown;
+  remainingBelow?: unknown;
   cooldown?: unknown;
   quietStart?: unknown;
   quietEnd?: unknown;
@@ -47,10 +53,23 @@ export function parseFilterConfig(raw: RawFilterConfig, defaultTimeZone: string)
   const events = parseEvents(raw.events, errors);
   const rules = parseRules(raw.rules, errors);
   const progressStep = parseNumber(raw.progressStep, 'progressStep', 0, 100, errors);
+  const progressEvery = parseNumber(raw.progressEvery, 'progressEvery', 0, 24 * 60, errors);
+  const remainingBelow = parseNumber(raw.remainingBelow, 'remainingBelow', 0, 7 * 24 * 60, errors);
   const cooldown = parseNumber(raw.cooldown, 'cooldown', 0, 7 * 24 * 3600, errors);
   const quiet = parseQuiet(raw, defaultTimeZone, errors);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, config: { events, rules, progressStep, cooldownMs: cooldown * 1000, quiet } };
+  return {
+    ok: true,
+    config: {
+      events,
+      rules,
+      progressStep,
+      progressEveryMs: Math.round(progressEvery * 60_000),
+      remainingBelowS: Math.round(remainingBelow * 60),
+      cooldownMs: cooldown * 1000,
+      quiet,
+    },
+  };
 }
 
 function parseEvents(value: unknown, errors: string[]): EventType[] {

@@ -1,6 +1,7 @@
 /**
  * What the filter remembers, one entry per printer (docs/filter.md, "Per printer"): the job it is
- * following, the highest milestone that job has passed, whether it has ended, and the cooldown stamps.
+ * following, the highest milestone that job has passed, whether it has ended, its time marks (time step,
+ * remaining below) and the cooldown stamps.
  * A new job id resets the job marks; the terminal event ends them. Bounded by the number of printers,
  * with a safety cap that evicts only the printers idle the longest.
  */
@@ -11,6 +12,12 @@ export interface PrinterEntry {
   milestone: number;
   /** The job has ended: its late progress no longer passes. */
   ended: boolean;
+  /** When a progress event of this job last passed the time step, or when the timing began (epoch ms). */
+  progressAt?: number;
+  /** The same for layer events. */
+  layerAt?: number;
+  /** The "time remaining below" event of this job has passed. */
+  remainingSent?: boolean;
   /** Event type -> when it last passed the cooldown (epoch ms); absent while there is none. */
   cooldown?: Map<string, number>;
 }
@@ -66,6 +73,9 @@ export class PrinterMarks {
       entry.job = jobId;
       entry.milestone = 0;
       entry.ended = terminal;
+      delete entry.progressAt;
+      delete entry.layerAt;
+      delete entry.remainingSent;
       this.changed();
     } else if (terminal && !entry.ended) {
       entry.ended = true;

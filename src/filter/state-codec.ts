@@ -13,6 +13,9 @@ interface StoredPrinter {
   job: string;
   milestone: number;
   ended?: boolean;
+  progressAt?: number;
+  layerAt?: number;
+  remainingSent?: boolean;
   cooldown?: Array<[string, number]>;
 }
 
@@ -21,6 +24,9 @@ export function encodeMarks(marks: PrinterMarks, nowMs: number, cooldownMs: numb
   for (const [printer, entry] of marks.entries()) {
     const stored: StoredPrinter = { printer, job: entry.job, milestone: entry.milestone };
     if (entry.ended) stored.ended = true;
+    if (entry.progressAt !== undefined) stored.progressAt = entry.progressAt;
+    if (entry.layerAt !== undefined) stored.layerAt = entry.layerAt;
+    if (entry.remainingSent) stored.remainingSent = true;
     const stamps = liveStamps(entry.cooldown, nowMs, cooldownMs);
     if (stamps.length > 0) stored.cooldown = stamps;
     printers.push(stored);
@@ -41,12 +47,19 @@ export function decodeMarksInto(text: string, marks: PrinterMarks): void {
 function decodePrinter(item: unknown, index: number): [string, PrinterEntry] {
   const where = `printers[${index}]`;
   if (!isRecord(item)) throw new Error(`${where} is not an object`);
-  const { printer, job, milestone, ended, cooldown } = item;
+  const { printer, job, milestone, ended, cooldown, progressAt, layerAt, remainingSent } = item;
   if (typeof printer !== 'string') throw new Error(`${where}.printer is not text`);
   if (typeof job !== 'string') throw new Error(`${where}.job is not text`);
   if (typeof milestone !== 'number' || !(milestone >= 0 && milestone < 100)) throw new Error(`${where}.milestone is not a percent`);
   if (ended !== undefined && typeof ended !== 'boolean') throw new Error(`${where}.ended is not true/false`);
   const entry: PrinterEntry = { job, milestone, ended: ended === true };
+  // the time marks came with the time step (docs/filter.md); files written before simply lack them
+  if (progressAt !== undefined) entry.progressAt = epochMs(progressAt, `${where}.progressAt`);
+  if (layerAt !== undefined) entry.layerAt = epochMs(layerAt, `${where}.layerAt`);
+  if (remainingSent !== undefined) {
+    if (typeof remainingSent !== 'boolean') throw new Error(`${where}.remainingSent is not true/false`);
+    if (remainingSent) entry.remainingSent = true;
+  }
   if (cooldown !== undefined) {
     if (!Array.isArray(cooldown)) throw new Error(`${where}.cooldown is not a list`);
     entry.cooldown = new Map();
@@ -58,6 +71,11 @@ function decodePrinter(item: unknown, index: number): [string, PrinterEntry] {
     }
   }
   return [printer, entry];
+}
+
+function epochMs(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${where} is not a time`);
+  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -79,6 +79,8 @@ export function parseTemplateConfig(raw: RawTemplateConfig, credentials: PresetC
 
   if (preset) {
     config.usesSnapshot = Boolean(options.snapshot && preset.snapshotLimit);
+    const optionProblem = preset.checkOptions?.(options);
+    if (optionProblem) throw new TemplateConfigError(optionProblem.field, optionProblem.problem);
     for (const need of preset.requires ?? []) {
       const present = need === 'token' || need === 'user' ? Boolean(credentials[need]) : Boolean(options[need]);
       if (!present) throw new TemplateConfigError(need, `preset ${preset.name} needs ${need === 'token' || need === 'user' ? `the ${need} credential` : `the ${need} option`}`);

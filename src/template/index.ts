@@ -4,3 +4,4 @@ export { TemplateConfigError, RenderError } from './errors';
 export { PRESET_NAMES, PRESETS, getPreset } from './presets';
 export { CONTENT_TYPES, type ContentType } from './encode';
 export { sampleEvent } from './sample-events';
+export { unthinnedWarning } from './unthinned';

@@ -25,6 +25,14 @@ export function sampleEvent(type: EventType | string, time: Date | string = new 
       return buildEvent({ type: chosen, time, printer, job: { ...job, progress: 8, layer: 11, elapsed_s: 640 }, reason: 'cancelled' });
     case 'printer.error':
       return buildEvent({ type: chosen, time, printer, error: { code: '0300_400C', message: 'The task was cancelled', severity: 'error' }, discriminator: '0300_400C' });
+    case 'printer.message':
+      return buildEvent({ type: chosen, time, printer, message: { text: 'Filament change: load PETG', source: 'M117', level: 'info' }, discriminator: 'Filament change: load PETG' });
+    case 'printer.material_changed':
+      return buildEvent({ type: chosen, time, printer, material: { type: 'PETG', color: '#FF6A13', tray: 'ams0/tray2', name: 'PETG Basic' }, discriminator: 'ams0/tray2' });
+    case 'printer.nozzle_changed':
+      return buildEvent({ type: chosen, time, printer, nozzle: { diameter: 0.6, type: 'hardened_steel' }, discriminator: '0.6' });
+    case 'printer.maintenance_due':
+      return buildEvent({ type: chosen, time, printer, maintenance: { task: 'lubricate rods', counter: 'print_hours', every: 200, value: 201.5 }, discriminator: 'lubricate rods' });
     default:
       return buildEvent({ type: chosen, time, printer });
   }

@@ -1,5 +1,6 @@
 import { canonical } from './canonical';
 import { discord } from './discord';
+import { gotify } from './gotify';
 import { homeAssistant } from './home-assistant';
 import { ifttt } from './ifttt';
 import { ntfy } from './ntfy';
@@ -18,7 +19,7 @@ export type { Preset, PresetCredentials, PresetField, PresetInput, PresetOptions
 
 /** Every preset by name (docs/template.md); `custom` is the user's own template, handled by the renderer. */
 export const PRESETS: ReadonlyMap<string, Preset> = new Map(
-  [canonical, standardWebhooks, octoprintWebhooks, octoeverywhere, simplyprint, discord, slack, teams, ntfy, telegram, pushover, homeAssistant, ifttt].map((p) => [p.name, p]),
+  [canonical, standardWebhooks, octoprintWebhooks, octoeverywhere, simplyprint, discord, slack, teams, ntfy, telegram, pushover, gotify, homeAssistant, ifttt].map((p) => [p.name, p]),
 );
 
 export const PRESET_NAMES: readonly string[] = [...PRESETS.keys(), 'custom'];

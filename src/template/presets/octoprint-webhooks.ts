@@ -57,6 +57,11 @@ export const octoprintWebhooks: Preset = {
     const job = event.job;
     const extra: Record<string, unknown> = compact({ event: event.type, id: event.id, reason: event.reason, printer: event.printer.name });
     if (event.error) extra.error = event.error.message;
+    // the printer-information events have no plugin topic: they are "Custom Event" with their facts in extra
+    if (event.message) extra.printerMessage = event.message.text;
+    if (event.material) extra.material = { ...event.material };
+    if (event.nozzle) extra.nozzle = { ...event.nozzle };
+    if (event.maintenance) extra.maintenance = { ...event.maintenance };
     const body: Record<string, unknown> = {
       deviceIdentifier: options.identifier || event.printer.name,
       apiSecret: credentials.token ?? '',

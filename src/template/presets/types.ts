@@ -49,5 +49,7 @@ export interface Preset {
   requires?: ('recipient' | 'identifier' | 'token' | 'user')[];
   /** Largest snapshot in bytes the target accepts; set only by presets that can attach one. */
   snapshotLimit?: number;
+  /** A problem with the options that shows at deploy (the field and what to do), or undefined. */
+  checkOptions?(options: PresetOptions): { field: PresetField; problem: string } | undefined;
   render(input: PresetInput): PresetOutput;
 }
