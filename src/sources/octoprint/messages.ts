@@ -6,9 +6,9 @@ import { withPrefix } from '../printer-message';
  * only M117 sent to the printer. OctoPrint logs them as `Send: M117 text`, or `Send: N12 M117 text*34`
  * with line number and checksum while it streams a job.
  */
-export const M117_LOG_FILTER = '^Send: (N\\d+ )?M117';
+export const M117_LOG_FILTER = '^Send: (N\\d+\\s+)?M117';
 
-const M117_LINE = /^Send: (?:N\d+ )?M117(?:\s+(.*?))?(?:\*\d+)?$/;
+const M117_LINE = /^Send: (?:N\d+\s+)?M117(?:\s+(.*?))?(?:\*\d+)?$/;
 
 /** An M117 from a terminal log line, or undefined (not an M117, empty, or without the prefix). */
 export function m117FromLog(line: unknown, prefix: string | undefined): PrinterMessage | undefined {
