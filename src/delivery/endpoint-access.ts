@@ -88,7 +88,7 @@ export function parseEndpointAccess(raw: RawEndpointAccess, creds: AccessCredent
   const httpsOnly = flag(raw.httpsOnly);
   if (httpsOnly && url !== '' && /^http:/i.test(url)) errors.push('url is http:// but the endpoint is HTTPS-only');
 
-  const auth = raw.auth === undefined || raw.auth === '' ? authFromCredentials({ token: !!c.token, username: !!c.username }) : raw.auth;
+  const auth = raw.auth === undefined || raw.auth === null || raw.auth === '' ? authFromCredentials({ token: !!c.token, username: !!c.username }) : raw.auth;
   let oauth2: EndpointAccess['oauth2'];
   if (!(ENDPOINT_AUTHS as readonly unknown[]).includes(auth)) {
     errors.push(`auth "${String(raw.auth)}" is not one of ${ENDPOINT_AUTHS.join(', ')}`);
@@ -111,7 +111,7 @@ export function parseEndpointAccess(raw: RawEndpointAccess, creds: AccessCredent
     if (text(raw.audience)) oauth2.audience = text(raw.audience);
   }
 
-  const proxyMode = raw.proxyMode === undefined || raw.proxyMode === '' ? 'env' : raw.proxyMode;
+  const proxyMode = raw.proxyMode === undefined || raw.proxyMode === null || raw.proxyMode === '' ? 'env' : raw.proxyMode;
   const proxy: EndpointAccess['proxy'] = { mode: 'env' };
   if (!(PROXY_MODES as readonly unknown[]).includes(proxyMode)) errors.push(`proxyMode "${String(raw.proxyMode)}" is not one of ${PROXY_MODES.join(', ')}`);
   else proxy.mode = proxyMode as ProxyMode;
@@ -126,7 +126,7 @@ export function parseEndpointAccess(raw: RawEndpointAccess, creds: AccessCredent
     if (text(raw.noProxy)) proxy.noProxy = text(raw.noProxy);
   }
 
-  const destinations = raw.destinations === undefined || raw.destinations === '' ? 'default' : raw.destinations;
+  const destinations = raw.destinations === undefined || raw.destinations === null || raw.destinations === '' ? 'default' : raw.destinations;
   if (!isDestinationPolicy(destinations)) errors.push(`destinations "${String(raw.destinations)}" is not one of ${DESTINATION_POLICIES.join(', ')}`);
 
   errors.push(...checkTlsMaterial(tlsMaterial(c)));
