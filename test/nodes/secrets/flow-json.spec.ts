@@ -15,7 +15,10 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
       'printhooks-elegoo-printer': { accessCode: 'password' },
       'printhooks-signer': { secrets: 'password' },
       'printhooks-verify': { secrets: 'password' },
-      'printhooks-endpoint': { token: 'password', username: 'text', password: 'password' },
+      'printhooks-endpoint': {
+        token: 'password', username: 'text', password: 'password', clientId: 'text', clientSecret: 'password',
+        ca: 'text', cert: 'text', key: 'password', proxyUsername: 'text', proxyPassword: 'password',
+      },
     };
 
     /** The keys of the object literal that follows `name: {` in the editor definition. */
