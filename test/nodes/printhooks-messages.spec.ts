@@ -98,6 +98,28 @@ describe(`printer messages and material / nozzle changes: fake printer → sourc
     }
   });
 
+  it('OctoPrint: a spool chosen in the Spoolman plugin arrives as printer.material_changed with its filament', async () => {
+    const fake = await new FakeOctoPrint().start();
+    fake.spoolmanSpools = [{ id: 5, filament: { name: 'Jet Black', material: 'PETG', color_hex: '101010' } }];
+    try {
+      const flow = [
+        { id: 'srv', type: 'printhooks-octoprint-server', name: 'Ender', url: fake.url, offlineDelay: 5, version: 2 },
+        { id: 'src', type: 'printhooks-octoprint', server: 'srv', version: 1, wires: [['flt']] },
+        ...deliveryFlow('canonical'),
+      ];
+      await helper.load([...octoprint, ...delivery], flow as never, { srv: { apiKey: fake.apiKey } } as never);
+      await until(() => fake.authedSockets === 1, 'an authenticated socket');
+      fake.selectSpool(0, 5);
+      fake.selectSpool(0, 5);
+      await until(() => rx.received.length >= 1, 'material_changed delivered');
+      await sleep(200);
+      const events = bodies() as unknown as PrinterEvent[];
+      assert.deepEqual(events.map((e) => [e.type, e.material]), [['printer.material_changed', { type: 'PETG', color: '#101010', name: 'Jet Black', spool_id: 5, tray: 'tool0' }]]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
   it('Moonraker: with messagePrefix "notify" only RESPOND PREFIX=notify and "notify:" M117 arrive; a new Spoolman spool is printer.material_changed', async () => {
     const fake = new FakeMoonraker({ spoolman: true });
     fake.spools = { 3: { id: 3, filament: { name: 'Galaxy Black', material: 'PLA', color_hex: '1A1A2E' } }, 9: { id: 9, filament: { name: 'Signal Orange', material: 'PETG', color_hex: 'FF6A13' } } };

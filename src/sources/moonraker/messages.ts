@@ -1,4 +1,4 @@
-import type { MaterialInfo, PrinterMessage } from '../../event';
+import type { PrinterMessage } from '../../event';
 import { withPrefix } from '../printer-message';
 
 /**
@@ -39,16 +39,5 @@ export function displayMessage(value: unknown, prefix: string | undefined): Prin
   return text === undefined ? undefined : { text, source: 'M117', level: 'info' };
 }
 
-/** A Spoolman spool id as Moonraker reports it (`spool_id`: a positive integer, or null for none). */
-export function spoolIdOf(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-
-/** The filament of a Spoolman spool (GET /v1/spool/{id} through server.spoolman.proxy). */
-export function spoolMaterial(spoolId: number, spool: unknown): MaterialInfo {
-  const filament = spool && typeof spool === 'object' ? (spool as Record<string, unknown>).filament : undefined;
-  const f = filament && typeof filament === 'object' ? (filament as Record<string, unknown>) : {};
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 64) : undefined);
-  const hex = typeof f.color_hex === 'string' && /^#?[0-9a-f]{6}([0-9a-f]{2})?$/i.test(f.color_hex) ? f.color_hex.replace(/^#/, '').slice(0, 6).toUpperCase() : undefined;
-  return { type: str(f.material), color: hex ? `#${hex}` : undefined, name: str(f.name), spool_id: spoolId };
-}
+/** Spoolman's spool id and filament, shared with OctoPrint's Spoolman plugin (src/sources/spoolman.ts). */
+export { spoolIdOf, spoolMaterial } from '../spoolman';

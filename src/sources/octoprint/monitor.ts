@@ -1,4 +1,4 @@
-import type { EventError, JobInfo, PrinterEvent, PrinterMessage, PrinterRef } from '../../event';
+import { buildEvent, type EventError, type JobInfo, type PrinterEvent, type PrinterMessage, type PrinterRef } from '../../event';
 import { isActive, JobTracker, type JobState, type Observation } from '../../lifecycle';
 import { PresenceTracker } from '../../presence';
 import type { JobStateStore } from '../../state/job-state-store';
@@ -12,6 +12,8 @@ import type { StatusInput } from './status';
 import { finiteNumber, isoFromEpochSeconds, MAX_EPOCH_S } from '../plausible';
 import { MessageLog } from '../printer-message';
 import { m117FromLog, pluginMessage } from './messages';
+import { SPOOL_SELECTED, SPOOLS_PATH, spoolInList, spoolSelection } from './spoolman';
+import { spoolMaterial } from '../spoolman';
 
 export interface MonitorOptions {
   printer: PrinterRef;
@@ -55,6 +57,8 @@ export class OctoPrintMonitor implements OctoPrintListener {
   private link: LinkPhase = { phase: 'idle' };
   private disposed = false;
   private readonly messages: MessageLog;
+  /** The Spoolman plugin's spool per tool (`tool0` → id), as its events said (at most 64 tools). */
+  private readonly spools = new Map<string, number>();
   /** Whether OctoPrint is connected to the printer (serial link), when known. */
   linked: boolean | undefined;
 
@@ -289,6 +293,8 @@ export class OctoPrintMonitor implements OctoPrintListener {
         else if (id === 'OPERATIONAL' || id === 'PRINTING' || id === 'PAUSED') this.linked = true;
         return [];
       }
+      case SPOOL_SELECTED:
+        return this.spoolSelected(p, time, raw);
       case 'DisplayLayerProgress_layerChanged': {
         // Layers are not part of core OctoPrint; the DisplayLayerProgress plugin reports them.
         const layer = int(p.currentLayer);
@@ -308,6 +314,43 @@ export class OctoPrintMonitor implements OctoPrintListener {
     const message = pluginMessage(plugin, data, this.options.messagePrefix);
     if (message) events.push(this.message(message, raw));
     return events;
+  }
+
+  /**
+   * The Spoolman plugin chose another spool for a tool: printer.material_changed, with the spool's filament
+   * once the plugin's spool list answers (or just its id when it cannot). An event, never a re-read state:
+   * nothing to baseline. Clearing a tool's spool is no event.
+   */
+  private spoolSelected(p: Record<string, unknown>, time: Date, raw: unknown): PrinterEvent[] {
+    const selection = spoolSelection(p);
+    if (!selection || selection.spoolId === undefined || this.spools.get(selection.tray) === selection.spoolId) return [];
+    const { tray, spoolId } = selection;
+    this.spools.set(tray, spoolId);
+    const job = this.hasActiveJob ? this.tracker.currentJob : undefined;
+    const build = (spool: unknown): PrinterEvent =>
+      buildEvent({
+        type: 'printer.material_changed',
+        printer: this.options.printer,
+        time,
+        job,
+        material: { ...spoolMaterial(spoolId, spool), tray },
+        discriminator: `${tray}:spool:${spoolId}@${Math.floor(time.getTime() / 1000)}`,
+        raw,
+      });
+    const connection = this.options.connection;
+    if (!connection) return [build(undefined)];
+    connection.rest
+      .pluginJson(SPOOLS_PATH, 'Spoolman spools')
+      .then(
+        (answer) => spoolInList(answer, spoolId),
+        (err: unknown) => {
+          connection.warnOnce('spoolman', `OctoPrint ${connection.base.url.host}: the Spoolman plugin's spool list: ${describeError(err)}`);
+          return undefined;
+        },
+      )
+      .then((spool) => this.send([build(spool)]))
+      .catch(() => undefined);
+    return [];
   }
 
   /** printer.message, in the job running now (if any): its id is stable for this text in this job. */

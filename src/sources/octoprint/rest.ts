@@ -73,6 +73,16 @@ export class OctoPrintRest {
     return last && typeof last === 'object' ? { date: last.date, success: last.success } : undefined;
   }
 
+  /** GET on a plugin's own route (the Spoolman plugin's spool list), at most `maxBytes` of JSON. */
+  async pluginJson(path: string, what: string, maxBytes = 2 * 1024 * 1024): Promise<unknown> {
+    try {
+      const res = await this.http.get<unknown>(endpoint(this.options.base, path), { maxContentLength: maxBytes, timeout: 5_000 });
+      return res.data;
+    } catch (error) {
+      throw classifyError(error, what);
+    }
+  }
+
   /** The printer state text, or "not connected" when OctoPrint answers 409 (no printer attached). */
   async printerState(): Promise<string> {
     try {

@@ -63,6 +63,8 @@ export class FakeOctoPrint {
   safemode: string | null = null;
   /** Whether OctoPrint is connected to the printer (409 from /api/printer otherwise). */
   printerConnected = true;
+  /** Spoolman's spools as the Spoolman plugin lists them (GET /plugin/Spoolman/spoolman/spools); undefined = plugin not installed (404). */
+  spoolmanSpools: Array<Record<string, unknown>> | undefined;
   /** Print statistics per `origin/path`, kept like OctoPrint's file manager does at each job end. */
   readonly prints = new Map<string, FilePrints>();
   private server: http.Server | undefined;
@@ -235,6 +237,11 @@ export class FakeOctoPrint {
     this.terminal([`Recv: ok`, `Send: N${lineNumber} M117 ${text}*${(text.length * 7) % 256}`]);
   }
 
+  /** The Spoolman plugin: a spool chosen for a tool fires its custom event (spoolId as a string, null = cleared). */
+  selectSpool(toolIdx: number, spoolId: number | null): void {
+    this.event('plugin_Spoolman_spool_selected', { toolIdx, spoolId: spoolId === null ? null : String(spoolId) });
+  }
+
   /** `//action:notification <text>` from the firmware, as the bundled action_command_notification plugin pushes it. */
   notification(text: string): void {
     this.plugin('action_command_notification', { message: text });
@@ -385,6 +392,10 @@ export class FakeOctoPrint {
       if (req.method === 'GET' && path.startsWith('/api/printer')) {
         if (!this.printerConnected) return json(409, { error: 'Printer is not operational' });
         return json(200, { state: { text: this.state.text, flags: this.state.flags } });
+      }
+      if (req.method === 'GET' && path === '/plugin/Spoolman/spoolman/spools') {
+        if (!this.spoolmanSpools) return json(404, {});
+        return json(200, { data: { spools: this.spoolmanSpools } });
       }
       if (req.method === 'GET' && path === '/downloads/camera/current') {
         if (!this.camera) return json(404, {});

@@ -3,6 +3,7 @@ import type { PrinterEvent } from '../../../../src/event';
 import { OctoPrintConnection } from '../../../../src/sources/octoprint/connection';
 import { parseFrame } from '../../../../src/sources/octoprint/frames';
 import { m117FromLog, pluginMessage } from '../../../../src/sources/octoprint/messages';
+import { spoolInList, spoolSelection } from '../../../../src/sources/octoprint/spoolman';
 import { OctoPrintMonitor } from '../../../../src/sources/octoprint/monitor';
 import { FakeOctoPrint } from '../../../fakes/octoprint/fake-octoprint';
 import { event, filePayload, history, plugin, stateBody } from './messages';
@@ -15,7 +16,7 @@ function currentWithLogs(logs: string[], printing = false) {
   return parseFrame(JSON.stringify({ current: { ...body, logs } }));
 }
 
-describe('octoprint printer messages (M117, action:notification, action:prompt)', function () {
+describe('octoprint printer messages (M117, action:notification, action:prompt) and the Spoolman plugin', function () {
   this.timeout(8000);
 
   it('reads M117 from terminal send lines, with or without line number and checksum, and honours the prefix', () => {
@@ -86,6 +87,61 @@ describe('octoprint printer messages (M117, action:notification, action:prompt)'
         { text: 'Filament low', source: 'action:notification', level: 'info' },
       ]);
       assert.equal(messages[0].job, undefined, 'between jobs');
+    } finally {
+      monitor.dispose();
+      await conn.stop();
+      await fake.stop();
+    }
+  });
+
+  it("Spoolman plugin events: the tool and the spool id (a string in the payload); odd payloads are nothing", () => {
+    assert.deepEqual(spoolSelection({ toolIdx: 0, spoolId: '12' }), { tray: 'tool0', spoolId: 12 });
+    assert.deepEqual(spoolSelection({ toolIdx: 1, spoolId: null }), { tray: 'tool1', spoolId: undefined });
+    for (const payload of [{}, { toolIdx: -1, spoolId: '1' }, { toolIdx: 1.5, spoolId: '1' }, { toolIdx: '0', spoolId: '1' }, { toolIdx: 999, spoolId: '1' }]) assert.equal(spoolSelection(payload), undefined, JSON.stringify(payload));
+    assert.equal(spoolSelection({ toolIdx: 0, spoolId: '1e9' })?.spoolId, undefined);
+    assert.deepEqual(spoolInList({ data: { spools: [null, { id: 3 }, { id: 12, filament: {} }] } }, 12), { id: 12, filament: {} });
+    assert.equal(spoolInList({ data: { spools: 'x' } }, 12), undefined);
+    assert.equal(spoolInList(null, 12), undefined);
+  });
+
+  it('a spool chosen for a tool is printer.material_changed once (the same spool again is nothing), in the job', () => {
+    const m = new OctoPrintMonitor({ printer });
+    m.connected();
+    m.handle(history({ file: null }));
+    const [started] = m.handle(event('PrintStarted', filePayload()));
+    const events = [
+      ...m.handle(event('plugin_Spoolman_spool_selected', { toolIdx: 0, spoolId: '12' })),
+      ...m.handle(event('plugin_Spoolman_spool_selected', { toolIdx: 0, spoolId: '12' })),
+      ...m.handle(event('plugin_Spoolman_spool_selected', { toolIdx: 0, spoolId: null })),
+      ...m.handle(event('plugin_Spoolman_spool_selected', { toolIdx: 1, spoolId: '12' })),
+    ];
+    assert.deepEqual(events.map((e) => [e.type, e.material]), [
+      ['printer.material_changed', { spool_id: 12, tray: 'tool0' }],
+      ['printer.material_changed', { spool_id: 12, tray: 'tool1' }],
+    ]);
+    assert.equal(events[0].job?.id, started.job?.id);
+  });
+
+  it("over the fake: the spool's filament comes from the plugin's spool list; without the plugin's list the event keeps the id", async () => {
+    const fake = await new FakeOctoPrint().start();
+    fake.spoolmanSpools = [{ id: 4, filament: { name: 'Galaxy Black', material: 'PLA', color_hex: '1a1a2e' } }, { id: 9, filament: { name: 'Signal Orange', material: 'PETG', color_hex: 'FF6A13' } }];
+    const events: PrinterEvent[] = [];
+    const warnings: string[] = [];
+    const conn = new OctoPrintConnection({ url: fake.url, apiKey: fake.apiKey, backoffBaseMs: 20, pingIntervalMs: 200, log: (_l, m) => warnings.push(m) });
+    const monitor = new OctoPrintMonitor({ printer, connection: conn, emit: (e) => events.push(e) });
+    const changes = () => events.filter((e) => e.type === 'printer.material_changed');
+    try {
+      conn.start();
+      await waitFor(() => fake.authedSockets === 1, 'an authenticated socket');
+      fake.selectSpool(0, 9);
+      await waitFor(() => changes().length === 1, 'material_changed');
+      assert.deepEqual(changes()[0].material, { type: 'PETG', color: '#FF6A13', name: 'Signal Orange', spool_id: 9, tray: 'tool0' });
+      assert.ok(fake.requests.includes('GET /plugin/Spoolman/spoolman/spools'));
+      fake.spoolmanSpools = undefined;
+      fake.selectSpool(0, 4);
+      await waitFor(() => changes().length === 2, 'second material_changed');
+      assert.deepEqual(changes()[1].material, { spool_id: 4, tray: 'tool0' });
+      assert.ok(warnings.some((w) => w.includes('Spoolman')), warnings.join('\n'));
     } finally {
       monitor.dispose();
       await conn.stop();
