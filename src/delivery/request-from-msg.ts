@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { literalRefusal, type DestinationPolicy } from './destination-policy';
 import { redactUrl } from './endpoint-config';
 import type { StoredRequest } from './outbox-record';
 
@@ -18,6 +19,11 @@ export interface RequestRules {
   allowOverride: boolean;
   /** Lower-case header names a signer sets: never written to disk. */
   stripHeaders?: readonly string[];
+  /** The endpoint's destination policy and url: a msg.url elsewhere that is an address literal is checked here. */
+  destinations?: DestinationPolicy;
+  endpointUrl?: string;
+  /** Refuse a plain http:// msg.url. */
+  httpsOnly?: boolean;
   now?: number;
 }
 
@@ -75,8 +81,12 @@ function checkedHeaderValue(name: string, value: string): string {
   throw new Error(`msg.headers.${name} contains ${what} at position ${bad.index}: a header value must be one line of Latin-1 text`);
 }
 
-/** msg.url as the endpoint's url is checked: http(s) and no user info (a password would reach the outbox). */
-function checkedUrl(url: string): string {
+/**
+ * msg.url as the endpoint's url is checked: http(s) and no user info (a password would reach the outbox);
+ * HTTPS-only, and the destination policy for an address literal on another origin than the endpoint's
+ * (a name is checked at each attempt, after DNS: docs/delivery.md, "Order of decisions").
+ */
+function checkedUrl(url: string, rules: RequestRules): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -87,7 +97,20 @@ function checkedUrl(url: string): string {
   if (parsed.username || parsed.password) {
     throw new Error("msg.url must not contain a user name or password: put them in the endpoint's username and password (kept as credentials)");
   }
+  if (rules.httpsOnly && parsed.protocol === 'http:') throw new Error('msg.url is http:// but the endpoint is HTTPS-only');
+  if (rules.destinations && !sameOrigin(parsed, rules.endpointUrl)) {
+    const refused = literalRefusal(url, rules.destinations);
+    if (refused) throw new Error(`msg.url: ${refused.message}`);
+  }
   return url;
+}
+
+function sameOrigin(url: URL, other: string | undefined): boolean {
+  try {
+    return other !== undefined && other !== '' && new URL(other).origin === url.origin;
+  } catch {
+    return false;
+  }
 }
 
 function idOf(value: unknown): string | undefined {
@@ -184,7 +207,7 @@ export function requestFromMsg(msg: MsgLike, rules: RequestRules): StoredRequest
     }
     if (msg.url !== undefined && msg.url !== null && msg.url !== '') {
       if (typeof msg.url !== 'string') throw new Error('msg.url must be a string');
-      req.url = checkedUrl(msg.url);
+      req.url = checkedUrl(msg.url, rules);
     }
   }
   return req;

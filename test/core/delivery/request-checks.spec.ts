@@ -17,6 +17,19 @@ function refusal(msg: Record<string, unknown>): Error {
 }
 
 describe('delivery/request-from-msg: requests checked at input', () => {
+  it('refuses a msg.url to a metadata address literal in any spelling, and plain http under HTTPS-only', () => {
+    const rules = { allowOverride: true, destinations: 'default' as const, endpointUrl: 'http://169.254.10.10/own' };
+    for (const url of ['http://169.254.169.254/latest', 'http://2852039166/', 'http://0xa9.0xfe.0xa9.0xfe/', 'http://[::ffff:169.254.169.254]/', 'https://[fd00:ec2::254]/x']) {
+      assert.throws(() => requestFromMsg({ payload: 'x', url }, rules), /^Error: msg\.url: destination refused: .* link-local or cloud-metadata address/, url);
+    }
+    // the endpoint's own origin is the admin's choice; a LAN host and a name (checked after DNS, per attempt) pass
+    assert.equal(requestFromMsg({ payload: 'x', url: 'http://169.254.10.10/own/other' }, rules).url, 'http://169.254.10.10/own/other');
+    assert.equal(requestFromMsg({ payload: 'x', url: 'http://192.168.1.5:8123/api/webhook/x' }, rules).url, 'http://192.168.1.5:8123/api/webhook/x');
+    assert.equal(requestFromMsg({ payload: 'x', url: 'http://metadata.google.internal/' }, rules).url, 'http://metadata.google.internal/');
+    assert.equal(requestFromMsg({ payload: 'x', url: 'http://169.254.169.254/' }, { ...rules, destinations: 'any' }).url, 'http://169.254.169.254/');
+    assert.throws(() => requestFromMsg({ payload: 'x', url: 'http://hooks.test/x' }, { allowOverride: true, httpsOnly: true }), /HTTPS-only/);
+  });
+
   it('refuses a header name that is not an HTTP token, naming the header', () => {
     for (const name of ['bad header', 'x-a:b', 'x(y)', 'ä-header', '', 'x\r\ny']) {
       const err = refusal({ payload: 'x', headers: { [name]: 'v' } });
