@@ -68,9 +68,10 @@
       return;
     }
     var text = result.message;
+    // the shared wording already says version and state ("Reachable · auth OK · OctoPrint 1.11.8 · printer Operational")
     TEST_DETAILS.forEach(function (detail) {
       var value = result[detail[0]];
-      if (typeof value === 'string' && value !== '') text += ' · ' + detail[1] + ' ' + value;
+      if (typeof value === 'string' && value !== '' && result.message.indexOf(value) === -1) text += ' · ' + detail[1] + ' ' + value;
     });
     out.text(text).css('color', result.ok ? OK_COLOR : ERROR_COLOR);
   }

@@ -1,5 +1,5 @@
 /** Network error codes as a person reads them; the code's target (host, address) follows. */
-const NETWORK_CAUSES: Record<string, string> = {
+export const NETWORK_CAUSES: Record<string, string> = {
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',
   ECONNREFUSED: 'connection refused',

@@ -73,7 +73,7 @@ describe('Moonraker in a real Node-RED process and editor', function () {
       await button.click();
       await page.waitForFunction(() => /Moonraker|ws:/.test(document.querySelector('#printhooks-moonraker-server-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
       // the shared result line (docs/editor.md): the route's message, then version and state
-      assert.equal(await result.textContent(), `Moonraker ${fake.version}, Klippy ready · version ${fake.version} · state ready`);
+      assert.equal(await result.textContent(), `Reachable · auth OK · Moonraker ${fake.version} · printer ready`);
 
       await page.locator('#node-config-input-apiKey').fill('not-the-key');
       await button.click();

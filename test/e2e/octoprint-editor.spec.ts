@@ -71,7 +71,7 @@ describe('OctoPrint in a real Node-RED process and editor', function () {
       await button.click();
       // the shared result line (docs/editor.md): the route's message, then version and state, green
       await page.waitForFunction(() => !/^Testing/.test(document.querySelector('#printhooks-octoprint-server-result')?.textContent || 'Testing'), undefined, { timeout: 20_000 });
-      assert.match(String(await result.textContent()), /· version 1\.11\.8 · state Operational$/);
+      assert.match(String(await result.textContent()), /^Reachable · auth OK · OctoPrint 1\.11\.8 · printer Operational$/);
       assert.equal(await result.evaluate((el) => getComputedStyle(el).color), 'rgb(0, 128, 0)');
 
       await page.locator('#node-config-input-apiKey').fill('not-the-key');

@@ -152,7 +152,7 @@ describe(`printhooks-bambu nodes (Node-RED ${nodeRedLine})`, function () {
     const body = { id: 'cfg', host: '127.0.0.1', port: printer.port, serial: printer.serial, tls: 'insecure' };
     const ok = await helper.request().post('/printhooks-bambu-printer/test').send({ ...body, accessCode: '__PWRD__' }).expect(200);
     assert.equal(ok.body.ok, true, ok.body.message);
-    assert.equal(ok.body.message, 'Bambu Lab A1, firmware 01.08.02.00, state FINISH');
+    assert.equal(ok.body.message, 'Reachable · auth OK · Bambu Lab A1 firmware 01.08.02.00 · printer FINISH');
     assert.deepEqual([ok.body.model, ok.body.version, ok.body.state], ['A1', '01.08.02.00', 'FINISH']);
     const wrong = await helper.request().post('/printhooks-bambu-printer/test').send({ ...body, accessCode: 'nope' }).expect(200);
     assert.deepEqual([wrong.body.ok, wrong.body.problem, wrong.body.message], [false, 'auth', 'access code or serial rejected']);

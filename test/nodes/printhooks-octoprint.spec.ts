@@ -173,7 +173,7 @@ describe(`printhooks-octoprint nodes (Node-RED ${nodeRedLine})`, function () {
     fake.setPrinting('a.gcode', 3);
     await load(flow(fake.url), { srv: { apiKey: fake.apiKey } });
     const typed = await helper.request().post('/printhooks-octoprint-server/test').send({ url: fake.url, apiKey: fake.apiKey }).expect(200);
-    assert.deepEqual(typed.body, { ok: true, message: 'Connected to OctoPrint 1.11.8 as alice, printer: Printing', version: '1.11.8', state: 'Printing' });
+    assert.deepEqual(typed.body, { ok: true, message: 'Reachable · auth OK · OctoPrint 1.11.8 · printer Printing', version: '1.11.8', state: 'Printing' });
     const stored = await helper.request().post('/printhooks-octoprint-server/test').send({ id: 'srv', url: fake.url, apiKey: '__PWRD__' }).expect(200);
     assert.equal(stored.body.ok, true);
     const wrong = await helper.request().post('/printhooks-octoprint-server/test').send({ url: fake.url, apiKey: 'nope' }).expect(200);

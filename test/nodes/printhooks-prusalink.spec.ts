@@ -246,7 +246,7 @@ describe(`printhooks-prusalink nodes (Node-RED ${nodeRedLine})`, function () {
     const body = { id: 'cfg', url: fake.url, username: fake.username };
     const ok = await helper.request().post('/printhooks-prusalink-printer/test').send({ ...body, password: '__PWRD__' }).expect(200);
     assert.equal(ok.body.ok, true, ok.body.message);
-    assert.equal(ok.body.message, 'PrusaLink (Raspberry Pi) 0.8.1, printer Garage MK3S, state IDLE, Digest accepted');
+    assert.equal(ok.body.message, 'Reachable · auth OK · PrusaLink (Raspberry Pi) 0.8.1 · printer IDLE · named Garage MK3S · Digest login');
     assert.deepEqual([ok.body.version, ok.body.state, ok.body.model], ['0.8.1', 'IDLE', 'I3MK3S']);
     assert.equal(JSON.stringify(ok.body).includes(fake.password), false);
     const wrong = await helper.request().post('/printhooks-prusalink-printer/test').send({ id: 'cfg', url: fake.url, apiKey: 'nope' }).expect(200);

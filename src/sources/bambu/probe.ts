@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
 import { probeFailure, type ProbeProblem, type ProbeResult } from '../probe-result';
+import { networkWords, reachable, tlsFailure } from '../probe-wording';
 import type { BambuState } from './merge';
 import { modelFromVersion, type PrinterModel } from './model';
 import { describeProblem, type LinkProblem } from './problems';
@@ -18,6 +19,17 @@ export interface ProbeOptions {
 /** A certificate that does not match the pin is a TLS problem to the editor. */
 function probeProblem(problem: LinkProblem): ProbeProblem {
   return problem === 'pin' ? 'tls' : problem;
+}
+
+/**
+ * A failure in words that lead with the cause: TLS in words (never OpenSSL's text), the pin mismatch with
+ * the two fingerprints it names, a network code in words.
+ */
+function failureWords(problem: LinkProblem, message: string, error: unknown): string {
+  if (problem === 'pin') return `${tlsFailure(error)} (${message.replace(/^certificate changed \(|\)$/g, '')})`;
+  if (problem === 'tls') return tlsFailure(error);
+  if (problem === 'unreachable') return networkWords(message);
+  return message;
 }
 
 /** "Test connection": one short MQTT session that asks for get_version and pushall and says what it found. */
@@ -48,10 +60,9 @@ export function probeBambu(options: ProbeOptions): Promise<ProbeResult> {
     };
     const summary = (): ProbeResult => {
       const gcodeState = typeof state?.gcode_state === 'string' ? state.gcode_state : undefined;
-      const parts = [printer.model ? `Bambu Lab ${printer.model}` : 'Bambu Lab printer (model not reported)'];
-      if (printer.firmware) parts.push(`firmware ${printer.firmware}`);
-      if (gcodeState) parts.push(`state ${gcodeState}`);
-      return { ok: true, message: parts.join(', '), model: printer.model, version: printer.firmware, state: gcodeState };
+      const platform = printer.model ? `Bambu Lab ${printer.model}` : 'Bambu Lab printer (model not reported)';
+      // the broker accepted the access code (CONNACK) before any report arrived
+      return reachable({ platform, version: printer.firmware, firmware: true, state: gcodeState, model: printer.model, auth: 'ok' });
     };
     const timer = setTimeout(() => {
       if (state) finish(summary());
@@ -59,7 +70,7 @@ export function probeBambu(options: ProbeOptions): Promise<ProbeResult> {
     }, options.timeoutMs ?? 8000);
     client.on('error', (err) => {
       const { problem, message } = describeProblem(err);
-      finish(probeFailure(probeProblem(problem), message));
+      finish(probeFailure(probeProblem(problem), failureWords(problem, message, err)));
     });
     client.on('close', () => finish(probeFailure('protocol', 'the printer closed the connection')));
     client.on('connect', () => {

@@ -1,4 +1,5 @@
 import { probeFailure, type ProbeProblem, type ProbeResult } from '../probe-result';
+import { networkWords, reachable } from '../probe-wording';
 import { stateCode, stateLabel } from './codes';
 import { CrealityConnection, type LinkPhase } from './connection';
 import type { CrealityState } from './merge';
@@ -20,10 +21,8 @@ function summary(state: CrealityState): ProbeResult {
   const model = text(state.model);
   const version = text(state.modelVersion);
   const label = stateLabel(stateCode(state.state));
-  const parts = [model ? `Creality ${model}` : 'Creality printer (model not reported)'];
-  if (version) parts.push(`firmware ${version}`);
-  if (label) parts.push(label);
-  return { ok: true, message: parts.join(', '), model, version, state: label };
+  // the stock firmware's port-9999 websocket has no credentials
+  return reachable({ platform: model ? `Creality ${model}` : 'Creality printer (model not reported)', version, firmware: true, state: label, model, auth: 'none' });
 }
 
 /** "Test connection": open the port-9999 websocket, wait for the first status and say what it shows. Never throws. */
@@ -49,7 +48,7 @@ export async function probeCreality(host: unknown, port: unknown, timeoutMs = 80
         if (phase.phase !== 'failed') return;
         const problem = problemOf(phase.message);
         const hint = problem === 'unreachable' || problem === 'protocol' ? `; ${MOONRAKER_HINT}` : '';
-        finish(probeFailure(problem, `${phase.message} (${conn.address.wsUrl})${hint}`));
+        finish(probeFailure(problem, `${problem === 'unreachable' ? networkWords(phase.message) : phase.message} (${conn.address.wsUrl})${hint}`));
       },
       baseline: (state) => finish(summary({ ...state })),
       report: () => undefined,

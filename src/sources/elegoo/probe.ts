@@ -1,10 +1,12 @@
 import { probeFailure, type ProbeResult } from '../probe-result';
+import { networkWords, reachable } from '../probe-wording';
 import type { ElegooLink, LinkPhase } from './link';
 import type { ElegooReading } from './reading';
 
 /**
  * "Test connection": one short session on a link made for the probe (never started elsewhere), which
- * says what the printer is and what it is doing, or exactly what is wrong. Never throws.
+ * says what the printer is and what it is doing, or exactly what is wrong, in the wording every printer's
+ * test uses (src/sources/probe-wording.ts). Never throws.
  */
 export async function probeElegoo(link: ElegooLink, where: string, timeoutMs = 8000): Promise<ProbeResult> {
   const result = await new Promise<ProbeResult>((resolve) => {
@@ -16,17 +18,22 @@ export async function probeElegoo(link: ElegooLink, where: string, timeoutMs = 8
     };
     const summary = (): ProbeResult => {
       const id = link.identity;
-      const parts = [id.machine ? `Elegoo ${id.machine}` : 'Elegoo printer (model not reported)'];
-      if (id.firmware) parts.push(`firmware ${id.firmware}`);
-      if (id.mainboardId) parts.push(`mainboard ${id.mainboardId}`);
-      if (reading) parts.push(`state ${reading.phase}`);
-      return { ok: true, message: parts.join(', '), model: id.machine, version: id.firmware, state: reading?.phase };
+      // the Centauri Carbon 2 checks an access code; the SDCP websocket of the others has none
+      return reachable({
+        platform: id.machine ? `Elegoo ${id.machine}` : 'Elegoo printer (model not reported)',
+        version: id.firmware,
+        firmware: true,
+        state: reading?.phase,
+        model: id.machine,
+        auth: link.model === 'cc2' ? 'ok' : 'none',
+        notes: id.mainboardId ? [`mainboard ${id.mainboardId}`] : [],
+      });
     };
     const onPhase = (phase: LinkPhase) => {
       if (phase.phase === 'busy') {
         finish({ ok: false, state: 'busy', message: `too many clients on the printer at ${where}: the slicer, its web page and the camera each hold one of its 4-5 slots; close one and test again` });
       } else if (phase.phase === 'failed') {
-        finish(probeFailure(phase.problem, `${phase.message} (${where})`));
+        finish(probeFailure(phase.problem, `${phase.problem === 'unreachable' ? networkWords(phase.message) : phase.message} (${where})`));
       }
     };
     link.addListener({

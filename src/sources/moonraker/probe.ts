@@ -1,4 +1,5 @@
 import { probeFailure, type ProbeProblem, type ProbeResult } from '../probe-result';
+import { networkWords, reachable, reachableWords, tlsFailure } from '../probe-wording';
 import { MoonrakerConnection, type LinkPhase } from './connection';
 
 /** Which field a connection failure points at, from its message (connection.ts words them). */
@@ -10,9 +11,17 @@ function problemOf(message: string): ProbeProblem {
   return 'protocol';
 }
 
+/** A failed link in words that lead with the cause: a TLS problem or a network code in words, else as connection.ts put it. */
+function failureWords(problem: ProbeProblem, message: string): string {
+  if (problem === 'tls') return tlsFailure(message);
+  if (problem === 'unreachable') return networkWords(message);
+  return message;
+}
+
 /**
  * "Test connection": connect, identify, ask server.info (and printer.info when Klippy is not ready),
- * and say exactly what works or what is wrong. Never throws.
+ * and say exactly what works or what is wrong, in the wording every printer's test uses
+ * (src/sources/probe-wording.ts). Never throws.
  */
 export async function probeMoonraker(url: string, apiKey: string | undefined, timeoutMs = 8000): Promise<ProbeResult> {
   let conn: MoonrakerConnection;
@@ -30,13 +39,16 @@ export async function probeMoonraker(url: string, apiKey: string | undefined, ti
     conn.addListener({
       phase(phase: LinkPhase) {
         const version = conn.moonrakerVersion;
-        const moonraker = `Moonraker ${version ?? '(unknown version)'}`;
+        // a Moonraker without an API key trusts this client by address: nothing was checked
+        const facts = { platform: 'Moonraker', version, auth: apiKey ? 'ok' : 'none' } as const;
         if (phase.phase === 'ready') {
-          finish({ ok: true, version, state: 'ready', message: `${moonraker}, Klippy ready` });
+          finish(reachable({ ...facts, state: 'ready' }));
         } else if (phase.phase === 'klippy') {
-          finish({ ok: false, version, state: phase.klippyState, message: `Klippy is ${phase.klippyState}: ${phase.message} (${moonraker} reached)` });
+          // reached, but the printer is not ready: the cause first, then what works
+          finish({ ok: false, version, state: phase.klippyState, message: `Klippy is ${phase.klippyState}: ${phase.message} (${reachableWords({ ...facts, state: phase.klippyState })})` });
         } else if (phase.phase === 'failed') {
-          finish(probeFailure(problemOf(phase.message), `${phase.message} (${conn.endpoint.wsUrl})`));
+          const problem = problemOf(phase.message);
+          finish(probeFailure(problem, `${failureWords(problem, phase.message)} (${conn.endpoint.wsUrl})`));
         }
       },
     });

@@ -1,4 +1,5 @@
 import { probeFailure, type ProbeProblem, type ProbeResult } from '../probe-result';
+import { networkWords, reachable, tlsFailure } from '../probe-wording';
 import { PrusaLinkClient, type PrusaLinkAuth } from './client';
 import { parseStatus, parseVersion, text } from './merge';
 import { PrusaLinkProblem, type ProblemKind } from './problems';
@@ -19,7 +20,8 @@ const FLAVOUR_NAMES = { buddy: 'PrusaLink (printer firmware)', pi: 'PrusaLink (R
 
 /**
  * The editor's "Test connection": version (which PrusaLink this is), then the status with the chosen auth,
- * then the printer name. Reports the first thing that is wrong, in words naming the field. Never throws.
+ * then the printer name. Reports the first thing that is wrong, in words naming the field, in the wording
+ * every printer's test uses (src/sources/probe-wording.ts). Never throws.
  */
 export async function probePrusaLink(input: { url: unknown; auth: PrusaLinkAuth | undefined; timeoutMs?: number }): Promise<ProbeResult> {
   let client: PrusaLinkClient | undefined;
@@ -33,13 +35,18 @@ export async function probePrusaLink(input: { url: unknown; auth: PrusaLinkAuth 
     const name = text(info?.name) ?? text(info?.hostname) ?? identity.hostname;
     const state = status.state ?? 'unknown';
     const auth = client.style === 'apiKey' ? 'API key' : 'Digest';
-    const version = identity.version;
-    const parts = [`${FLAVOUR_NAMES[identity.flavour]}${version ? ` ${version}` : ''}`, name ? `printer ${name}` : undefined, `state ${state}`, `${auth} accepted`];
-    return { ok: true, message: parts.filter(Boolean).join(', '), version, state, model: identity.model };
+    const notes = [name ? `named ${name}` : undefined, `${auth} login`].filter((n): n is string => n !== undefined);
+    return reachable({ platform: FLAVOUR_NAMES[identity.flavour], version: identity.version, state, model: identity.model, auth: 'ok', notes });
   } catch (error) {
-    if (error instanceof PrusaLinkProblem) return probeFailure(PROBLEMS[error.kind], error.message);
+    if (error instanceof PrusaLinkProblem) return probeFailure(PROBLEMS[error.kind], words(error));
     return probeFailure('config', (error as Error).message);
   } finally {
     client?.dispose();
   }
+}
+
+function words(problem: PrusaLinkProblem): string {
+  if (problem.kind === 'tls') return tlsFailure(problem.message);
+  if (problem.kind === 'unreachable') return networkWords(problem.message);
+  return problem.message;
 }

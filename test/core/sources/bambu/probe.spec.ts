@@ -16,7 +16,7 @@ describe('bambu Test connection probe', () => {
   it('reports model, firmware, state and the certificate fingerprint', async () => {
     const result = await probeBambu({ ...base(), tls: { mode: 'pin' } });
     assert.equal(result.ok, true, result.message);
-    assert.equal(result.message, 'Bambu Lab P1P, firmware 01.08.02.00, state FINISH');
+    assert.equal(result.message, 'Reachable · auth OK · Bambu Lab P1P firmware 01.08.02.00 · printer FINISH');
     assert.equal(result.fingerprint, new X509Certificate(printer.pki.cert).fingerprint256);
   });
 
@@ -29,12 +29,12 @@ describe('bambu Test connection probe', () => {
     const result = await probeBambu({ ...base(), tls: { mode: 'pin', expected: () => new X509Certificate(printer.pki.otherCert).fingerprint256 } });
     assert.equal(result.ok, false);
     assert.equal(result.problem, 'tls');
-    assert.match(result.message, /certificate changed/);
+    assert.match(result.message, /^certificate fingerprint mismatch: the printer shows another certificate than the one pinned \(pinned [0-9A-F:]+…, got [0-9A-F:]+…\)$/);
   });
 
   it('names an unreachable printer and a wrong serial', async () => {
     const down = await probeBambu({ ...base(), port: 1, tls: { mode: 'insecure' } });
-    assert.deepEqual([down.ok, down.problem, down.message], [false, 'unreachable', 'unreachable (ECONNREFUSED)']);
+    assert.deepEqual([down.ok, down.problem, down.message], [false, 'unreachable', 'connection refused (ECONNREFUSED)']);
     const serial = await probeBambu({ ...base(), serial: 'WRONG', timeoutMs: 600, tls: { mode: 'insecure' } });
     assert.equal(serial.ok, false);
     assert.match(serial.message, /no report/);

@@ -1,17 +1,29 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { probeOctoPrint } from '../../../../src/sources/octoprint/probe';
 import { FakeOctoPrint } from '../../../fakes/octoprint/fake-octoprint';
+
+/** A plain HTTP server on 127.0.0.1 that is not OctoPrint, answering every request with `status`, `type`, `body`. */
+async function otherServer(status: number, type: string, body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': type });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
 
 describe('octoprint probe (Test connection)', () => {
   let fake: FakeOctoPrint;
   afterEach(async () => fake.stop());
 
-  it('reports the version, the printer state and the user', async () => {
+  it('reports reachable, auth, the version and the printer state in the shared wording', async () => {
     fake = await new FakeOctoPrint({ prefix: '/op', version: '1.10.3' }).start();
     fake.setPrinting('a.gcode', 5);
     assert.deepEqual(await probeOctoPrint({ url: fake.url, apiKey: fake.apiKey }), {
       ok: true,
-      message: 'Connected to OctoPrint 1.10.3 as alice, printer: Printing',
+      message: 'Reachable · auth OK · OctoPrint 1.10.3 · printer Printing',
       version: '1.10.3',
       state: 'Printing',
     });
@@ -21,7 +33,7 @@ describe('octoprint probe (Test connection)', () => {
     fake = await new FakeOctoPrint().start();
     fake.safemode = 'settings';
     const result = await probeOctoPrint({ url: fake.url, apiKey: fake.apiKey });
-    assert.ok(result.ok && result.message.endsWith('; but OctoPrint runs in safe mode (settings): third-party plugins are disabled'), JSON.stringify(result));
+    assert.ok(result.ok && result.message.endsWith(' · but OctoPrint runs in safe mode (settings): third-party plugins are disabled'), JSON.stringify(result));
   });
 
   it('says when OctoPrint has no printer connected', async () => {
@@ -42,15 +54,36 @@ describe('octoprint probe (Test connection)', () => {
     const port = fake.port;
     await fake.stop();
     const down = await probeOctoPrint({ url: `http://127.0.0.1:${port}`, apiKey: 'k' });
-    assert.ok(!down.ok && down.problem === 'unreachable' && /ECONNREFUSED/.test(down.message), JSON.stringify(down));
+    assert.deepEqual(down, { ok: false, problem: 'unreachable', message: 'connection refused (ECONNREFUSED)' });
     fake = await new FakeOctoPrint().start();
   });
 
   it('https verifies certificates by default and accepts a self-signed one only when allowed', async () => {
     fake = await new FakeOctoPrint({ tls: true }).start();
     const strict = await probeOctoPrint({ url: fake.url, apiKey: fake.apiKey });
-    assert.ok(!strict.ok && strict.problem === 'tls' && /not trusted/.test(strict.message), JSON.stringify(strict));
+    assert.deepEqual(strict, { ok: false, problem: 'tls', message: 'untrusted certificate: it is self-signed; tick "allow self-signed" only if you trust this host' });
     const relaxed = await probeOctoPrint({ url: fake.url, apiKey: fake.apiKey, allowSelfSigned: true });
     assert.equal(relaxed.ok, true);
+  });
+
+  it('says "not OctoPrint", not "API key rejected", when another HTTP server refuses or answers', async () => {
+    fake = await new FakeOctoPrint().start();
+    const refusing = await otherServer(403, 'text/html', '<html><body><h1>403 Forbidden</h1>nginx</body></html>');
+    const basic = await otherServer(401, 'text/plain', 'Unauthorized');
+    const catchAll = await otherServer(200, 'application/json', '{"status":"ok"}');
+    try {
+      for (const server of [refusing, basic]) {
+        const result = await probeOctoPrint({ url: server.url, apiKey: 'any-key' });
+        assert.equal(result.problem, 'protocol', JSON.stringify(result));
+        assert.match(result.message, /^not OctoPrint: 127\.0\.0\.1:\d+ refused \/api\/version, and not the way OctoPrint refuses a key; check the address and the port$/);
+      }
+      const other = await probeOctoPrint({ url: catchAll.url, apiKey: 'any-key' });
+      assert.deepEqual([other.ok, other.problem], [false, 'protocol']);
+      assert.match(other.message, /^not OctoPrint: .* answered \/api\/version, but not with OctoPrint's version/);
+      // the real thing still says the key is wrong
+      assert.deepEqual(await probeOctoPrint({ url: fake.url, apiKey: 'wrong' }), { ok: false, problem: 'auth', message: 'API key rejected' });
+    } finally {
+      await Promise.all([refusing.close(), basic.close(), catchAll.close()]);
+    }
   });
 });
