@@ -39,5 +39,11 @@ export function displayMessage(value: unknown, prefix: string | undefined): Prin
   return text === undefined ? undefined : { text, source: 'M117', level: 'info' };
 }
 
+/** The title of a host prompt (Klipper's `// action:prompt_begin <title>`), or undefined without the prefix. */
+export function promptMessage(title: string, prefix: string | undefined): PrinterMessage | undefined {
+  const text = withPrefix(title, prefix);
+  return text === undefined ? undefined : { text, source: 'action:prompt', level: 'warning' };
+}
+
 /** Spoolman's spool id and filament, shared with OctoPrint's Spoolman plugin (src/sources/spoolman.ts). */
 export { spoolIdOf, spoolMaterial } from '../spoolman';

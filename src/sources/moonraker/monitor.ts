@@ -142,6 +142,8 @@ export class MoonrakerMonitor implements MoonrakerListener {
       const at = this.now();
       // A console line is never seen twice, so the time tells two prompts with the same title apart.
       this.queue.push(() => this.send(this.tracker.raiseAttention('prompt', title, at, undefined, `${title}@${at.getTime()}`)));
+      // Also printer.message (source action:prompt), like OctoPrint's: only a prompt with a title has text.
+      if (this.promptTitle !== undefined) this.queue.push(() => this.send(this.info.prompt(title, at)));
     }
   }
 

@@ -3,7 +3,7 @@ import { ChangeWatch } from '../change-watch';
 import { MessageLog } from '../printer-message';
 import type { MoonrakerConnection } from './connection';
 import type { PrinterObjects } from './merge';
-import { consoleMessage, displayMessage, spoolIdOf, spoolMaterial } from './messages';
+import { consoleMessage, displayMessage, promptMessage, spoolIdOf, spoolMaterial } from './messages';
 
 export interface PrinterInfoOptions {
   printer: PrinterRef;
@@ -41,6 +41,13 @@ export class MoonrakerPrinterInfo {
     const message = consoleMessage(line, this.options.messagePrefix);
     if (!message) return [];
     return [this.messages.event({ ...message, time, raw: this.options.includeRaw ? { line } : undefined }, this.options.job())];
+  }
+
+  /** A host prompt shown (`// action:prompt_show` after `prompt_begin <title>`): its title, as OctoPrint's action:prompt. */
+  prompt(title: string, time: Date): PrinterEvent[] {
+    const message = promptMessage(title, this.options.messagePrefix);
+    if (!message) return [];
+    return [this.messages.event({ ...message, time }, this.options.job())];
   }
 
   /** The subscribe result after a (re)connect: today's M117 and active spool are the baseline. */

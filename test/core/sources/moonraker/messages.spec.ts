@@ -64,6 +64,17 @@ describe('moonraker printer messages and Spoolman material', function () {
     assert.equal(h.events.filter((e) => e.type === 'printer.message').length, 3);
   });
 
+  it('a host prompt with a title is also printer.message (action:prompt, warning), like OctoPrint; one without a title is not', async () => {
+    h = await startHarness();
+    h.fake.gcode('// action:prompt_begin Load PLA and press continue');
+    h.fake.gcode('// action:prompt_show');
+    h.fake.gcode('// action:prompt_end');
+    h.fake.gcode('// action:prompt_show');
+    await h.waitForType('printer.attention', 2);
+    await h.settle();
+    assert.deepEqual(h.events.filter((e) => e.type === 'printer.message').map((e) => e.message), [{ text: 'Load PLA and press continue', source: 'action:prompt', level: 'warning' }]);
+  });
+
   it('with a message prefix only RESPOND PREFIX=notify and "notify:" M117 texts become messages, without the prefix', async () => {
     h = await startHarness({ monitor: { messagePrefix: 'notify' } });
     h.fake.respond('Bed is free', { prefix: 'notify' });
