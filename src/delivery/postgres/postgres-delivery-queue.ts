@@ -1,0 +1,408 @@
+import type { AttemptSigner } from '../../sign/signer-registry';
+import { AttemptPreparation } from '../attempt-preparation';
+import type { Delivery, EndpointTarget } from '../delivery-queue';
+import { DeliveryLog } from '../delivery-log';
+import { RESPONSE_BODY_LIMIT } from '../http-transport';
+import type { StoredRequest } from '../outbox-record';
+import { type AttemptResult, describe, isOverload, verdictOf } from '../outcome';
+import { msgFromRequest } from '../request-from-msg';
+import { RetryPolicy, parseRetryAfter } from '../retry-policy';
+import { scrubAttemptResult } from '../scrub-result';
+import { jobDataOf, jobIdOf, requestOf } from './job-data';
+import type { Boss, BossJob } from './pg-boss-loader';
+import { reschedule } from './reschedule';
+
+export interface PostgresDeliveryQueueOptions {
+  boss: Boss;
+  schema: string;
+  queues: { main: string; dead: string };
+  policy: RetryPolicy;
+  target: () => EndpointTarget | undefined;
+  getSigner: (id: string) => AttemptSigner | undefined;
+  concurrency?: number;
+  signerWaitMs?: number;
+  secretWaitMs?: number;
+  secretGraceMs?: number;
+  /** A job active longer than this is taken to be on a dead instance and tried again (default 60 s). */
+  expireSeconds?: number;
+  /** Delayed and other instances' jobs are looked for this often when idle (default 500 ms). */
+  pollMs?: number;
+  /** How long an idempotency key (a delivered webhook id) is remembered, days (default 7). */
+  keepDays?: number;
+  onDelivered?: (build: () => Record<string, unknown>) => void;
+  onDead?: (msg: Record<string, unknown>) => void;
+  onChange?: () => void;
+  /** A database operation failed (undefined: the last one worked again). */
+  onDatabase?: (err: Error | undefined) => void;
+  onError?: (err: Error) => void;
+  now?: () => number;
+}
+
+/**
+ * The sender's engine on a shared PostgreSQL queue (docs/scale.md): every instance enqueues into the same
+ * pg-boss queue and any instance takes jobs from it (SELECT … FOR UPDATE SKIP LOCKED), with the outbox's
+ * semantics: at-least-once, the webhook id as the job id (one job per msg however often it is enqueued),
+ * re-signed per attempt, the sender's retry schedule, dead letters kept in a second queue for replay.
+ */
+export class PostgresDeliveryQueue {
+  readonly log = new DeliveryLog();
+  private readonly preparation: AttemptPreparation;
+  private readonly concurrency: number;
+  private readonly now: () => number;
+  private inflight = 0;
+  private fetching = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private countTimer: NodeJS.Timeout | undefined;
+  private readonly inflightDone = new Set<() => void>();
+  private queuedCount = 0;
+  private readonly pending: { job: Record<string, unknown>; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private inserting = false;
+  private readonly taken: BossJob[] = [];
+  private readonly completions: { id: string; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private deadCount = 0;
+  private unsubscribe: (() => void) | undefined;
+  private subscribedTo: EndpointTarget['health'] | undefined;
+
+  constructor(private readonly options: PostgresDeliveryQueueOptions) {
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.now = options.now ?? Date.now;
+    this.preparation = new AttemptPreparation(options);
+  }
+
+  /** Creates the two queues (once per database; a second instance finds them made). */
+  async init(): Promise<void> {
+    const { boss, queues } = this.options;
+    const retentionMinutes = (this.options.keepDays ?? 7) * 24 * 60;
+    // retryLimit counts expiries only (reschedule.ts): a job whose instance died 10 times in a row is given up
+    await boss.createQueue(queues.dead, { policy: 'standard', retentionMinutes });
+    await boss.createQueue(queues.main, { policy: 'standard', retryLimit: 10, retryDelay: 0, retentionMinutes, expireInSeconds: this.expireSeconds, deadLetter: queues.dead });
+    await this.refreshCounts();
+  }
+
+  get queued(): number {
+    return this.queuedCount + this.taken.length + this.inflight;
+  }
+
+  get dead(): number {
+    return this.deadCount;
+  }
+
+  get inFlight(): number {
+    return this.inflight;
+  }
+
+  private get expireSeconds(): number {
+    return Math.max(1, Math.round(this.options.expireSeconds ?? 60));
+  }
+
+  start(): void {
+    this.pump();
+    this.scheduleCounts();
+  }
+
+  /**
+   * Accepts a request; resolves once the database has it (a second enqueue of its webhook id is a no-op).
+   * Requests arriving while an INSERT runs go together in the next one (group commit, like the outbox).
+   */
+  enqueue(req: StoredRequest): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('sender is closing'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ job: { name: this.options.queues.main, id: jobIdOf(req.webhookId), data: jobDataOf(req), expireInSeconds: this.expireSeconds }, resolve, reject });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.inserting || this.pending.length === 0) return;
+    const batch = this.pending.splice(0, 1000);
+    this.inserting = true;
+    this.options.boss.insert(batch.map((p) => p.job)).then(
+      () => {
+        this.inserting = false;
+        this.database(undefined);
+        this.queuedCount += batch.length;
+        for (const p of batch) p.resolve();
+        this.options.onChange?.();
+        this.pump();
+        this.flush();
+      },
+      (e) => {
+        this.inserting = false;
+        const err = this.database(toError(e));
+        for (const p of batch) p.reject(err);
+        this.flush();
+      },
+    );
+  }
+
+  /** Puts the dead letters back in the queue with a fresh attempt budget; resolves with how many. */
+  async replayDead(): Promise<number> {
+    const { boss, queues } = this.options;
+    let count = 0;
+    for (;;) {
+      const jobs = (await boss.fetch(queues.dead, { batchSize: 100 })) ?? [];
+      if (jobs.length === 0) break;
+      for (const job of jobs) {
+        const { req } = requestOf(job.data);
+        // a new job id: the original one is kept, completed, as the msg's idempotency key
+        await boss.send(queues.main, jobDataOf(req), { expireInSeconds: this.expireSeconds });
+        await boss.complete(queues.dead, job.id);
+        count += 1;
+      }
+    }
+    await this.refreshCounts();
+    this.pump();
+    return count;
+  }
+
+  /** The count the editor's "retry dead letters" shows; the replay runs on. */
+  retryDead(): number {
+    const count = this.deadCount;
+    this.replayDead().catch((e) => this.options.onError?.(toError(e)));
+    return count;
+  }
+
+  async stop(graceMs = 2000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.unsubscribe?.();
+    await this.release();
+    if (this.inflight > 0) {
+      // what is still in flight afterwards stays active in the database and is retried after it expires
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.inflightDone.add(() => {
+          if (this.inflight === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+    }
+  }
+
+  private database(err: Error | undefined): Error {
+    this.options.onDatabase?.(err);
+    return err ?? new Error('ok');
+  }
+
+  private scheduleCounts(): void {
+    if (this.stopped || this.countTimer) return;
+    this.countTimer = setTimeout(() => {
+      this.countTimer = undefined;
+      this.refreshCounts()
+        .catch(() => undefined)
+        .finally(() => this.scheduleCounts());
+    }, 2000);
+    this.countTimer.unref?.();
+  }
+
+  private async refreshCounts(): Promise<void> {
+    const { boss, queues } = this.options;
+    try {
+      const [queued, dead] = await Promise.all([boss.getQueueSize(queues.main), boss.getQueueSize(queues.dead)]);
+      this.queuedCount = queued;
+      this.deadCount = dead;
+      this.database(undefined);
+      this.options.onChange?.();
+    } catch (e) {
+      this.database(toError(e));
+    }
+  }
+
+  private watch(health: EndpointTarget['health']): void {
+    if (this.subscribedTo === health) return;
+    this.unsubscribe?.();
+    this.subscribedTo = health;
+    this.unsubscribe = health.onChange(() => {
+      this.options.onChange?.();
+      this.pump();
+    });
+  }
+
+  /**
+   * Starts attempts from the jobs already taken, and takes more (up to twice the concurrency ahead, one
+   * query for many) when they run low. Taken jobs are active in the database: if this instance dies they
+   * expire and another instance sends them.
+   */
+  private pump(): void {
+    if (this.stopped) return;
+    const target = this.options.target();
+    if (!target) return;
+    this.watch(target.health);
+    if (target.health.disabled) return;
+    while (this.inflight < this.concurrency && this.taken.length > 0) this.run(this.taken.shift()!, target);
+    const want = 2 * this.concurrency - this.taken.length - this.inflight;
+    if (this.fetching || want < Math.ceil(this.concurrency / 2)) return;
+    this.fetching = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.options.boss.fetch(this.options.queues.main, { batchSize: want }).then(
+      (jobs) => {
+        this.fetching = false;
+        this.database(undefined);
+        const list = jobs ?? [];
+        this.taken.push(...list);
+        this.queuedCount = Math.max(0, this.queuedCount - list.length);
+        if (this.stopped) return void this.release();
+        // jobs found: look again at once; none: after the poll interval
+        if (list.length > 0) this.pump();
+        else this.poll();
+      },
+      (e) => {
+        this.fetching = false;
+        this.database(toError(e));
+        this.poll(2000);
+      },
+    );
+  }
+
+  /** Jobs taken but not started when stopping go back to the queue at once for the other instances. */
+  private release(): Promise<unknown> {
+    const jobs = this.taken.splice(0);
+    const { boss, schema, queues } = this.options;
+    return Promise.all(jobs.map((job) => {
+      let data;
+      try {
+        const { req, attempts } = requestOf(job.data);
+        data = jobDataOf(req, attempts);
+      } catch {
+        return undefined;
+      }
+      return reschedule(boss.getDb(), schema, queues.main, job.id, 0, data).catch(() => undefined);
+    }));
+  }
+
+  private poll(ms = this.options.pollMs ?? 500): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private run(job: BossJob, target: EndpointTarget): void {
+    this.inflight += 1;
+    this.attempt(job, target)
+      .catch((e) => {
+        this.database(toError(e));
+        this.options.onError?.(toError(e));
+      })
+      .finally(() => {
+        this.inflight -= 1;
+        for (const cb of [...this.inflightDone]) cb();
+        this.pump();
+      });
+  }
+
+  private async attempt(job: BossJob, target: EndpointTarget): Promise<void> {
+    const { boss, queues, schema } = this.options;
+    let parsed: { req: StoredRequest; attempts: number };
+    try {
+      parsed = requestOf(job.data);
+    } catch (e) {
+      this.options.onError?.(toError(e));
+      await boss.complete(queues.main, job.id);
+      return;
+    }
+    const { req } = parsed;
+    let attempts = parsed.attempts;
+    const now = this.now();
+    const prepared = this.preparation.prepare(req, target, now);
+    if (prepared.kind === 'dead') return this.toDead(job, req, attempts, prepared.reason, undefined);
+    if (prepared.kind === 'wait') {
+      await reschedule(boss.getDb(), schema, queues.main, job.id, prepared.retryAt - now, jobDataOf(req, attempts));
+      return;
+    }
+    const sent = await target.send(prepared.request);
+    const result = scrubAttemptResult(sent, prepared.secretsSent);
+    attempts += 1;
+    const verdict = verdictOf(result);
+    this.log.add({
+      time: new Date(now).toISOString(),
+      webhookId: req.webhookId,
+      eventType: req.eventType,
+      attempt: attempts,
+      status: result.kind === 'response' ? result.status : undefined,
+      durationMs: Math.round(result.durationMs),
+      error: result.kind === 'response' ? undefined : result.error,
+      verdict,
+      response: result.kind === 'response' && result.body.length ? result.body.toString('utf8', 0, Math.min(result.body.length, 1024)) : undefined,
+    });
+    if (verdict === 'delivered') {
+      target.health.success();
+      await this.completeSoon(job.id);
+      this.options.onDelivered?.(() => this.output(req, attempts, result));
+      this.options.onChange?.();
+      return;
+    }
+    target.health.failure();
+    if (verdict === 'gone') {
+      // kept queued (without counting the attempt) for when the endpoint is enabled again
+      await reschedule(boss.getDb(), schema, queues.main, job.id, 0, jobDataOf(req, attempts - 1));
+      target.health.disable(`410 Gone from ${req.url || target.url}`);
+      return;
+    }
+    if (verdict === 'permanent') return this.toDead(job, req, attempts, `permanent failure: ${describe(result)}`, result);
+    const retryAfter = result.kind === 'response' ? parseRetryAfter(result.headers['retry-after'], this.now()) : undefined;
+    const delay = this.options.policy.nextDelayMs(attempts, { overload: isOverload(result), retryAfterMs: retryAfter });
+    if (delay === undefined) return this.toDead(job, req, attempts, `gave up after ${attempts} attempts: ${describe(result)}`, result);
+    await reschedule(boss.getDb(), schema, queues.main, job.id, delay, jobDataOf(req, attempts, describe(result)));
+    this.options.onChange?.();
+  }
+
+  /** Completions of the attempts that end together go in one statement. */
+  private completeSoon(id: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.completions.push({ id, resolve, reject });
+      if (this.completions.length === 1) setImmediate(() => this.flushCompletions());
+    });
+  }
+
+  private flushCompletions(): void {
+    const batch = this.completions.splice(0);
+    if (batch.length === 0) return;
+    this.options.boss.complete(this.options.queues.main, batch.map((c) => c.id)).then(
+      () => {
+        for (const c of batch) c.resolve();
+      },
+      (e) => {
+        for (const c of batch) c.reject(toError(e));
+      },
+    );
+  }
+
+  private async toDead(job: BossJob, req: StoredRequest, attempts: number, reason: string, result: AttemptResult | undefined): Promise<void> {
+    const { boss, queues } = this.options;
+    await boss.send(queues.dead, jobDataOf(req, attempts, reason), { id: job.id });
+    await boss.complete(queues.main, job.id);
+    this.deadCount += 1;
+    this.options.onDead?.(this.output(req, attempts, result, reason));
+    this.options.onChange?.();
+  }
+
+  private output(req: StoredRequest, attempts: number, result: AttemptResult | undefined, reason?: string): Record<string, unknown> {
+    const msg = msgFromRequest(req);
+    msg.webhook = req.signer ? { id: req.webhookId, signer: req.signer } : { id: req.webhookId };
+    const delivery: Delivery = { webhook_id: req.webhookId, attempts, duration_ms: 0 };
+    if (result) {
+      delivery.duration_ms = Math.round(result.durationMs);
+      if (result.kind === 'response') {
+        delivery.status = result.status;
+        delivery.response = result.body.toString('utf8', 0, Math.min(result.body.length, RESPONSE_BODY_LIMIT));
+      } else {
+        delivery.error = result.error;
+      }
+    }
+    if (reason) delivery.reason = reason;
+    msg.delivery = delivery;
+    return msg;
+  }
+}
+
+function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
