@@ -3,7 +3,11 @@
 //    same signing (target >= 0.8) and vs the core `http request` node fed the same burst (target >= 3);
 //  - enqueue latency p50 / p99 (target p99 < 1 ms);
 //  - RSS with 100,000 queued (target < 150 MB) and the time to recover them at start (target < 3 s),
-//    each measured in a fresh child process.
+//    each measured in a fresh child process;
+//  - scheduling (issue 18): 1,000 queued events of 30 printers to a target limited to 5 requests / 2 s
+//    (a receiver enforcing that window): the latency of every terminal event against the limit's floor,
+//    what was dropped (only superseded progress / layer events), and that the receiver rejected nothing.
+//    BENCH_ONLY=scheduling runs only this part.
 import { spawn, spawnSync } from 'child_process';
 import { createHmac } from 'crypto';
 import * as fs from 'fs';
@@ -17,6 +21,7 @@ import { HttpTransport } from '../src/delivery/http-transport';
 import { Outbox } from '../src/delivery/outbox';
 import { requestFromMsg } from '../src/delivery/request-from-msg';
 import { RetryPolicy, DEFAULT_SCHEDULE } from '../src/delivery/retry-policy';
+import { RateLimiter } from '../src/delivery/rate-limiter';
 import { getSigner, registerSigner } from '../src/sign/signer-registry';
 
 // The burst of the comparison in docs/delivery.md (the core node lost 21 of 20,000 with EMFILE).
@@ -161,7 +166,7 @@ async function fillChild(dir: string): Promise<void> {
     const batch = [];
     for (let i = start; i < start + FILL_BATCH; i++) {
       // each msg also carries its PrinterEvent (stored with the record so the outputs get msg.event back)
-      const event = { id: `evt_${i}`, type: 'print.progress', time: new Date(1700000000000 + i).toISOString(), printer: { id: 'mk4-bench', name: 'MK4 bench', kind: 'octoprint' }, job: { id: `job_${i >> 6}`, file: 'benchy_0.2mm_PLA_MK4_1h2m.gcode', progress: i % 100, elapsed_s: i, remaining_s: 3600 - (i % 3600) }, raw: { state: 'Printing' } };
+      const event = { id: `evt_${i}`, type: 'print.progress', time: new Date(1700000000000 + i).toISOString(), printer: { id: 'mk4-bench', name: 'MK4 bench', kind: 'octoprint' }, job: { id: `job_${i}`, file: 'benchy_0.2mm_PLA_MK4_1h2m.gcode', progress: i % 100, elapsed_s: i, remaining_s: 3600 - (i % 3600) }, raw: { state: 'Printing' } };
       batch.push(queue.enqueue(requestFromMsg({ payload: body, event, topic: 'print.progress', headers: { 'content-type': 'application/json' }, webhook: { id: `evt_${i}`, signer: 'bench-signer' } }, { allowOverride: false })));
     }
     await Promise.all(batch);
@@ -194,7 +199,115 @@ function child(mode: string, dir: string): Record<string, number> {
   return JSON.parse(res.stdout.trim().split('\n').pop()!);
 }
 
+/** A deterministic random (mulberry32), so every run queues the same 1,000 events. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * 30 printers, 1,000 events queued while the target is unreachable, then released to a target that
+ * accepts 5 requests in any 2 s (and answers 429 beyond). 20 jobs end (done / failed / cancelled) at
+ * random points; the other 10 are still printing.
+ */
+async function schedulingBench(): Promise<void> {
+  const WINDOW = { requests: 5, periodMs: 2000 };
+  const arrivals: Array<{ at: number; type: string }> = [];
+  let rejected = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const at = Date.now();
+      // 40 ms of slack for loopback scheduling between the sender's start and this arrival
+      const recent = arrivals.filter((a) => a.at > at - WINDOW.periodMs + 40).length;
+      if (recent >= WINDOW.requests) {
+        rejected += 1;
+        res.writeHead(429, { 'retry-after': '2' });
+        res.end();
+        return;
+      }
+      arrivals.push({ at, type: (JSON.parse(Buffer.concat(chunks).toString()) as { type: string }).type });
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  const dir = tmp('printhooks-bench-sched-');
+  const random = seeded(18);
+  const printers = Array.from({ length: 30 }, (_, n) => `printer-${n + 1}`);
+  const ending = new Set(printers.slice(0, 20));
+  const ended = new Set<string>();
+  const progress = new Map(printers.map((p) => [p, 0]));
+  const events: Array<{ type: string; printer: string }> = printers.map((p) => ({ type: 'print.started', printer: p }));
+  const terminals = ['print.done', 'print.failed', 'print.cancelled'];
+  while (events.length < 1000) {
+    const printer = printers[Math.floor(random() * printers.length)];
+    if (ended.has(printer)) continue;
+    const remaining = 1000 - events.length;
+    const endsLeft = [...ending].filter((p) => !ended.has(p)).length;
+    if (ending.has(printer) && (random() < 0.03 || remaining <= endsLeft)) {
+      ended.add(printer);
+      events.push({ type: terminals[ended.size % 3], printer });
+    } else if (remaining > endsLeft) {
+      progress.set(printer, progress.get(printer)! + 1);
+      events.push({ type: random() < 0.5 ? 'print.progress' : 'print.layer', printer });
+    }
+  }
+  const health = new EndpointHealth();
+  health.disable('bench: queued while the target is unreachable');
+  const transport = new HttpTransport({ timeoutMs: 5000 });
+  let superseded = 0;
+  let dead = 0;
+  let delivered = 0;
+  const queue = new DeliveryQueue({
+    outbox: new Outbox(dir),
+    policy: new RetryPolicy({ schedule: DEFAULT_SCHEDULE, jitter: 0.2, overloadDelay: 60 }),
+    target: () => ({ url, method: 'POST', authHeaders: {}, health, limiter, send: (r) => transport.send(r) }),
+    getSigner,
+    concurrency: 4,
+    onDropped: (d) => { if (d.why === 'superseded') superseded += 1; },
+    onDead: () => { dead += 1; },
+    onDelivered: () => { delivered += 1; },
+  });
+  const limiter = new RateLimiter([WINDOW]);
+  queue.start();
+  let n = 0;
+  for (const e of events) {
+    n += 1;
+    const event = { id: `evt_sched_${n}`, type: e.type, time: new Date().toISOString(), printer: { id: e.printer, name: e.printer, kind: 'test' }, job: { id: `${e.printer}-job` } };
+    await queue.enqueue(requestFromMsg({ payload: event, event, topic: e.type }, { allowOverride: false }));
+  }
+  const sendable = queue.queued;
+  const released = Date.now();
+  health.enable();
+  while (delivered + dead < sendable) await new Promise((r) => setTimeout(r, 50));
+  const total = Date.now() - released;
+  await queue.stop();
+  transport.close();
+  server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const terminalAt = arrivals.filter((a) => terminals.includes(a.type)).map((a) => a.at - released);
+  // the floor: the k-th request (from 0) cannot start before floor(k / 5) × 2 s
+  const floors = terminalAt.map((_, k) => Math.floor(k / WINDOW.requests) * WINDOW.periodMs);
+  const over = Math.max(...terminalAt.map((at, k) => at - floors[k]));
+  const expectedDrops = events.length - sendable;
+  console.log(`scheduling: 1,000 events of 30 printers queued, target limited to 5 requests / 2 s (receiver enforcing it):`);
+  console.log(`  sent ${arrivals.length} requests in ${(total / 1000).toFixed(1)} s; receiver rejected ${rejected} (target 0); dead letters ${dead} (target 0)`);
+  console.log(`  dropped ${superseded} superseded progress / layer events (${expectedDrops} not sent; nothing else dropped: ${superseded === expectedDrops && dead === 0 ? 'yes' : 'NO'})`);
+  console.log(`  ${terminalAt.length} terminal events: the last at ${(Math.max(...terminalAt) / 1000).toFixed(2)} s, its floor ${(floors[floors.length - 1] / 1000).toFixed(1)} s;`
+    + ` worst terminal latency above its floor ${over} ms (target < 250 ms); all sent before any other event: ${arrivals.slice(0, terminalAt.length).every((a) => terminals.includes(a.type)) ? 'yes' : 'NO'}`);
+  console.log(`  a FIFO without lanes or coalescing would need ${Math.ceil(events.length / WINDOW.requests) * WINDOW.periodMs / 1000} s for the 1,000 (${((Math.ceil(events.length / WINDOW.requests) * WINDOW.periodMs) / total).toFixed(1)} x the time taken), and its last terminal event could wait as long`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'scheduling') return schedulingBench();
   const rx = await startReceiver();
   try {
     await bareAxios(rx.url, WARMUP);
@@ -222,6 +335,7 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  await schedulingBench();
 }
 
 if (process.argv[2] === 'fill') void fillChild(process.argv[3]);

@@ -2,7 +2,7 @@ import type { AttemptSigner } from '../sign/signer-registry';
 import { AttemptPreparation, type RequestDefaults } from './attempt-preparation';
 import { DeliveryLog, printerNameOf, RESPONSE_TEXT_LIMIT } from './delivery-log';
 import type { EndpointHealth, HealthView } from './endpoint-health';
-import { isLatestWins, isTerminal } from './event-lanes';
+import { isTerminal } from './event-lanes';
 import { DamagedRecordError, Outbox, OutboxEntry } from './outbox';
 import type { StoredRequest } from './outbox-record';
 import { AttemptResult, describe, isOverload, verdictOf } from './outcome';
@@ -92,8 +92,8 @@ export interface DeliveryQueueOptions {
 export class DeliveryQueue {
   readonly log: DeliveryLog;
   private readonly order: SendOrder;
-  /** The newest queued progress / layer entry per "<type> <job>" (coalescing). */
-  private readonly latest = new Map<string, OutboxEntry>();
+  /** The newest queued entry per job, one map per latest-wins type (coalescing). */
+  private readonly latest = new Map<string, Map<string, OutboxEntry>>([['print.progress', new Map()], ['print.layer', new Map()]]);
   private readonly sending = new Set<OutboxEntry>();
   /** Pacing of a target that has no limiter of its own (429 pauses still apply). */
   private readonly ownLimiter = new RateLimiter([]);
@@ -349,26 +349,25 @@ export class DeliveryQueue {
   private coalesce(entry: OutboxEntry): void {
     const job = entry.jobKey;
     if (job === undefined) return;
-    if (isLatestWins(entry.eventType)) {
-      const key = `${entry.eventType}\u0000${job}`;
-      const older = this.latest.get(key);
+    const own = entry.eventType === undefined ? undefined : this.latest.get(entry.eventType);
+    if (own) {
+      const older = own.get(job);
       if (older && older.seq < entry.seq && this.isWaiting(older)) this.drop(older, 'superseded', this.now());
-      this.latest.set(key, entry);
+      own.set(job, entry);
     } else if (isTerminal(entry.eventType)) {
-      for (const type of ['print.progress', 'print.layer']) {
-        const key = `${type}\u0000${job}`;
-        const older = this.latest.get(key);
+      for (const byJob of this.latest.values()) {
+        const older = byJob.get(job);
         if (older && older.seq < entry.seq && this.isWaiting(older)) this.drop(older, 'superseded', this.now());
-        if (older && older.seq < entry.seq) this.latest.delete(key);
+        if (older && older.seq < entry.seq) byJob.delete(job);
       }
     }
   }
 
   /** Forgets a finished entry in the coalescing index. */
   private unindex(entry: OutboxEntry): void {
-    if (entry.jobKey === undefined || !isLatestWins(entry.eventType)) return;
-    const key = `${entry.eventType}\u0000${entry.jobKey}`;
-    if (this.latest.get(key) === entry) this.latest.delete(key);
+    if (entry.jobKey === undefined || entry.eventType === undefined) return;
+    const byJob = this.latest.get(entry.eventType);
+    if (byJob?.get(entry.jobKey) === entry) byJob.delete(entry.jobKey);
   }
 
   /** Completes a msg that will not be sent (superseded or expired): not a dead letter, one log line. */

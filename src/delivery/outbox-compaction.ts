@@ -4,6 +4,7 @@ import type { OutboxEntry } from './outbox-entry';
 import { fsyncDir } from './outbox-io';
 import { RECORD_ENQUEUE, RECORD_UPDATE, StoredRequest, encodeUpdate, enqueueWriter } from './outbox-record';
 import { OUTBOX_MAGIC } from './outbox-replay';
+import { factsOfEntry } from './outbox-scheduling';
 
 /** Records are written in batches of about this many bytes. */
 const WRITE_BATCH = 4 * 1024 * 1024;
@@ -51,7 +52,7 @@ export function compactLog(
       batchBytes = 0;
     };
     for (const entry of entries) {
-      const body = enqueueWriter(entry.seq, entry.nextAt, entry.attempts, read(entry));
+      const body = enqueueWriter(entry.seq, entry.nextAt, entry.attempts, read(entry), factsOfEntry(entry));
       const frame = buildFrame(RECORD_ENQUEUE, body.length, body.fill);
       places.set(entry.seq, { offset: position + batchBytes, length: frame.length });
       batch.push(frame);

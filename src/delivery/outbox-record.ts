@@ -33,11 +33,26 @@ export const RECORD_DONE = 3;
 
 type Meta = Omit<StoredRequest, 'body'>;
 
+/**
+ * The scheduling facts of a record (outbox-scheduling.ts), written as the first key of its metadata JSON,
+ * `"ph"`, a JSON string holding `[eventType, createdAt, jobKey]`: a replay reads them from the first bytes
+ * without parsing the rest. Records written before it have no `ph` (their metadata is parsed instead);
+ * readers that do not know it ignore it.
+ */
+export interface RecordFacts {
+  eventType?: string;
+  createdAt?: number;
+  jobKey?: string;
+}
+
+const FACTS_PREFIX = '{"ph":"';
+
 /** ENQUEUE body: f64 seq, f64 nextAt, u32 attempts, u32 meta length, meta JSON, body bytes. */
 /** The ENQUEUE body as a size and a function writing it at an offset (lets the frame be built in one allocation). */
-export function enqueueWriter(seq: number, nextAt: number, attempts: number, req: StoredRequest): { length: number; fill: (out: Buffer, at: number) => void } {
-  const { body, ...meta } = req;
-  const metaText = JSON.stringify(meta);
+export function enqueueWriter(seq: number, nextAt: number, attempts: number, req: StoredRequest, facts?: RecordFacts): { length: number; fill: (out: Buffer, at: number) => void } {
+  const { body, ...rest } = req;
+  const { ph: _old, ...meta } = rest as Meta & { ph?: unknown };
+  const metaText = JSON.stringify(facts ? { ph: JSON.stringify([facts.eventType ?? null, facts.createdAt ?? null, facts.jobKey ?? null]), ...meta } : meta);
   const metaLength = Buffer.byteLength(metaText, 'utf8');
   return {
     length: 24 + metaLength + body.length,
@@ -68,9 +83,27 @@ export function decodeEnqueueMeta(body: Buffer): Meta {
   return JSON.parse(body.toString('utf8', 24, 24 + metaLength)) as Meta;
 }
 
+/** The `ph` facts at the start of an ENQUEUE body's metadata, read without parsing the rest; undefined when it has none. */
+export function decodeEnqueueFacts(body: Buffer): RecordFacts | undefined {
+  const start = 24;
+  const end = start + body.readUInt32LE(20);
+  if (end - start < FACTS_PREFIX.length + 2 || body.toString('latin1', start, start + FACTS_PREFIX.length) !== FACTS_PREFIX) return undefined;
+  // the string literal ends at the first quote not escaped by a backslash
+  let at = start + FACTS_PREFIX.length;
+  while (at < end && body[at] !== 0x22) at += body[at] === 0x5c ? 2 : 1;
+  if (at >= end) return undefined;
+  const inner = JSON.parse(body.toString('utf8', start + FACTS_PREFIX.length - 1, at + 1)) as string;
+  const [eventType, createdAt, jobKey] = JSON.parse(inner) as [unknown, unknown, unknown];
+  const facts: RecordFacts = {};
+  if (typeof eventType === 'string') facts.eventType = eventType;
+  if (typeof createdAt === 'number') facts.createdAt = createdAt;
+  if (typeof jobKey === 'string') facts.jobKey = jobKey;
+  return facts;
+}
+
 export function decodeEnqueue(body: Buffer): EnqueueHead & { req: StoredRequest } {
   const metaLength = body.readUInt32LE(20);
-  const meta = JSON.parse(body.toString('utf8', 24, 24 + metaLength)) as Meta;
+  const { ph: _facts, ...meta } = JSON.parse(body.toString('utf8', 24, 24 + metaLength)) as Meta & { ph?: unknown };
   // copy: the caller's buffer is a read chunk that gets reused
   const bytes = Buffer.from(body.subarray(24 + metaLength));
   return { ...decodeEnqueueHead(body), req: { ...meta, body: bytes } };

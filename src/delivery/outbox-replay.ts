@@ -8,10 +8,11 @@ import {
   decodeDone,
   decodeEnqueue,
   decodeEnqueueHead,
+  decodeEnqueueFacts,
   decodeEnqueueMeta,
   decodeUpdate,
 } from './outbox-record';
-import { schedulingFacts } from './outbox-scheduling';
+import { factsOf, newEntry } from './outbox-scheduling';
 
 /** The first bytes of every outbox log; records follow it. */
 export const OUTBOX_MAGIC = Buffer.from('PHOUTBX1', 'ascii');
@@ -181,10 +182,10 @@ export class LogReplay {
       const cached = cache ? decodeEnqueue(body).req : undefined;
       if (log.skipped.length) log.recordsAfterDamage += 1;
       this.lastEnqueueSeq = Math.max(this.lastEnqueueSeq, head.seq);
-      const entry: OutboxEntry = { seq: head.seq, attempts: head.attempts, nextAt: head.nextAt, dead: false, offset, length };
-      Object.assign(entry, schedulingFacts(cached ?? decodeEnqueueMeta(body)));
+      // the facts from the first bytes; a record written before they existed has its metadata parsed
+      const facts = decodeEnqueueFacts(body) ?? factsOf(cached ?? decodeEnqueueMeta(body));
+      const entry = newEntry(head.seq, head.attempts, head.nextAt, offset, length, facts, cached);
       if (cached) {
-        entry.cached = cached;
         log.cachedCount += 1;
         log.cachedBytes += length;
       }

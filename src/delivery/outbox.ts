@@ -18,7 +18,7 @@ import {
   enqueueWriter,
 } from './outbox-record';
 import { setAsideDamage } from './outbox-quarantine';
-import { schedulingFacts } from './outbox-scheduling';
+import { factsOf, newEntry } from './outbox-scheduling';
 import { RecoveryReport, recoverLog } from './outbox-recovery';
 
 /** An entry's record read back from the log does not decode: damaged on disk since the start (not an I/O error). */
@@ -149,9 +149,10 @@ export class Outbox {
   append(req: StoredRequest, nextAt: number): { entry: OutboxEntry; durable: Promise<void> } {
     this.assertOpen();
     const seq = this.nextSeq++;
-    const body = enqueueWriter(seq, nextAt, 0, req);
+    const facts = factsOf(req);
+    const body = enqueueWriter(seq, nextAt, 0, req, facts);
     const frame = buildFrame(RECORD_ENQUEUE, body.length, body.fill);
-    const entry: OutboxEntry = { seq, attempts: 0, nextAt, dead: false, offset: this.commit.end, length: frame.length, cached: req, ...schedulingFacts(req) };
+    const entry = newEntry(seq, 0, nextAt, this.commit.end, frame.length, facts, req);
     this.cachedCount += 1;
     this.cachedBytes += frame.length;
     this.map.set(seq, entry);

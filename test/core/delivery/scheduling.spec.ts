@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EndpointHealth, type HealthTransition } from '../../../src/delivery/endpoint-health';
 import { parseTtl } from '../../../src/delivery/event-lanes';
+import { Outbox } from '../../../src/delivery/outbox';
+import { decodeEnqueueFacts } from '../../../src/delivery/outbox-record';
 import { RateLimiter } from '../../../src/delivery/rate-limiter';
 import { requestFromMsg } from '../../../src/delivery/request-from-msg';
 import type { DroppedInfo } from '../../../src/delivery/delivery-queue';
@@ -110,6 +112,25 @@ describe('delivery/scheduling: priorities, coalescing, TTL, 429 pauses, breaker,
       assert.deepEqual(rx.received.map((r) => r.headers['webhook-id']), ['evt_old_5', 'evt_old_4']);
       assert.deepEqual(h.delivered.map((m) => (m.delivery as { attempts: number }).attempts), [1, 3]);
       assert.equal((h.delivered[0].event as { type: string }).type, 'print.failed');
+    });
+
+    it('the facts are written first in each record and read back without parsing it, also after a compaction', async () => {
+      const outbox = new Outbox(t.dir, { cacheEntries: 0 });
+      const req = eventMsg('print.progress', 'Prusa "MK4" \\ 1', 'job\u00e9 1', { progress: 5 });
+      await outbox.append(req, 1).durable;
+      outbox.compact();
+      await outbox.close();
+      const again = new Outbox(t.dir, { cacheEntries: 0 });
+      const [entry] = [...again.entries()];
+      assert.equal(entry.cached, undefined, 'read from the log, not from a cached body');
+      assert.deepEqual([entry.eventType, entry.jobKey, entry.createdAt], ['print.progress', 'Prusa "MK4" \\ 1\u0000job\u00e9 1', req.createdAt]);
+      const back = again.read(entry);
+      assert.equal('ph' in back, false, 'the facts never reach the stored request nor the output msg');
+      assert.equal(back.webhookId, req.webhookId);
+      const raw = fs.readFileSync(path.join(t.dir, 'outbox.log'));
+      const decoded = decodeEnqueueFacts(raw.subarray(raw.indexOf(Buffer.from('{"ph"')) - 24));
+      assert.equal(decoded?.jobKey, entry.jobKey);
+      await again.close();
     });
 
     it('ordered mode keeps enqueue order (no lanes) but still coalesces', async () => {
