@@ -95,7 +95,13 @@ export class TunnelAgent extends https.Agent {
       if (err || !raw) return callback?.(err ?? new ProxyError('tunnel failed'), undefined as unknown as Duplex);
       // the agent's options carry the request path as `path`, which tls.connect would take for a unix socket
       const { path: _path, ...rest } = options as tls.ConnectionOptions & { path?: unknown; timeout?: number };
-      const secure = tls.connect({ ...rest, socket: raw, servername });
+      let secure: tls.TLSSocket;
+      try {
+        secure = tls.connect({ ...rest, socket: raw, servername });
+      } catch (e) {
+        raw.destroy();
+        return callback?.(e instanceof Error ? e : new Error(String(e)), undefined as unknown as Duplex);
+      }
       callback?.(null, secure);
     });
     return undefined;

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import * as net from 'node:net';
 import { HttpTransport } from '../../../src/delivery/http-transport';
 import { bypassesProxy, proxyFor } from '../../../src/delivery/proxy-settings';
 import { FakeProxy } from '../../fakes/proxy/proxy';
@@ -47,8 +48,8 @@ describe('delivery/proxy', () => {
   });
 
   describe('through a loopback proxy', () => {
-    let proxy: FakeProxy;
-    let rx: FakeReceiver;
+    let proxy: FakeProxy | undefined;
+    let rx: FakeReceiver | undefined;
     const transports: HttpTransport[] = [];
     const make = (o: Partial<ConstructorParameters<typeof HttpTransport>[0]>) => {
       const t = new HttpTransport({ timeoutMs: 3000, ...o });
@@ -59,6 +60,8 @@ describe('delivery/proxy', () => {
       for (const t of transports.splice(0)) t.close();
       await proxy?.stop();
       await rx?.stop();
+      proxy = undefined;
+      rx = undefined;
     });
     const post = (url: string, body = 'through') => ({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, body: Buffer.from(body) });
 
@@ -113,6 +116,29 @@ describe('delivery/proxy', () => {
       await make({ proxy: { mode: 'env' }, env: { http_proxy: proxy.url, no_proxy: 'localhost' } }).send(post(`http://localhost:${rx.port}/c`));
       assert.equal(proxy.passed.length, 1);
       assert.deepEqual(rx.received.map((r) => r.path), ['/a', '/b', '/c']);
+    });
+
+    it('a hostile proxy (no HTTP, an endless head, a close mid-answer) ends in a named error, never a crash', async () => {
+      const behaviours: Array<[(s: net.Socket) => void, RegExp]> = [
+        [(s) => s.end('SSH-2.0-OpenSSH\r\n\r\n'), /did not answer CONNECT with HTTP/],
+        [(s) => s.write(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(20_000)}`), /over-long answer/],
+        [(s) => s.end('HTTP/1.1 20'), /closed the connection before the tunnel/],
+      ];
+      for (const [behave, expected] of behaviours) {
+        const server = net.createServer((s) => {
+          s.on('error', () => undefined);
+          s.once('data', () => behave(s));
+        });
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        try {
+          const port = (server.address() as net.AddressInfo).port;
+          const result = await make({ proxy: { mode: 'url', url: `http://127.0.0.1:${port}` } }).send(post('https://127.0.0.1:9/x'));
+          assert.equal(result.kind, 'network');
+          assert.match(result.kind === 'network' ? result.error : '', expected);
+        } finally {
+          server.close();
+        }
+      }
     });
 
     it('a msg url to a metadata address is refused before the proxy is asked', async () => {
