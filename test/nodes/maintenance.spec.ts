@@ -79,6 +79,13 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
       src.receive({ reset: 'dust the shelf' } as never);
       await until(() => errors.length === 1, 'the unknown task refused');
       assert.match(String((errors[0] as Error).message ?? errors[0]), /no rule has the task "dust the shelf"; the tasks are: clean bed/);
+      src.receive({ reset: { task: 'clean bed' } } as never);
+      src.receive({ payload: 'clean bed' } as never);
+      src.receive({ reset: 'x'.repeat(100_000) } as never);
+      await until(() => errors.length === 4, 'the malformed resets refused');
+      assert.match(String((errors[1] as Error).message), /^maintenance reset: msg.reset must be the task text of a rule, or "\*"$/);
+      assert.match(String((errors[2] as Error).message), /^input: send msg.reset = "<task>"/);
+      assert.ok(String((errors[3] as Error).message).length < 300, 'a huge task is cut in the error');
       src.receive({ topic: 'maintenance.reset', payload: 'clean bed' } as never);
       await new Promise((r) => setTimeout(r, 50));
       await d.printJob(msgs, 'c.gcode');
