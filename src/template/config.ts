@@ -4,6 +4,7 @@ import { TemplateConfigError } from './errors';
 import { compileHeaders, type CompiledHeaders } from './headers';
 import { getPreset, PRESET_NAMES, type Preset, type PresetCredentials, type PresetOptions } from './presets';
 import type { MissingPolicy } from './scope';
+import { placeholdersOf, type Placeholder } from './tokenizer';
 import { compileUrl, type CompiledUrl } from './url';
 
 export const METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] as const;
@@ -99,7 +100,26 @@ export function parseTemplateConfig(raw: RawTemplateConfig, credentials: PresetC
       config.usesSnapshot = true;
     }
   }
+  checkCredentialsUsed(config, credentials);
   return config;
+}
+
+/**
+ * A {{$token}} or {{$user}} in the URL, headers or custom body needs that credential: without it the
+ * node goes red at deploy naming the credential (a Discord webhook URL ending in {{$token}} …), instead
+ * of every delivery failing later.
+ */
+function checkCredentialsUsed(config: TemplateConfig, credentials: PresetCredentials): void {
+  const places: Array<[string, Placeholder[]]> = [
+    ['URL', config.url ? placeholdersOf(config.url.segments) : []],
+    ['headers', config.headers.flatMap(([, segments]) => placeholdersOf(segments))],
+    ['body', config.body ? collectPlaceholders(config.body) : []],
+  ];
+  for (const name of ['token', 'user'] as const) {
+    if (credentials[name]) continue;
+    const where = places.find(([, list]) => list.some((p) => p.root === 'special' && p.path[0] === `$${name}`));
+    if (where) throw new TemplateConfigError(name, `the ${where[0]} ${where[0] === 'headers' ? 'use' : 'uses'} {{$${name}}}: enter the ${name === 'token' ? 'Token' : 'User key'} credential`);
+  }
 }
 
 function compileCustomBody(body: string, contentType: ContentType): CompiledNode {

@@ -76,3 +76,14 @@ describe('template: progress that no filter thinned (issue 15)', () => {
     assert.equal(unthinnedWarning(undefined, {}, 'print.progress'), undefined);
   });
 });
+
+describe('template: a {{$token}} / {{$user}} the node uses needs its credential at deploy', () => {
+  it('names the credential and where it is used; with the credential it deploys', () => {
+    const url = 'https://discord.com/api/webhooks/123/{{$token}}';
+    assert.throws(() => parseTemplateConfig({ preset: 'discord', url }, {}), /^TemplateConfigError: token: the URL uses \{\{\$token\}\}: enter the Token credential$/);
+    assert.throws(() => parseTemplateConfig({ preset: 'custom', body: '{"key": "{{$user}}"}' }, { token: 't' }), /^TemplateConfigError: user: the body uses \{\{\$user\}\}: enter the User key credential$/);
+    assert.throws(() => parseTemplateConfig({ preset: 'custom', body: '{}', headers: '{"X-Key": "{{$token}}"}' }, {}), /^TemplateConfigError: token: the headers use \{\{\$token\}\}: enter the Token credential$/);
+    assert.doesNotThrow(() => parseTemplateConfig({ preset: 'discord', url }, { token: 'abc' }));
+    assert.doesNotThrow(() => parseTemplateConfig({ preset: 'discord' }, {}));
+  });
+});

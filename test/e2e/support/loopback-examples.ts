@@ -9,6 +9,9 @@ const CLOSED_PORT = 9;
 type FlowNode = Record<string, unknown>;
 
 function toLoopbackUrl(value: string): string {
+  // only the scheme://user@host:port part changes, so a URL template keeps its {{placeholders}} as written
+  const origin = /^(https?:\/\/)[^/?#]*/i.exec(value);
+  if (origin) return `${origin[1]}127.0.0.1:${CLOSED_PORT}${value.slice(origin[0].length) || '/'}`;
   try {
     const url = new URL(value);
     url.hostname = '127.0.0.1';
