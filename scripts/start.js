@@ -138,7 +138,13 @@ function stopAll(children, graceMs = 10_000) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  if (options.build) execFileSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
+  if (options.build) {
+    try {
+      execFileSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
+    } catch {
+      fail('the build failed (its errors are above)');
+    }
+  }
   const baseDir = path.resolve(process.env.PRINTHOOKS_USER_DIR || path.join(root, '.node-red'));
   // The demo's user dir is its own and made afresh: new printer addresses, no outbox or job state left over.
   const userDir = options.plain ? baseDir : path.join(baseDir, 'printhooks-demo');
