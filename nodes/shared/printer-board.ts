@@ -33,6 +33,8 @@ const STATE_AFTER: Record<string, string> = {
 };
 
 const TEXT_LIMIT = 200;
+/** Printers kept on the board, those followed now and those last seen before a redeploy. */
+const KEPT_ROWS = 1000;
 
 /**
  * Every printer config node in use, fed by its source nodes. A row lives on across a redeploy (the
@@ -45,6 +47,7 @@ class PrinterBoard {
   attach(configId: string, printer: PrinterRef, source: { id: string; name?: string }): PrinterFeed {
     let row = this.rows.get(configId);
     if (!row) {
+      this.forgetDetached();
       row = { id: configId, name: '', platform: '', sources: [] };
       this.rows.set(configId, row);
     }
@@ -71,6 +74,12 @@ class PrinterBoard {
   /** Forgets every printer (tests). */
   clear(): void {
     this.rows.clear();
+  }
+
+  /** Bounded: past KEPT_ROWS, printers no source follows any more (config nodes deleted) are forgotten. */
+  private forgetDetached(): void {
+    if (this.rows.size < KEPT_ROWS) return;
+    for (const [id, row] of this.rows) if (row.sources.length === 0) this.rows.delete(id);
   }
 
   private record(row: PrinterRow, event: PrinterEvent): void {
