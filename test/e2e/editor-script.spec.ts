@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { EVENT_TYPES } from '../../src/event';
+import { CHAT_DEFAULT_EVENTS, EVENT_GROUPS } from '../../src/filter/event-groups';
 import { DEFAULT_SCHEDULE } from '../../src/delivery/retry-policy';
 import { SCHEMES } from '../../src/sign/scheme';
 import { PRESETS, PRESET_FIELDS } from '../../src/template/presets';
@@ -136,14 +137,22 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
     await openDialog(page, 'f1', '#node-input-events-list input[data-event]');
     const boxes = await page.$$eval('#node-input-events-list input[data-event]', (inputs) =>
       inputs.map((i) => [(i as HTMLInputElement).dataset.event, (i as HTMLInputElement).checked]));
-    assert.deepEqual(boxes.map(([type]) => type), [...EVENT_TYPES]);
+    // in the core's event groups (src/filter/event-groups.ts), every type once
+    assert.deepEqual(boxes.map(([type]) => type), EVENT_GROUPS.flatMap((g) => g.types));
+    assert.deepEqual([...boxes.map(([type]) => type)].sort(), [...EVENT_TYPES].sort());
     assert.deepEqual(boxes.filter(([, on]) => on).map(([type]) => type), ['print.done', 'printer.bed_cooled']);
-    assert.deepEqual(await page.$$eval('#node-input-events-list input[data-group]', (g) => g.map((x) => (x as HTMLInputElement).dataset.group)), ['print.', 'printer.']);
+    assert.deepEqual(await page.$$eval('#node-input-events-list input[data-group]', (g) => g.map((x) => (x as HTMLInputElement).dataset.group)), EVENT_GROUPS.map((g) => g.key));
     // the group tick sets its members; done saves them
-    await page.check('#node-input-events-list input[data-group="printer."]');
+    await page.check('#node-input-events-list input[data-group="groupState"]');
     await page.click('#node-dialog-ok');
     const saved = await page.evaluate(() => ((window as unknown as EditorWindow).RED.nodes.node('f1') as { events: string[] }).events);
-    assert.deepEqual(saved, ['print.done', ...EVENT_TYPES.filter((t) => t.startsWith('printer.'))]);
+    assert.deepEqual(saved, ['print.done', ...EVENT_GROUPS.find((g) => g.key === 'groupState')!.types]);
+    // a filter dropped from the palette starts with the chat-friendly types (issue 15), version 2
+    const fresh = await page.evaluate(() => {
+      const defaults = (window as unknown as { RED: { nodes: { getType(t: string): { defaults: Record<string, { value: unknown }> } } } }).RED.nodes.getType('printhooks-filter').defaults;
+      return { events: defaults.events.value, progressEvery: defaults.progressEvery.value, remainingBelow: defaults.remainingBelow.value, version: defaults.version.value };
+    });
+    assert.deepEqual(fresh, { events: [...CHAT_DEFAULT_EVENTS], progressEvery: 0, remainingBelow: 0, version: 2 });
     await page.close();
   });
 
