@@ -95,8 +95,10 @@ export class EndpointClient {
 
   private remember(token: string): void {
     if (this.closed) return;
+    // the previous token stays known too: answers to attempts made with it may still be arriving
+    const previous = this.token;
     this.token = token;
-    this.unregister = registerCredentials(this.options.owner, [...this.secrets, token]);
+    this.unregister = registerCredentials(this.options.owner, [...this.secrets, token, ...(previous ? [previous] : [])]);
   }
 }
 

@@ -148,7 +148,8 @@ export class OAuth2TokenSource {
     }
     if (!json) throw new OAuth2Error(`${where} answered HTTP ${result.status} without a JSON body`);
     const value = json.access_token;
-    if (typeof value !== 'string' || value === '' || /[\r\n]/.test(value)) throw new OAuth2Error(`${where} answered without a usable access_token`);
+    // a header value must be visible ASCII: anything else would be refused by Node or split the header
+    if (typeof value !== 'string' || !/^[\x21-\x7e]+$/.test(value)) throw new OAuth2Error(`${where} answered without a usable access_token`);
     const type = json.token_type;
     if (typeof type === 'string' && type.toLowerCase() !== 'bearer') throw new OAuth2Error(`${where} gave a token of type "${printable(type)}"; only Bearer tokens are supported`);
     const now = this.now();

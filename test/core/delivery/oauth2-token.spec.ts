@@ -117,6 +117,9 @@ describe('delivery/oauth2-token: client credentials against a loopback token ser
     tokens.reply({ status: 200, body: 'not json' });
     const notJson = await client().send(req());
     assert.match(notJson.kind === 'network' ? notJson.error : '', /answered HTTP 200 without a JSON body/);
+    tokens.reply({ status: 200, body: { access_token: 'tok\r\nX-Injected: 1', token_type: 'Bearer' } });
+    const injected = await client().send(req());
+    assert.match(injected.kind === 'network' ? injected.error : '', /answered without a usable access_token/);
     tokens.reply({ status: 200, body: { token_type: 'Bearer' } });
     const noToken = await client().send(req());
     assert.match(noToken.kind === 'network' ? noToken.error : '', /answered without a usable access_token/);
