@@ -65,7 +65,7 @@ function demoFlow(sim, nodeRedUrl) {
   const page = fs.readFileSync(path.join(__dirname, 'receiver-page.html'), 'utf8');
   return [
     { id: TAB, type: 'tab', label: 'PrintHooks demo', info: 'Deployed by `npm start` (docs/demo.md): simulated printers → PrintHooks → the receiver page at /printhooks-demo.' },
-    node('about', 'comment', 250, 40, {
+    node('about', 'comment', 420, 40, {
       name: 'Three simulated printers → filter → template → signer → sender → verify → /printhooks-demo',
       info: 'The simulator (simulator/ in the repo) runs an OctoPrint, a Moonraker and a Bambu Lab printer on 127.0.0.1, speaking their real protocols and looping jobs that finish, pause, run out of filament, get cancelled or fail.\n\nThe filter passes the lifecycle, errors, attention requests and progress every 25 %. The signer signs with Standard Webhooks; the sender delivers durably to this Node-RED, where printhooks-verify checks each signature before the page lists it.\n\nThe secrets (the printer keys and the signing secret) are credentials the start script sets at deploy: they are stored encrypted in flows_cred.json, never in the flow.',
     }),
@@ -75,25 +75,29 @@ function demoFlow(sim, nodeRedUrl) {
     { id: 'phdemo.bambu', type: 'printhooks-bambu-printer', name: 'Bambu Lab P1S', host: sim.bambu.host, port: sim.bambu.port, serial: sim.bambu.serial, tls: 'ca', ca: sim.bambu.ca, fingerprint: '', cameraPort: sim.bambu.cameraPort, bedCooled: 35, version: 1 },
     { id: 'phdemo.endpoint', type: 'printhooks-endpoint', name: 'demo receiver', url: `${nodeRedUrl}/printhooks-demo/receive`, method: 'POST', timeout: 15, allowOverride: false, tlsInsecure: false, version: 1 },
 
-    node('src-octoprint', 'printhooks-octoprint', 140, 120, { name: '', server: 'phdemo.octoprint', includeRaw: false, version: 1 }, [['filter']]),
-    node('src-moonraker', 'printhooks-moonraker', 140, 180, { name: '', server: 'phdemo.moonraker', includeRaw: false, version: 1 }, [['filter']]),
-    node('src-bambu', 'printhooks-bambu', 140, 240, { name: '', printer: 'phdemo.bambu', includeRaw: false, version: 1 }, [['filter']]),
-    node('filter', 'printhooks-filter', 380, 180, { name: 'lifecycle, errors, attention, 25 %', events: EVENTS, rules: [], progressStep: 25, cooldown: 0, quietStart: '', quietEnd: '', timezone: '', quietMode: 'drop', version: 1 }, [['template']]),
-    node('template', 'printhooks-template', 600, 180, { name: '', mode: 'placeholders', preset: 'standard-webhooks', contentType: 'json', url: '', method: 'POST', headers: '', missing: 'drop', version: 1 }, [['signer']]),
-    node('signer', 'printhooks-signer', 780, 180, { name: '', scheme: 'standard-webhooks', header: '', encoding: 'base64', secretsInMsg: false, version: 1 }, [['sender']]),
-    node('sender', 'printhooks-sender', 960, 180, { name: '', endpoint: 'phdemo.endpoint', concurrency: 4, ordered: false, retrySchedule: '1, 5, 30', jitter: 0.2, overloadDelay: 60, version: 1 }, [[], ['dead']]),
-    node('dead', 'debug', 1150, 200, { name: 'dead letters', active: true, tosidebar: true, console: false, tostatus: true, complete: 'payload', targetType: 'msg', statusVal: 'topic', statusType: 'msg' }),
+    node('src-octoprint', 'printhooks-octoprint', 150, 120, { name: '', server: 'phdemo.octoprint', includeRaw: false, version: 1 }, [['filter']]),
+    node('src-moonraker', 'printhooks-moonraker', 150, 180, { name: '', server: 'phdemo.moonraker', includeRaw: false, version: 1 }, [['filter']]),
+    node('src-bambu', 'printhooks-bambu', 150, 240, { name: '', printer: 'phdemo.bambu', includeRaw: false, version: 1 }, [['filter']]),
+    node('filter', 'printhooks-filter', 430, 180, { name: 'lifecycle, errors, attention, 25 %', events: EVENTS, rules: [], progressStep: 25, cooldown: 0, quietStart: '', quietEnd: '', timezone: '', quietMode: 'drop', version: 1 }, [['template']]),
+    node('template', 'printhooks-template', 770, 180, { name: '', mode: 'placeholders', preset: 'standard-webhooks', contentType: 'json', url: '', method: 'POST', headers: '', missing: 'drop', version: 1 }, [['signer']]),
+    node('signer', 'printhooks-signer', 1080, 180, { name: '', scheme: 'standard-webhooks', header: '', encoding: 'base64', secretsInMsg: false, version: 1 }, [['sender']]),
+    node('sender', 'printhooks-sender', 1310, 180, { name: '', endpoint: 'phdemo.endpoint', concurrency: 4, ordered: false, retrySchedule: '1, 5, 30', jitter: 0.2, overloadDelay: 60, version: 1 }, [[], ['dead']]),
+    node('dead', 'debug', 1530, 240, { name: 'dead letters', active: true, tosidebar: true, console: false, tostatus: true, complete: 'payload', targetType: 'msg', statusVal: 'topic', statusType: 'msg' }),
 
-    node('receive', 'http in', 190, 360, { name: '', url: '/printhooks-demo/receive', method: 'post', upload: false, skipBodyParsing: true, swaggerDoc: '' }, [['verify']]),
-    node('verify', 'printhooks-verify', 420, 360, { name: '', scheme: 'standard-webhooks', header: '', encoding: 'base64', tolerance: 300, respond401: true, parseJson: true, version: 1 }, [['remember'], ['remember']]),
-    node('remember', 'function', 640, 360, { name: 'remember the last 100', func: REMEMBER, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [['answer']]),
-    node('answer', 'http response', 850, 360, { name: '204, or 401 when rejected', statusCode: '', headers: {} }),
-    node('page-in', 'http in', 180, 440, { name: '', url: '/printhooks-demo', method: 'get', upload: false, swaggerDoc: '' }, [['page']]),
-    node('page', 'template', 420, 440, { name: 'receiver page', field: 'payload', fieldType: 'msg', format: 'html', syntax: 'plain', template: page, output: 'str' }, [['page-out']]),
-    node('page-out', 'http response', 640, 440, { name: '', statusCode: '200', headers: { 'content-type': 'text/html; charset=utf-8' } }),
-    node('list-in', 'http in', 200, 500, { name: '', url: '/printhooks-demo/deliveries', method: 'get', upload: false, swaggerDoc: '' }, [['list']]),
-    node('list', 'function', 440, 500, { name: 'deliveries as JSON', func: LIST, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [['list-out']]),
-    node('list-out', 'http response', 640, 500, { name: '', statusCode: '200', headers: {} }),
+    node('receiver', 'comment', 330, 320, {
+      name: 'The receiver: verify each webhook, remember it, serve the page',
+      info: 'The sender above delivers here, to this Node-RED. printhooks-verify holds the same secret as the signer: a valid webhook leaves on its first output and is answered 204, anything else on the second with the reason and is answered 401. Both are remembered (the last 100, in flow context) for the page at /printhooks-demo, which polls /printhooks-demo/deliveries.',
+    }),
+    node('receive', 'http in', 200, 380, { name: '', url: '/printhooks-demo/receive', method: 'post', upload: false, skipBodyParsing: true, swaggerDoc: '' }, [['verify']]),
+    node('verify', 'printhooks-verify', 470, 380, { name: '', scheme: 'standard-webhooks', header: '', encoding: 'base64', tolerance: 300, respond401: true, parseJson: true, version: 1 }, [['remember'], ['remember']]),
+    node('remember', 'function', 700, 380, { name: 'remember the last 100', func: REMEMBER, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [['answer']]),
+    node('answer', 'http response', 950, 380, { name: '204, or 401 when rejected', statusCode: '', headers: {} }),
+    node('page-in', 'http in', 190, 460, { name: '', url: '/printhooks-demo', method: 'get', upload: false, swaggerDoc: '' }, [['page']]),
+    node('page', 'template', 430, 460, { name: 'receiver page', field: 'payload', fieldType: 'msg', format: 'html', syntax: 'plain', template: page, output: 'str' }, [['page-out']]),
+    node('page-out', 'http response', 640, 460, { name: '', statusCode: '200', headers: { 'content-type': 'text/html; charset=utf-8' } }),
+    node('list-in', 'http in', 210, 520, { name: '', url: '/printhooks-demo/deliveries', method: 'get', upload: false, swaggerDoc: '' }, [['list']]),
+    node('list', 'function', 460, 520, { name: 'deliveries as JSON', func: LIST, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [['list-out']]),
+    node('list-out', 'http response', 640, 520, { name: '', statusCode: '200', headers: {} }),
   ];
 }
 
