@@ -22,7 +22,7 @@ export = function register(RED: NodeAPI): void {
     const raw = migrateEndpoint<EndpointNodeDef>(def, creds);
     const parsed = parseEndpointConfig(raw, creds);
     // rate limit, breaker, auto-disable: the "Advanced: rate limit / health" fields
-    const paced = endpointLimits(RED, raw, typeof raw.url === 'string' ? raw.url.trim() : '');
+    const paced = endpointLimits(RED, node, raw, typeof raw.url === 'string' ? raw.url.trim() : '');
     node.health = paced.health;
     node.limits = paced.limits;
     if (paced.problem) parsed.errors.push(paced.problem);
@@ -44,6 +44,7 @@ export = function register(RED: NodeAPI): void {
       send: (req) => client.send(req),
     };
     node.on('close', (_removed: boolean, done: () => void) => {
+      paced.close();
       client.close();
       done();
     });

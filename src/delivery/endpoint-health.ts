@@ -36,6 +36,13 @@ export interface HealthView {
   reason?: string;
 }
 
+/** What outlasts a restart (endpoint-health-store.ts): times in ms. */
+export interface HealthSnapshot {
+  failingSince?: number;
+  disabledSince?: number;
+  reason?: string;
+}
+
 /** The answer of `gate`: send now (`probe` when this attempt decides the breaker), wait, or hold. */
 export type HealthGate = { send: true; probe: boolean } | { send: false; until?: number };
 
@@ -80,6 +87,30 @@ export class EndpointHealth {
   onChange(listener: (transition?: HealthTransition) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** What to keep across a restart. */
+  snapshot(): HealthSnapshot {
+    const snapshot: HealthSnapshot = {};
+    if (this.failingSince !== undefined) snapshot.failingSince = this.failingSince;
+    if (this.disabled) {
+      snapshot.disabledSince = this.disabledSince;
+      snapshot.reason = this.disabledReason;
+    }
+    return snapshot;
+  }
+
+  /** Takes back what a restart kept: still failing since then, still disabled (no transition is sent). */
+  restore(snapshot: HealthSnapshot): void {
+    if (snapshot.failingSince !== undefined) {
+      this.failingSince = snapshot.failingSince;
+      this.consecutiveFailures = Math.max(this.consecutiveFailures, 1);
+    }
+    if (snapshot.disabledSince !== undefined) {
+      this.disabled = true;
+      this.disabledSince = snapshot.disabledSince;
+      this.disabledReason = snapshot.reason ?? 'disabled';
+    }
   }
 
   /** Whether an attempt may start now. An open breaker lets one probe through when it is due. */

@@ -7,7 +7,13 @@ import { FakeReceiver } from '../fakes/receiver/receiver';
 
 const endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
 const senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
-const nodes = [endpointNode, senderNode];
+let nodes = [endpointNode, senderNode];
+
+/** The endpoint node's modules loaded afresh, as after a Node-RED restart (it remembers which endpoints it started). */
+function endpointAfterRestart(): unknown {
+  for (const file of ['../../nodes/printhooks-endpoint/endpoint-limits-glue', '../../nodes/printhooks-endpoint/printhooks-endpoint']) delete require.cache[require.resolve(file)];
+  return require('../../nodes/printhooks-endpoint/printhooks-endpoint');
+}
 
 type Msg = Record<string, unknown> & { delivery?: Record<string, unknown>; payload?: Record<string, unknown> };
 type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never) => void): void };
@@ -38,6 +44,7 @@ const doneEvent = (printer: string) => {
 describe('printhooks-sender: endpoint health output, re-enable by msg, retry now, a changed endpoint', () => {
   let rx: FakeReceiver;
   let outboxDir: string;
+  let healthDir: string;
 
   function flow(endpoint: Record<string, unknown> = {}, sender: Record<string, unknown> = {}, wires: string[][] = [['ok'], ['dead'], ['health']]) {
     return [
@@ -52,7 +59,8 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
   beforeEach(async () => {
     rx = await new FakeReceiver().start();
     outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-sender-health-'));
-    helper.settings({ printhooks: { sender: { outboxDir, signerWaitMs: 50, statusIntervalMs: 5 }, endpoint: { probeMs: 100 } } } as never);
+    healthDir = path.join(outboxDir, 'endpoint-health');
+    helper.settings({ printhooks: { sender: { outboxDir, signerWaitMs: 50, statusIntervalMs: 5 }, endpoint: { probeMs: 100, healthDir } } } as never);
     await helper.startServer();
   });
   afterEach(async () => {
@@ -60,6 +68,7 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
     await helper.stopServer();
     await rx.stop();
     fs.rmSync(outboxDir, { recursive: true, force: true });
+    nodes = [endpointNode, senderNode];
   });
 
   it('the breaker opens after the endpoint\'s failure count and closes on success: one msg each on the health output', async () => {
@@ -120,6 +129,35 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
     await until(() => ok.length === 1, 'delivered after msg.enable');
     assert.ok(health.some((m) => m.topic === 'endpoint.enabled'));
     assert.equal(rx.received.length, sent + 1, 'the control msg itself is not sent');
+  });
+
+  it('the disabled state outlasts a restart (nothing is sent), and a redeploy re-enables', async () => {
+    rx.answer(() => ({ status: 500 }));
+    const endpoint = { breakerFailures: 0, disableAfter: 0.0001 };
+    const sender = { retrySchedule: Array(60).fill('0.05').join(',') };
+    await load(flow(endpoint, sender));
+    const health = collect('health');
+    node('s1').receive(doneEvent('A'));
+    await until(() => health.some((m) => m.topic === 'endpoint.disabled'), 'disabled');
+    const file = path.join(healthDir, 'ep.json');
+    await until(() => fs.existsSync(file) && /disabledSince/.test(fs.readFileSync(file, 'utf8')), 'kept on disk');
+    await helper.unload();
+    // a restart: the endpoint comes back disabled and the queued msg is not sent
+    rx.answer(() => ({ status: 204 }));
+    const sent = rx.received.length;
+    nodes = [endpointAfterRestart(), senderNode];
+    await load(flow(endpoint, sender));
+    const log = await helper.request().get('/printhooks-sender/s1/log').expect(200);
+    assert.equal(log.body.health.state, 'disabled');
+    assert.equal(log.body.queued, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(rx.received.length, sent);
+    await helper.unload();
+    // a redeploy (the same process starts the endpoint again): enabled, the msg goes
+    await load(flow(endpoint, sender));
+    const ok = collect('ok');
+    await until(() => ok.length === 1, 'delivered after the redeploy');
+    await until(() => !fs.existsSync(file), 'nothing left to keep');
   });
 
   it('retry now (admin route and msg.retryNow): a msg waiting an hour for its retry goes at once', async () => {
