@@ -271,7 +271,12 @@ export class DeliveryQueue {
     if (this.subscribedTo === health) return;
     this.unsubscribe?.();
     this.subscribedTo = health;
-    this.unsubscribe = health.onChange(() => {
+    this.unsubscribe = health.onChange((transition) => {
+      // re-enabled, or the breaker closed again: what waited for a later retry is tried at once
+      if (transition === 'enabled' || transition === 'closed') {
+        this.retryNow();
+        return;
+      }
       this.options.onChange?.();
       this.pump();
     });

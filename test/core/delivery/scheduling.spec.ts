@@ -241,6 +241,18 @@ describe('delivery/scheduling: priorities, coalescing, TTL, 429 pauses, breaker,
       assert.equal(h.queue.health!.state, 'closed');
     });
 
+    it('re-enabling, or the breaker closing, tries at once what waited for a later retry', async () => {
+      rx.answer((_r, index) => ({ status: index < 2 ? 503 : 204 }));
+      const health = new EndpointHealth({ breakerFailures: 2, probeMs: 100 });
+      h = makeQueue({ dir: t.dir, url: rx.url, health, concurrency: 2, schedule: [3600] });
+      await h.queue.enqueue(eventMsg('print.done', 'A', 'a1'));
+      await h.queue.enqueue(eventMsg('print.done', 'B', 'b1'));
+      // both failed once and wait an hour; the breaker is open; no probe is due before an hour passes for either msg
+      await until(() => health.breaker === 'open' && h!.queue.inFlight === 0);
+      health.enable();
+      await until(() => h!.delivered.length === 2, 2000, 'both sent at once after re-enabling');
+    });
+
     it('a success forgives: the failing window starts again after it', () => {
       let now = 0;
       const health = new EndpointHealth({ disableAfterMs: 1000, now: () => now });
