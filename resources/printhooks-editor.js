@@ -236,7 +236,10 @@
     contentType: 'file-text-o', body: 'pencil', missing: 'question', preset: 'list', progressStep: 'percent',
     respond401: 'ban', parseJson: 'code', test: 'plug', generate: 'random', publicKey: 'globe',
     generated: 'share', port: 'hashtag', overloadDelay: 'hourglass-half', ordered: 'sort-numeric-asc',
-    snapshotOn: 'camera', maintenance: 'wrench'
+    snapshotOn: 'camera', maintenance: 'wrench',
+    auth: 'key', tokenUrl: 'globe', clientId: 'id-badge', clientSecret: 'lock', scope: 'list', audience: 'users',
+    clientAuth: 'key', httpsOnly: 'lock', cert: 'certificate', key: 'key', proxyMode: 'server', proxy: 'server',
+    noProxy: 'ban', proxyUsername: 'user', proxyPassword: 'lock', destinations: 'shield', sendEvent: 'paper-plane'
   };
 
   function escapeAttr(value) {

@@ -78,6 +78,7 @@ describe('e2e: the endpoint dialog and its Test button (Chromium, Node-RED 4.1)'
   it('a new endpoint shows Name, URL and method; the groups are collapsed; auth shows only its own fields', async () => {
     const page = await open('ep-new');
     for (const field of ['name', 'url', 'method']) assert.equal(await visible(page, field), true, field);
+    if (process.env.PRINTHOOKS_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.PRINTHOOKS_SCREENSHOTS, 'endpoint-dialog-default.png') });
     for (const field of ['auth', 'token', 'tokenUrl', 'ca', 'proxyMode', 'timeout', 'destinations', 'allowOverride']) assert.equal(await visible(page, field), false, field);
     assert.equal(await page.inputValue('#node-config-input-auth'), 'none');
     await page.locator('.printhooks-endpoint-group-auth > summary').click();
@@ -90,6 +91,7 @@ describe('e2e: the endpoint dialog and its Test button (Chromium, Node-RED 4.1)'
     assert.equal(await visible(page, 'proxy'), false, 'the proxy url only for "this proxy"');
     await page.selectOption('#node-config-input-proxyMode', 'url');
     assert.equal(await visible(page, 'proxy'), true);
+    if (process.env.PRINTHOOKS_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.PRINTHOOKS_SCREENSHOTS, 'endpoint-dialog-oauth2-proxy.png') });
     await page.close();
   });
 
@@ -109,6 +111,7 @@ describe('e2e: the endpoint dialog and its Test button (Chromium, Node-RED 4.1)'
     const text = String(await result.textContent());
     assert.match(text, /^Reached http:\/\/127\.0\.0\.1:\d+: HTTP 204 to HEAD in \d+ ms · auth not refused · OAuth2 token fetched in \d+ ms, valid \d+ s$/);
     assert.equal(await result.evaluate((el) => getComputedStyle(el).color), 'rgb(0, 128, 0)');
+    if (process.env.PRINTHOOKS_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.PRINTHOOKS_SCREENSHOTS, 'endpoint-dialog-test.png') });
     const head = rx.received[rx.received.length - 1];
     assert.equal(head.method, 'HEAD');
     assert.ok(tokens.isIssued(head.headers.authorization as string));
