@@ -148,7 +148,8 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
         warnedSecrets = true;
         node.warn(`msg.headers.${droppedSecrets[0]} is not stored in the database nor sent: put the token or password in the endpoint's credentials`);
       }
-      const req = requestFromMsg(input, { allowOverride: endpointNode.config.allowOverride, stripHeaders: strip });
+      const { access, url } = endpointNode.config;
+      const req = requestFromMsg(input, { allowOverride: endpointNode.config.allowOverride, stripHeaders: strip, destinations: access.destinations, httpsOnly: access.httpsOnly, endpointUrl: url });
       if (!req.url && !endpointNode.config.url) throw new Error('msg.url is missing and the endpoint has no url');
       queue.enqueue(req).then(
         () => done(),
