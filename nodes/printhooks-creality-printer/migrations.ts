@@ -6,4 +6,4 @@ import type { Migration } from '../shared/migrate';
  * fields they lack.
  * 1 → 2: `snapshotOn` (default `terminal`) and `maintenance` (default empty), docs/snapshots.md and docs/maintenance.md.
  */
-export const MIGRATIONS: readonly Migration[] = [(c) => ({ port: 9999, offlineDelay: 12, bedCooled: 35, ...c }), (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c })];
+export const MIGRATIONS: readonly Migration[] = [(c) => ({ port: 9999, offlineDelay: 12, bedCooled: 35, ...c }), (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c }), (c) => ({ store: '', ...c }) /* store: docs/scale.md */];

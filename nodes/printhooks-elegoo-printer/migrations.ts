@@ -9,4 +9,6 @@ import type { Migration } from '../shared/migrate';
 export const MIGRATIONS: readonly Migration[] = [
   (c) => ({ model: 'cc', port: c.model === 'cc2' ? 1883 : 3030, mainboardId: '', bedCooled: 35, ...c }),
   (c) => ({ maintenance: '', ...c }),
+  // the printer's shared PostgreSQL store (docs/scale.md); empty = this instance alone, as before
+  (c) => ({ store: '', ...c }),
 ];

@@ -6,4 +6,4 @@ import type { Migration } from '../shared/migrate';
  * fields they lack. 1 → 2: `messagePrefix` (printer.message) is empty: every message counts.
  * 2 → 3: `snapshotOn` (default `terminal`) and `maintenance` (default empty), docs/snapshots.md and docs/maintenance.md.
  */
-export const MIGRATIONS: readonly Migration[] = [(c) => ({ offlineDelay: 30, bedCooled: 35, ...c }), (c) => ({ messagePrefix: '', ...c }), (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c })];
+export const MIGRATIONS: readonly Migration[] = [(c) => ({ offlineDelay: 30, bedCooled: 35, ...c }), (c) => ({ messagePrefix: '', ...c }), (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c }), (c) => ({ store: '', ...c }) /* store: docs/scale.md */];

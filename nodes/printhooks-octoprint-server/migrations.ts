@@ -10,4 +10,6 @@ export const MIGRATIONS: readonly Migration[] = [
   (c) => ({ printerId: '', snapshotUrl: '', allowSelfSigned: false, offlineDelay: 30, bedCooled: 35, ...c }),
   (c) => ({ messagePrefix: '', ...c }),
   (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c }),
+  // the printer's shared PostgreSQL store (docs/scale.md); empty = this instance alone, as before
+  (c) => ({ store: '', ...c }),
 ];

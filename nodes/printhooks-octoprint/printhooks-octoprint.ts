@@ -12,6 +12,7 @@ interface SourceDef extends NodeDef {
   includeRaw?: boolean;
   version?: number;
 }
+import { whileOwned } from '../shared/printer-ownership';
 
 export = function register(RED: NodeAPI): void {
   function OctoPrintSource(this: Node, def: SourceDef): void {
@@ -57,10 +58,11 @@ export = function register(RED: NodeAPI): void {
       forward = extras.forward;
       node.on('input', (msg, _send, done) => extras.input(msg, done));
     }
-    server.register(node);
+    // with a PostgreSQL store, only the instance holding the printer's lease connects (docs/scale.md)
+    const run = whileOwned(RED, server, node, node.showStatus, () => ({ dispose: () => undefined }));
     node.on('close', (_removed: boolean, done: () => void) => {
       feed?.detach();
-      server.deregister(node, done);
+      run.close(done);
     });
   }
 

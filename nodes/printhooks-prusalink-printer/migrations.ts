@@ -5,4 +5,4 @@ import type { Migration } from '../shared/migrate';
  * (docs/migrations.md). 0 → 1: flows saved before `version` existed get the defaults of the fields they lack.
  * 1 → 2: `snapshotOn` (default `terminal`) and `maintenance` (default empty), docs/snapshots.md and docs/maintenance.md.
  */
-export const MIGRATIONS: readonly Migration[] = [(c) => ({ pollInterval: 5, offlineDelay: 30, bedCooled: 35, ...c }), (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c })];
+export const MIGRATIONS: readonly Migration[] = [(c) => ({ pollInterval: 5, offlineDelay: 30, bedCooled: 35, ...c }), (c) => ({ snapshotOn: 'terminal', maintenance: '', ...c }), (c) => ({ store: '', ...c }) /* store: docs/scale.md */];

@@ -1,4 +1,5 @@
 import type { Node, NodeAPI } from 'node-red';
+import { databaseJobStateStore } from './printer-ownership';
 import { createJobStateStore, jobStateDir, type JobStateStore } from '../../src/state/job-state-store';
 
 /**
@@ -7,6 +8,9 @@ import { createJobStateStore, jobStateDir, type JobStateStore } from '../../src/
  * the flows. Undefined without a user dir (then a restart starts from a fresh baseline, as before).
  */
 export function jobStateStoreFor(RED: NodeAPI, node: Node, printer: { id: string; kind: string }): JobStateStore | undefined {
+  // a printer with a PostgreSQL store keeps its state in the database (docs/scale.md)
+  const shared = databaseJobStateStore(RED, node, printer);
+  if (shared) return shared;
   const userDir = (RED.settings as unknown as { userDir?: unknown }).userDir;
   if (typeof userDir !== 'string' || userDir === '') return undefined;
   const throttleMs = Number((RED.settings as unknown as Record<string, unknown>).printhooksJobStateThrottleMs);

@@ -5,6 +5,7 @@ import { migrateConfig, type Migration } from './migrate';
 import { nonNegativeSetting } from './number-setting';
 import { sourceExtras } from './source-extras';
 import { printerBoard } from './printer-board';
+import { whileOwned } from './printer-ownership';
 
 /** What every printer config node offers the source nodes that use it (docs/layout.md). */
 export interface PrinterConfigNode<Credentials extends object = object> extends Node<Credentials> {
@@ -79,30 +80,33 @@ export function registerSourceNode<P extends PrinterConfigNode<object>, Phase ex
     // the end-of-print image and the maintenance odometer (docs/snapshots.md, docs/maintenance.md)
     const extras = sourceExtras(RED, this, printer, printer.printer);
     this.on('input', (msg, _send, done) => extras.input(msg, done));
-    const monitor = spec.start(printer, {
-      printer: printer.printer,
-      includeRaw: config.includeRaw === true,
-      offlineDelayMs: nonNegativeSetting(config.offlineDelayMs) ?? printer.offlineDelayMs,
-      bedCooledBelow: printer.bedCooledBelow,
-      messagePrefix: printer.messagePrefix,
-      emit: (event) => {
-        extras.forward(event, (out) => {
-          feed.event(out);
-          this.send({ topic: out.type, payload: out });
-        });
-      },
-      onPhase: (...phase: Phase) => {
-        const status = spec.statusFor(...phase);
-        feed.status(status);
-        this.status(status);
-      },
-      warn: (message) => this.warn(message),
-    }, config);
-    printer.register(this);
+    // with a PostgreSQL store, only the instance holding the printer's lease runs it (docs/scale.md)
+    const run = whileOwned(RED, printer, this, (status) => {
+      feed.status(status);
+      this.status(status);
+    }, () =>
+      spec.start(printer, {
+        printer: printer.printer,
+        includeRaw: config.includeRaw === true,
+        offlineDelayMs: nonNegativeSetting(config.offlineDelayMs) ?? printer.offlineDelayMs,
+        bedCooledBelow: printer.bedCooledBelow,
+        messagePrefix: printer.messagePrefix,
+        emit: (event) => {
+          extras.forward(event, (out) => {
+            feed.event(out);
+            this.send({ topic: out.type, payload: out });
+          });
+        },
+        onPhase: (...phase: Phase) => {
+          const status = spec.statusFor(...phase);
+          feed.status(status);
+          this.status(status);
+        },
+        warn: (message) => this.warn(message),
+      }, config));
     this.on('close', (_removed: boolean, done: () => void) => {
-      monitor.dispose();
       feed.detach();
-      printer.deregister(this, done);
+      run.close(done);
     });
   }
   RED.nodes.registerType(type, SourceNode);

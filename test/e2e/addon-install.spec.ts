@@ -122,6 +122,8 @@ for (const line of ['5', '4'] as const) {
       assert.ok(!fs.existsSync(path.join(root, 'test')) && !fs.existsSync(path.join(root, 'src')), 'test/ and src/ stay out of the package');
       assert.ok(!fs.existsSync(path.join(userDir, 'node_modules', 'node-red')), 'no dev dependency installed');
       assert.ok(fs.existsSync(path.join(userDir, 'node_modules', 'axios')), 'runtime dependencies installed');
+      // pg-boss (the PostgreSQL store, docs/scale.md) is an optional peer: --omit=optional leaves it and pg out
+      assert.ok(!fs.existsSync(path.join(userDir, 'node_modules', 'pg-boss')) && !fs.existsSync(path.join(userDir, 'node_modules', 'pg')), 'no pg-boss installed');
     });
 
     it('after logging in, the palette shows every printhooks node and the editor knows every config node, each by a label', async () => {

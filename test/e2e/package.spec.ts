@@ -33,6 +33,12 @@ describe('package layout and scorecard', () => {
     }
   });
 
+  it('three runtime dependencies; pg-boss (PostgreSQL store) only as an optional peer dependency', () => {
+    assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['axios', 'mqtt', 'ws']);
+    assert.ok(pkg.peerDependencies['pg-boss'], 'pg-boss is a peer dependency');
+    assert.equal(pkg.peerDependenciesMeta['pg-boss'].optional, true, 'and an optional one: npm does not install it by itself');
+  });
+
   it('every node-red entry is built with its editor file and icons beside it', () => {
     assert.ok(entries.length > 0);
     for (const [type, file] of entries) {

@@ -6,7 +6,7 @@ describe('printhooks-moonraker-server config migrations', () => {
   it('brings a config saved without `version` to the current version: saved values kept, missing fields defaulted', () => {
     const saved = { id: 'n1', type: 'printhooks-moonraker-server', name: 'first release', url: 'voron.local:7125', offlineDelay: '10' };
     const migrated = migrateConfig<Record<string, unknown>>(saved, MIGRATIONS);
-    assert.deepEqual(migrated, { ...saved, bedCooled: 35, messagePrefix: '', snapshotOn: 'terminal', maintenance: '', version: MIGRATIONS.length });
+    assert.deepEqual(migrated, { ...saved, bedCooled: 35, messagePrefix: '', snapshotOn: 'terminal', maintenance: '', store: '', version: MIGRATIONS.length });
     assert.equal('version' in saved, false, 'the saved config is not changed in place');
   });
 

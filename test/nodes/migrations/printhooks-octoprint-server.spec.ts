@@ -6,7 +6,7 @@ describe('printhooks-octoprint-server config migrations', () => {
   it('brings a config saved without `version` to the current version: saved values kept, missing fields defaulted', () => {
     const saved = { id: 'n1', type: 'printhooks-octoprint-server', name: 'first release', url: 'http://octopi.local', allowSelfSigned: true };
     const migrated = migrateConfig<Record<string, unknown>>(saved, MIGRATIONS);
-    assert.deepEqual(migrated, { ...saved, printerId: '', snapshotUrl: '', offlineDelay: 30, bedCooled: 35, messagePrefix: '', snapshotOn: 'terminal', maintenance: '', version: MIGRATIONS.length });
+    assert.deepEqual(migrated, { ...saved, printerId: '', snapshotUrl: '', offlineDelay: 30, bedCooled: 35, messagePrefix: '', snapshotOn: 'terminal', maintenance: '', store: '', version: MIGRATIONS.length });
     assert.equal('version' in saved, false, 'the saved config is not changed in place');
   });
 
