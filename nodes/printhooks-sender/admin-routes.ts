@@ -36,7 +36,13 @@ export function registerSenderAdminRoutes(RED: NodeAPI, running: ReadonlyMap<str
   // "retry now": every queued msg is due at once, an open breaker probes at once (docs/delivery.md, "Retry now")
   RED.httpAdmin.post('/printhooks-sender/:id/retry-now', RED.auth.needsPermission('printhooks-sender.write'), jsonRoute('retry now', (req, res) => {
     const queue = queueOf(req, res);
-    if (queue) res.json({ queued: queue.retryNow(), nextAttemptAt: queue.nextAttemptAt });
+    if (!queue) return;
+    // a queue of another store (PostgreSQL) may not offer it
+    if (typeof queue.retryNow !== 'function') {
+      res.status(501).json({ error: 'retry now is not available for this sender\'s store' });
+      return;
+    }
+    res.json({ queued: queue.retryNow(), nextAttemptAt: queue.nextAttemptAt });
   }));
 
   RED.httpAdmin.post('/printhooks-sender/:id/test', RED.auth.needsPermission('printhooks-sender.write'), jsonRoute('send test', async (req, res) => {
