@@ -76,8 +76,11 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
     await load(flow({ breakerFailures: 2 }));
     const health = collect('health');
     const ok = collect('ok');
+    const statuses: Array<{ fill?: string; shape?: string; text?: string }> = [];
+    node('s1').on('call:status', (call: never) => statuses.push((call as { args: [{ fill?: string; shape?: string; text?: string }] }).args[0]));
     node('s1').receive(doneEvent('A'));
     await until(() => ok.length === 1, 'delivered after the probe');
+    assert.ok(statuses.some((st) => st.fill === 'yellow' && st.shape === 'ring' && st.text === 'paused: failing, probing · queued 1'), JSON.stringify(statuses));
     assert.deepEqual(health.map((m) => m.topic), ['endpoint.opened', 'endpoint.closed']);
     const opened = health[0].payload!;
     assert.equal(opened.endpoint, 'ep');
