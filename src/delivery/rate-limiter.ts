@@ -12,6 +12,14 @@ export interface RateRule {
   burst?: number;
 }
 
+/**
+ * A window's next start waits this much longer (at most 50 ms, 5 % of the period): the target counts arrivals,
+ * which a busy network or event loop can bring closer together than the starts were.
+ */
+export function windowMarginMs(periodMs: number): number {
+  return Math.min(50, periodMs * 0.05);
+}
+
 class RuleState {
   private tokens: number;
   private refilledAt: number;
@@ -44,7 +52,7 @@ class RuleState {
     let at = tokens >= 1 - 1e-9 ? now : now + Math.ceil((1 - tokens) / this.perMs);
     if (this.starts && this.count === this.starts.length) {
       const oldest = this.starts[this.next];
-      at = Math.max(at, oldest + this.rule.periodMs);
+      at = Math.max(at, oldest + this.rule.periodMs + windowMarginMs(this.rule.periodMs));
     }
     return at;
   }
