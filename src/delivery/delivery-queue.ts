@@ -453,8 +453,9 @@ export class DeliveryQueue {
     limiter.take(now);
     const answer = await target.send(prepared.request);
     const result = scrubAttemptResult(answer, prepared.secretsSent);
-    // results that arrive while stopping are still recorded (no needless resend after a restart)
-    if (this.closed) return true;
+    // results that arrive while stopping are still recorded (no needless resend after a restart); after the
+    // close they are dropped, and a probe among them counts as not sent so the shared breaker does not stay half-open
+    if (this.closed) return false;
     entry.attempts += 1;
     const verdict = verdictOf(result);
     const throttled = result.kind === 'response' && result.status === 429;

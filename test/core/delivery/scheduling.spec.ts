@@ -253,6 +253,20 @@ describe('delivery/scheduling: priorities, coalescing, TTL, 429 pauses, breaker,
       await until(() => h!.delivered.length === 2, 2000, 'both sent at once after re-enabling');
     });
 
+    it('a probe whose sender closed before its answer does not leave the shared breaker half-open', async () => {
+      rx.answer((_r, index) => (index === 1 ? { status: 204, delayMs: 400 } : { status: index === 0 ? 503 : 204 }));
+      const health = new EndpointHealth({ breakerFailures: 1, probeMs: 50 });
+      const first = makeQueue({ dir: `${t.dir}/a`, url: rx.url, health, schedule: [0.01, 0.01] });
+      await first.queue.enqueue(eventMsg('print.done', 'A', 'a1'));
+      await rx.waitFor(2);
+      assert.equal(health.breaker, 'half-open');
+      await first.stop(); // gives up on the probe after 100 ms; its answer comes after the close
+      h = makeQueue({ dir: `${t.dir}/b`, url: rx.url, health });
+      await h.queue.enqueue(eventMsg('print.done', 'B', 'b1'));
+      await until(() => h!.delivered.length === 1, 3000, 'the other sender probes and delivers');
+      assert.equal(health.breaker, 'closed');
+    });
+
     it('a success forgives: the failing window starts again after it', () => {
       let now = 0;
       const health = new EndpointHealth({ disableAfterMs: 1000, now: () => now });
