@@ -27,6 +27,8 @@ export interface HarnessOptions extends Partial<Omit<DeliveryQueueOptions, 'outb
   health?: EndpointHealth;
   authHeaders?: Record<string, string>;
   limiter?: RateLimiter;
+  /** Accept the receiver's self-signed certificate (an HTTPS FakeReceiver). */
+  tlsInsecure?: boolean;
   /** Leave the queue unstarted (fill it first). */
   noStart?: boolean;
 }
@@ -35,7 +37,7 @@ export interface HarnessOptions extends Partial<Omit<DeliveryQueueOptions, 'outb
 export function makeQueue(o: HarnessOptions): Harness {
   const outbox = new Outbox(o.dir, { commitGapMs: 1 });
   const health = o.health ?? new EndpointHealth();
-  const transport = new HttpTransport({ timeoutMs: o.timeoutMs ?? 2000 });
+  const transport = new HttpTransport({ timeoutMs: o.timeoutMs ?? 2000, tlsInsecure: o.tlsInsecure });
   let inflight = 0;
   const h = { delivered: [], dead: [], maxInFlight: 0 } as unknown as Harness;
   const target: EndpointTarget = {

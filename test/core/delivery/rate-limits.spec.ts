@@ -117,22 +117,22 @@ describe('delivery/rate limits', () => {
     });
 
     /** Sends `count` msgs in one burst through a queue paced by `rules` to a receiver enforcing them. */
-    async function burst(name: string, rules: RateRule[], count: number): Promise<{ rejected: number; spanMs: number }> {
-      const rx = await new FakeReceiver().start();
+    async function burst(name: string, rules: RateRule[], count: number, tls = false): Promise<{ rejected: number; spanMs: number }> {
+      const rx = await new FakeReceiver({ tls }).start();
       receivers.push(rx);
       const enforced = enforceLimit(rx, rules);
-      const h = makeQueue({ dir: `${t.dir}/${name}`, url: `${rx.url}/${name}`, concurrency: 8, limiter: new RateLimiter(rules) });
+      const h = makeQueue({ dir: `${t.dir}/${name}`, url: `${rx.url}/${name}`, concurrency: 8, limiter: new RateLimiter(rules), tlsInsecure: tls });
       harnesses.push(h);
       await Promise.all(Array.from({ length: count }, (_, n) => h.queue.enqueue(requestFromMsg({ payload: { n }, webhook: { id: `${name}_${n}` } }, { allowOverride: false }))));
       await until(() => h.delivered.length === count, 15000, `${name}: all delivered`);
       return { rejected: enforced.rejected, spanMs: enforced.accepted[enforced.accepted.length - 1] - enforced.accepted[0] };
     }
 
-    it('Discord, Slack, Telegram and Teams at their real figures: a burst over the limit is paced, none rejected', async () => {
+    it('Discord, Slack, Telegram and Teams at their real figures (HTTPS for Discord and Telegram): a burst over the limit is paced, none rejected', async () => {
       const [discord, slack, telegram, teams] = await Promise.all([
-        burst('discord', TARGET_LIMITS.discord.map((r) => ({ ...r })), 8),
+        burst('discord', TARGET_LIMITS.discord.map((r) => ({ ...r })), 8, true),
         burst('slack', TARGET_LIMITS.slack.map((r) => ({ ...r })), 3),
-        burst('telegram', TARGET_LIMITS.telegram.map((r) => ({ ...r })), 3),
+        burst('telegram', TARGET_LIMITS.telegram.map((r) => ({ ...r })), 3, true),
         burst('teams', TARGET_LIMITS.teams.map((r) => ({ ...r })), 6),
       ]);
       assert.deepEqual([discord.rejected, slack.rejected, telegram.rejected, teams.rejected], [0, 0, 0, 0]);

@@ -173,7 +173,7 @@ describe('delivery/scheduling: priorities, coalescing, TTL, 429 pauses, breaker,
     });
   });
 
-  describe('429: the target\'s wait pauses the endpoint', () => {
+  describe('429: the target\'s wait pauses the endpoint (an HTTPS receiver)', () => {
     const formats: Array<[string, { headers?: Record<string, string>; body?: string }, number]> = [
       ['Retry-After header (seconds)', { headers: { 'retry-after': '1' } }, 1000],
       ['Discord JSON retry_after (float seconds)', { headers: { 'content-type': 'application/json' }, body: '{"message":"You are being rate limited.","retry_after":0.7,"global":false}' }, 700],
@@ -181,8 +181,11 @@ describe('delivery/scheduling: priorities, coalescing, TTL, 429 pauses, breaker,
     ];
     for (const [name, reply, waitMs] of formats) {
       it(`${name}: no msg of the endpoint goes for ${waitMs} ms, then all go`, async () => {
+        await rx.stop();
+        rx = await new FakeReceiver({ tls: true }).start();
+        assert.match(rx.url, /^https:/);
         rx.reply({ status: 429, ...reply });
-        h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 1, limiter: new RateLimiter([]), overloadDelay: 30 });
+        h = makeQueue({ dir: t.dir, url: rx.url, concurrency: 1, limiter: new RateLimiter([]), overloadDelay: 30, tlsInsecure: true });
         await h.queue.enqueue(eventMsg('print.done', 'A', 'a1'));
         await rx.waitFor(1);
         for (const p of ['B', 'C']) await h.queue.enqueue(eventMsg('print.done', p, `${p}1`));
