@@ -2,7 +2,7 @@ import type { AttemptSigner } from '../sign/signer-registry';
 import { AttemptPreparation, type RequestDefaults } from './attempt-preparation';
 import { DeliveryLog, printerNameOf, RESPONSE_TEXT_LIMIT } from './delivery-log';
 import type { EndpointHealth, HealthView } from './endpoint-health';
-import { isTerminal } from './event-lanes';
+import { LatestWins, isExpired } from './latest-wins';
 import { DamagedRecordError, Outbox, OutboxEntry } from './outbox';
 import type { StoredRequest } from './outbox-record';
 import { AttemptResult, describe, isOverload, verdictOf } from './outcome';
@@ -92,8 +92,8 @@ export interface DeliveryQueueOptions {
 export class DeliveryQueue {
   readonly log: DeliveryLog;
   private readonly order: SendOrder;
-  /** The newest queued entry per job, one map per latest-wins type (coalescing). */
-  private readonly latest = new Map<string, Map<string, OutboxEntry>>([['print.progress', new Map()], ['print.layer', new Map()]]);
+  /** The newest queued progress / layer entry per job (coalescing). */
+  private readonly latest = new LatestWins<OutboxEntry>();
   private readonly sending = new Set<OutboxEntry>();
   /** Pacing of a target that has no limiter of its own (429 pauses still apply). */
   private readonly ownLimiter = new RateLimiter([]);
@@ -300,7 +300,7 @@ export class DeliveryQueue {
       }
       const head = due.entry;
       // 3. freshness: a progress older than its TTL is dropped, never sent late
-      if (this.expiredAt(head, now)) {
+      if (isExpired(head, this.options.ttlMs, now)) {
         this.order.take(head);
         this.drop(head, 'expired', now);
         continue;
@@ -342,37 +342,19 @@ export class DeliveryQueue {
     return this.isLive(entry) && !this.sending.has(entry);
   }
 
-  private expiredAt(entry: OutboxEntry, now: number): boolean {
-    const ttl = entry.eventType === undefined ? undefined : this.options.ttlMs?.get(entry.eventType);
-    return ttl !== undefined && !isTerminal(entry.eventType) && entry.createdAt !== undefined && now - entry.createdAt > ttl;
-  }
-
   /**
-   * Latest wins (docs/delivery.md): a queued progress / layer msg of a job is replaced by a newer one of the
-   * same type and job, and every one of them by the job's terminal event. One being sent is left alone.
+   * Latest wins (latest-wins.ts): the msgs a newer one replaces are completed unsent; one being sent is left alone
+   * (both go, in order).
    */
   private coalesce(entry: OutboxEntry): void {
-    const job = entry.jobKey;
-    if (job === undefined) return;
-    const own = entry.eventType === undefined ? undefined : this.latest.get(entry.eventType);
-    if (own) {
-      const older = own.get(job);
-      if (older && older.seq < entry.seq && this.isWaiting(older)) this.drop(older, 'superseded', this.now());
-      own.set(job, entry);
-    } else if (isTerminal(entry.eventType)) {
-      for (const byJob of this.latest.values()) {
-        const older = byJob.get(job);
-        if (older && older.seq < entry.seq && this.isWaiting(older)) this.drop(older, 'superseded', this.now());
-        if (older && older.seq < entry.seq) byJob.delete(job);
-      }
+    for (const older of this.latest.add(entry)) {
+      if (this.isWaiting(older)) this.drop(older, 'superseded', this.now());
     }
   }
 
   /** Forgets a finished entry in the coalescing index. */
   private unindex(entry: OutboxEntry): void {
-    if (entry.jobKey === undefined || entry.eventType === undefined) return;
-    const byJob = this.latest.get(entry.eventType);
-    if (byJob?.get(entry.jobKey) === entry) byJob.delete(entry.jobKey);
+    this.latest.forget(entry);
   }
 
   /** Completes a msg that will not be sent (superseded or expired): not a dead letter, one log line. */

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EndpointHealth, type HealthTransition } from '../../../src/delivery/endpoint-health';
 import { parseTtl } from '../../../src/delivery/event-lanes';
+import { LatestWins, isExpired } from '../../../src/delivery/latest-wins';
 import { Outbox } from '../../../src/delivery/outbox';
 import { decodeEnqueueFacts } from '../../../src/delivery/outbox-record';
 import { RateLimiter } from '../../../src/delivery/rate-limiter';
@@ -144,6 +145,32 @@ describe('delivery/scheduling: priorities, coalescing, TTL, 429 pauses, breaker,
       health.enable();
       await until(() => h!.delivered.length === 3);
       assert.deepEqual(sentTypes(rx), ['C:printer.online', 'A:print.progress:20', 'B:print.done']);
+    });
+  });
+
+  describe('the pure parts a second backend reuses', () => {
+    it('LatestWins: a newer progress / layer of the same job replaces the older; the terminal event replaces both; other jobs untouched', () => {
+      const index = new LatestWins<{ seq: number; eventType?: string; jobKey?: string }>();
+      const p1 = { seq: 1, eventType: 'print.progress', jobKey: 'a' };
+      const l1 = { seq: 2, eventType: 'print.layer', jobKey: 'a' };
+      const pb = { seq: 3, eventType: 'print.progress', jobKey: 'b' };
+      const p2 = { seq: 4, eventType: 'print.progress', jobKey: 'a' };
+      assert.deepEqual([index.add(p1), index.add(l1), index.add(pb)], [[], [], []]);
+      assert.deepEqual(index.add(p2), [p1]);
+      assert.deepEqual(index.add({ seq: 0, eventType: 'print.progress', jobKey: 'a' }), [], 'an older one never replaces a newer');
+      assert.deepEqual(index.add({ seq: 5, eventType: 'print.done', jobKey: 'a' }), [p2, l1]);
+      assert.deepEqual(index.add({ seq: 6, eventType: 'printer.online', jobKey: 'b' }), []);
+      index.forget(pb);
+      assert.deepEqual(index.add({ seq: 7, eventType: 'print.progress', jobKey: 'b' }), [], 'a finished one is forgotten');
+    });
+
+    it('isExpired: only past its type\'s TTL, never a terminal event, never without a TTL', () => {
+      const ttl = new Map([['print.progress', 1000], ['print.done', 1]]);
+      assert.equal(isExpired({ eventType: 'print.progress', createdAt: 0 }, ttl, 1001), true);
+      assert.equal(isExpired({ eventType: 'print.progress', createdAt: 0 }, ttl, 1000), false);
+      assert.equal(isExpired({ eventType: 'print.done', createdAt: 0 }, ttl, 10_000), false);
+      assert.equal(isExpired({ eventType: 'print.layer', createdAt: 0 }, ttl, 10_000), false);
+      assert.equal(isExpired({ eventType: 'print.progress', createdAt: 0 }, undefined, 10_000), false);
     });
   });
 
