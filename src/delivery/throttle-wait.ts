@@ -33,7 +33,8 @@ function headerWaitMs(value: string | undefined, now: number): number | undefine
   const text = value.trim();
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  if (/^\d/.test(text)) return undefined;
+  // an HTTP date has a weekday and month in letters; "-5" or "1e3" is not a date
+  if (/^[\d+-]/.test(text) || !/[a-z]{3}/i.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -3,6 +3,7 @@ import { parseEndpointLimits } from '../../../src/delivery/endpoint-limits';
 import { RateLimiter, type RateRule } from '../../../src/delivery/rate-limiter';
 import { requestFromMsg } from '../../../src/delivery/request-from-msg';
 import { TARGET_LIMITS, targetOfUrl, type TargetName } from '../../../src/delivery/target-limits';
+import { throttleWaitMs } from '../../../src/delivery/throttle-wait';
 import { FakeReceiver } from '../../fakes/receiver/receiver';
 import { enforceLimit } from './limit-receiver';
 import { Harness, makeQueue, until } from './queue-harness';
@@ -67,6 +68,26 @@ describe('delivery/rate limits', () => {
       assert.equal(limiter.nextAt(7000), 7000);
       limiter.pause(0, 1e12, 'HTTP 429');
       assert.equal(limiter.pausedUntil, 6 * 3600 * 1000, 'a huge wait is cut to 6 h');
+    });
+  });
+
+  describe('the wait a 429 names', () => {
+    const answer = (headers: Record<string, string>, body = '') => ({ kind: 'response' as const, status: 429, headers, body: Buffer.from(body), durationMs: 1 });
+    it('reads Discord\'s float retry_after, Telegram\'s parameters.retry_after, Retry-After seconds, fractions and dates', () => {
+      const now = Date.parse('2026-12-02T10:00:00Z');
+      assert.equal(throttleWaitMs(answer({ 'retry-after': '1' }, '{"message":"You are being rate limited.","retry_after":0.25,"global":false}'), now), 250);
+      assert.equal(throttleWaitMs(answer({}, '{"ok":false,"error_code":429,"parameters":{"retry_after":7}}'), now), 7000);
+      assert.equal(throttleWaitMs(answer({ 'retry-after': '3' }), now), 3000);
+      assert.equal(throttleWaitMs(answer({ 'retry-after': '1.5' }), now), 1500);
+      assert.equal(throttleWaitMs(answer({ 'retry-after': 'Wed, 02 Dec 2026 10:00:09 GMT' }), now), 9000);
+    });
+
+    it('names no wait for garbage, negatives, non-JSON bodies or a network error (never throws)', () => {
+      const now = 0;
+      for (const [headers, body] of [[{ 'retry-after': 'soon' }, ''], [{ 'retry-after': '-5' }, ''], [{}, '{"retry_after":"x"}'], [{}, '{"retry_after":-1}'], [{}, '<html>slow down</html>'], [{}, '{"retry_after":'], [{}, `{"a":${'['.repeat(5000)}`]] as Array<[Record<string, string>, string]>) {
+        assert.equal(throttleWaitMs(answer(headers, body), now), undefined, `${JSON.stringify(headers)} ${body.slice(0, 30)}`);
+      }
+      assert.equal(throttleWaitMs({ kind: 'network', error: 'ECONNRESET', durationMs: 1 }, now), undefined);
     });
   });
 
