@@ -33,6 +33,11 @@ let passed = 0;
 let failed = 0;
 let pending = 0;
 let crashed = false;
+// Tests talk to 127.0.0.1 only. A machine-wide HTTP(S)_PROXY (one a CI box may set for the npm registry)
+// is kept for the npm installs some e2e specs run, but loopback goes direct: the sender honours NO_PROXY.
+const loopback = '127.0.0.1,localhost,::1';
+const noProxy = [process.env.no_proxy || process.env.NO_PROXY, loopback].filter(Boolean).join(',');
+
 for (const suite of suites) {
   if (!hasSpecs(path.join(root, suite.dir))) continue;
   const statsFile = path.join(os.tmpdir(), `printhooks-stats-${process.pid}-${suite.name.replace(/\W+/g, '_')}.json`);
@@ -41,7 +46,7 @@ for (const suite of suites) {
   const res = spawnSync(process.execPath, [mocha, '--reporter', reporter, `${suite.dir}/**/*.spec.ts`, ...extra], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, ...suite.env, PRINTHOOKS_STATS_FILE: statsFile },
+    env: { ...process.env, NO_PROXY: noProxy, no_proxy: noProxy, ...suite.env, PRINTHOOKS_STATS_FILE: statsFile },
   });
   if (!fs.existsSync(statsFile)) {
     console.log(`(${suite.name}: mocha stopped before reporting, exit ${res.status})`);

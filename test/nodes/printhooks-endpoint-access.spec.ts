@@ -88,12 +88,13 @@ describe('printhooks-endpoint: reaching guarded targets', () => {
     const rx = await receiver();
     const proxy = await new FakeProxy().start();
     cleanups.push(() => proxy.stop());
-    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
     cleanups.push(() => {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
     });
     process.env.HTTP_PROXY = proxy.url;
     delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
     await load(flow({ url: `${rx.url}/via-proxy` }));
     let ok = nextMsg('ok');
     node('s1').receive({ payload: 'one' });
