@@ -9,6 +9,15 @@
   var DOT = { green: '#5a8', yellow: '#F9DF31', red: '#c00', grey: '#999', blue: '#53A3F3' };
   var state = { timer: null, content: null, searchTimer: null, logSeq: 0, openResponse: {} };
 
+  // labels from the plugin's catalog (nodes/printhooks-sidebar/locales/en-US/printhooks-sidebar-plugin.json)
+  var NS = '@printhooks/node-red-printhooks/printhooks-sidebar:';
+
+  /** The catalog's text for `key`, with `__name__` placeholders filled from `vars`. */
+  function t(key, vars) {
+    var text = RED._(NS + key, vars || {});
+    return typeof text === 'string' && text.indexOf(key) === -1 ? text : key;
+  }
+
   function errorText(xhr) {
     return (xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || ('HTTP ' + xhr.status);
   }
@@ -21,23 +30,23 @@
   }
 
   function ago(time) {
-    var t = Date.parse(time);
-    if (!isFinite(t)) return '';
-    var s = Math.round((Date.now() - t) / 1000);
-    if (s < 60) return s + ' s ago';
-    if (s < 3600) return Math.round(s / 60) + ' min ago';
-    if (s < 86400) return Math.round(s / 3600) + ' h ago';
-    return new Date(t).toLocaleString();
+    var at = Date.parse(time);
+    if (!isFinite(at)) return '';
+    var s = Math.round((Date.now() - at) / 1000);
+    if (s < 60) return t('time.secondsAgo', { n: s });
+    if (s < 3600) return t('time.minutesAgo', { n: Math.round(s / 60) });
+    if (s < 86400) return t('time.hoursAgo', { n: Math.round(s / 3600) });
+    return new Date(at).toLocaleString();
   }
 
   function inTime(time) {
-    var t = Date.parse(time);
-    if (!isFinite(t)) return '';
-    var s = Math.round((t - Date.now()) / 1000);
-    if (s <= 0) return 'now';
-    if (s < 60) return 'in ' + s + ' s';
-    if (s < 3600) return 'in ' + Math.round(s / 60) + ' min';
-    return 'in ' + Math.round(s / 3600) + ' h';
+    var at = Date.parse(time);
+    if (!isFinite(at)) return '';
+    var s = Math.round((at - Date.now()) / 1000);
+    if (s <= 0) return t('time.now');
+    if (s < 60) return t('time.inSeconds', { n: s });
+    if (s < 3600) return t('time.inMinutes', { n: Math.round(s / 60) });
+    return t('time.inHours', { n: Math.round(s / 3600) });
   }
 
   function dot(fill) {
@@ -51,20 +60,20 @@
   }
 
   function printersSection(printers) {
-    var box = section('Printers').attr('id', 'printhooks-sidebar-printers');
-    if (!printers.length) box.append(el('div', 'printhooks-sidebar-empty', 'No printer source is deployed.').css('color', '#888'));
+    var box = section(t('printers.title')).attr('id', 'printhooks-sidebar-printers');
+    if (!printers.length) box.append(el('div', 'printhooks-sidebar-empty', t('printers.none')).css('color', '#888'));
     printers.forEach(function (p) {
       var row = el('div', 'printhooks-sidebar-printer').attr('data-printer', p.id).css({ margin: '4px 0 8px' });
       row.append(el('div').append(el('b', 'printhooks-sidebar-printer-name', p.name), ' ', el('span', null, '(' + p.platform + ')').css('color', '#888')));
-      var conn = p.connection || { fill: 'grey', text: 'no status yet' };
+      var conn = p.connection || { fill: 'grey', text: t('printers.noStatus') };
       row.append(el('div', 'printhooks-sidebar-connection').append(dot(conn.fill), el('span', null, conn.text)));
       var facts = [];
-      if (p.state) facts.push('state ' + p.state);
-      if (p.job && p.job.file) facts.push('job ' + p.job.file);
+      if (p.state) facts.push(t('printers.state', { state: p.state }));
+      if (p.job && p.job.file) facts.push(t('printers.job', { file: p.job.file }));
       if (p.job && typeof p.job.progress === 'number') facts.push(Math.round(p.job.progress) + ' %');
       if (facts.length) row.append(el('div', 'printhooks-sidebar-state', facts.join(' · ')));
-      if (p.lastEvent) row.append(el('div', 'printhooks-sidebar-last-event', 'last event ' + p.lastEvent.type + ' · ' + ago(p.lastEvent.time)).css('color', '#888'));
-      if (p.sources && p.sources.length) row.append(el('div', null, 'sources: ' + p.sources.map(function (s) { return s.name; }).join(', ')).css({ color: '#888', 'font-size': '0.9em' }));
+      if (p.lastEvent) row.append(el('div', 'printhooks-sidebar-last-event', t('printers.lastEvent', { type: p.lastEvent.type, ago: ago(p.lastEvent.time) })).css('color', '#888'));
+      if (p.sources && p.sources.length) row.append(el('div', null, t('printers.sources', { names: p.sources.map(function (s) { return s.name; }).join(', ') })).css({ color: '#888', 'font-size': '0.9em' }));
       box.append(row);
     });
     return box;
@@ -77,35 +86,35 @@
         RED.notify(done(answer), 'success');
         refresh();
       }).fail(function (xhr) {
-        RED.notify(what + ' failed: ' + errorText(xhr), 'error');
+        RED.notify(t('senders.failed', { what: what, error: errorText(xhr) }), 'error');
       });
     });
   }
 
   function sendersSection(senders) {
-    var box = section('Senders').attr('id', 'printhooks-sidebar-senders');
-    if (!senders.length) box.append(el('div', 'printhooks-sidebar-empty', 'No sender is deployed.').css('color', '#888'));
+    var box = section(t('senders.title')).attr('id', 'printhooks-sidebar-senders');
+    if (!senders.length) box.append(el('div', 'printhooks-sidebar-empty', t('senders.none')).css('color', '#888'));
     senders.forEach(function (s) {
       var row = el('div', 'printhooks-sidebar-sender').attr('data-sender', s.id).css({ margin: '4px 0 8px' });
       row.append(el('b', 'printhooks-sidebar-sender-name', s.name));
       var health = s.endpoint && s.endpoint.health;
-      var counts = 'queued ' + s.queued + ' · delivered ' + (health ? health.delivered : 0) + ' · dead ' + s.dead;
-      if (s.inFlight) counts += ' · in flight ' + s.inFlight;
+      var counts = t('senders.counts', { queued: s.queued, delivered: health ? health.delivered : 0, dead: s.dead });
+      if (s.inFlight) counts += ' · ' + t('senders.inFlight', { n: s.inFlight });
       row.append(el('div', 'printhooks-sidebar-counts', counts));
-      if (s.queued && s.nextAttemptAt) row.append(el('div', 'printhooks-sidebar-next', 'next attempt ' + inTime(s.nextAttemptAt)));
+      if (s.queued && s.nextAttemptAt) row.append(el('div', 'printhooks-sidebar-next', t('senders.next', { when: inTime(s.nextAttemptAt) })));
       if (s.endpoint) {
         var fill = !health ? 'grey' : health.disabled ? 'red' : health.consecutiveFailures ? 'yellow' : 'green';
-        var words = !health ? '' : health.disabled ? (health.disabledReason || 'disabled') : health.consecutiveFailures ? health.consecutiveFailures + ' failures in a row' : 'healthy';
+        var words = !health ? '' : health.disabled ? (health.disabledReason || t('senders.disabled')) : health.consecutiveFailures ? t('senders.failures', { n: health.consecutiveFailures }) : t('senders.healthy');
         var breaker = s.endpoint.breaker;
         if (breaker && (breaker.state === 'open' || breaker.state === 'half-open')) {
           fill = 'red';
-          words = 'breaker ' + breaker.state + (breaker.nextProbeAt ? ', probe ' + inTime(breaker.nextProbeAt) : '') + (breaker.reason ? ' · ' + breaker.reason : '');
+          words = t('senders.breaker', { state: breaker.state }) + (breaker.nextProbeAt ? ', ' + t('senders.probe', { when: inTime(breaker.nextProbeAt) }) : '') + (breaker.reason ? ' · ' + breaker.reason : '');
         }
         row.append(el('div', 'printhooks-sidebar-endpoint').append(dot(fill), el('span', null, (s.endpoint.url || s.endpoint.name) + (words ? ' · ' + words : ''))));
       }
       var buttons = el('div').css('margin-top', '2px');
-      if (s.dead) buttons.append(action('Replay dead letters', 'printhooks/senders/' + encodeURIComponent(s.id) + '/replay-dead', 'Replay', function (a) { return a.replayed + ' dead letter(s) queued again'; }).addClass('printhooks-sidebar-replay'));
-      if (s.queued && s.retryNow) buttons.append(action('Retry now', 'printhooks/senders/' + encodeURIComponent(s.id) + '/retry-now', 'Retry now', function (a) { return a.retried + ' queued msg(s) retried now'; }).addClass('printhooks-sidebar-retry-now'));
+      if (s.dead) buttons.append(action(t('senders.replay'), 'printhooks/senders/' + encodeURIComponent(s.id) + '/replay-dead', t('senders.replay'), function (a) { return t('senders.replayed', { n: a.replayed }); }).addClass('printhooks-sidebar-replay'));
+      if (s.queued && s.retryNow) buttons.append(action(t('senders.retryNow'), 'printhooks/senders/' + encodeURIComponent(s.id) + '/retry-now', t('senders.retryNow'), function (a) { return t('senders.retried', { n: a.retried }); }).addClass('printhooks-sidebar-retry-now'));
       if (buttons.children().length) row.append(buttons);
       (s.deadLetters || []).forEach(function (d) {
         row.append(el('div', 'printhooks-sidebar-dead-letter', '✖ ' + [d.eventType, d.printer, d.webhookId].filter(Boolean).join(' · ') + (d.reason ? ' — ' + d.reason : ''))
@@ -118,10 +127,10 @@
 
   /** The log's search box, sender picker and attempt list: built once, so a refresh never clears what the user typed. */
   function logSection() {
-    var box = section('Delivery log').attr('id', 'printhooks-sidebar-log').removeClass('printhooks-sidebar-section');
+    var box = section(t('log.title')).attr('id', 'printhooks-sidebar-log').removeClass('printhooks-sidebar-section');
     var form = el('div').css({ display: 'flex', gap: '4px', 'margin-bottom': '4px' });
-    var search = $('<input type="text" id="printhooks-sidebar-search" placeholder="search: printer, event, status, webhook id, text">').css({ flex: '1', 'min-width': '0' });
-    var sender = $('<select id="printhooks-sidebar-sender">').css({ width: '35%' }).append($('<option value="">').text('all senders'));
+    var search = $('<input type="text" id="printhooks-sidebar-search">').attr('placeholder', t('log.search')).css({ flex: '1', 'min-width': '0' });
+    var sender = $('<select id="printhooks-sidebar-sender">').css({ width: '35%' }).append($('<option value="">').text(t('log.allSenders')));
     form.append(search, sender);
     box.append(form, el('div', 'printhooks-sidebar-attempts').attr('id', 'printhooks-sidebar-attempts'));
     search.on('input', function () {
@@ -142,7 +151,7 @@
 
   function renderAttempts(attempts) {
     var list = $('#printhooks-sidebar-attempts').empty();
-    if (!attempts.length) list.append(el('div', 'printhooks-sidebar-empty', 'No attempt matches.').css('color', '#888'));
+    if (!attempts.length) list.append(el('div', 'printhooks-sidebar-empty', t('log.none')).css('color', '#888'));
     attempts.forEach(function (a) {
       var key = a.sender + ' ' + a.webhookId + ' ' + a.attempt + ' ' + a.time;
       var ok = a.verdict === 'delivered';
@@ -150,7 +159,7 @@
       var head = el('div').append(dot(ok ? 'green' : a.verdict === 'retry' ? 'yellow' : 'red'),
         el('span', 'printhooks-sidebar-attempt-status', (a.status !== undefined ? a.status : (a.error || '')) + ' ' + a.verdict),
         el('span', null, ' · ' + [a.eventType, a.printer].filter(Boolean).join(' · ')));
-      var meta = el('div', null, ago(a.time) + ' · ' + a.senderName + ' · try ' + a.attempt + ' · ' + a.durationMs + ' ms · ' + a.webhookId).css({ color: '#888', 'font-size': '0.85em', 'word-break': 'break-all' });
+      var meta = el('div', null, [ago(a.time), a.senderName, t('log.try', { n: a.attempt }), a.durationMs + ' ms', a.webhookId].join(' · ')).css({ color: '#888', 'font-size': '0.85em', 'word-break': 'break-all' });
       row.append(head, meta);
       if (a.response) {
         var body = $('<pre class="printhooks-sidebar-response">').text(a.response).css({ 'white-space': 'pre-wrap', 'word-break': 'break-all', 'max-height': '160px', overflow: 'auto', margin: '2px 0', 'font-size': '0.85em' });
@@ -172,7 +181,7 @@
       if (seq === state.logSeq) renderAttempts(answer.attempts || []);
     }).fail(function (xhr) {
       if (seq !== state.logSeq) return;
-      $('#printhooks-sidebar-attempts').empty().append(el('div', null, 'The delivery log could not be read: ' + errorText(xhr)).css('color', '#c00'));
+      $('#printhooks-sidebar-attempts').empty().append(el('div', null, t('log.unreadable', { error: errorText(xhr) })).css('color', '#c00'));
     });
   }
 

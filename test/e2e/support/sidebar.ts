@@ -40,8 +40,13 @@ async function deploy(page: Page): Promise<void> {
 async function openSidebar(page: Page): Promise<void> {
   // the tab exists once the plugin has loaded
   await page.waitForFunction(() => document.querySelector('#printhooks-sidebar') !== null, undefined, { timeout: 60_000 });
-  await page.evaluate(() => (window as unknown as { RED: RED }).RED.sidebar.show('printhooks'));
-  await page.locator('#printhooks-sidebar').waitFor({ state: 'visible', timeout: 20_000 });
+  // the editor may still pick its own first tab just after loading: ask until the PrintHooks tab stays shown
+  for (let i = 0; i < 40; i += 1) {
+    await page.evaluate(() => (window as unknown as { RED: RED }).RED.sidebar.show('printhooks'));
+    await page.waitForTimeout(250);
+    if (await page.locator('#printhooks-sidebar').isVisible()) break;
+  }
+  await page.locator('#printhooks-sidebar').waitFor({ state: 'visible', timeout: 5_000 });
 }
 
 /** Which attempts the sidebar lists: webhook id, attempt number and verdict of each row. */
@@ -77,9 +82,9 @@ async function search(page: Page, text: string): Promise<string[]> {
   return attemptTexts(page);
 }
 
-/** docs/images/sidebar.png: the editor with a wide sidebar scrolled to the top (PRINTHOOKS_SIDEBAR_SCREENSHOT=<file>). */
+/** docs/images/sidebar.png: the editor with a wide sidebar scrolled to the test's printer (PRINTHOOKS_SIDEBAR_SCREENSHOT=<file>). */
 async function screenshot(page: Page, file: string): Promise<void> {
-  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.setViewportSize({ width: 1400, height: 1500 });
   await page.waitForTimeout(300);
   const separator = await page.locator('#red-ui-sidebar-separator').boundingBox();
   if (separator) {
@@ -90,10 +95,12 @@ async function screenshot(page: Page, file: string): Promise<void> {
   }
   await search(page, '');
   await page.evaluate(() => {
-    document.querySelectorAll('.red-ui-notification').forEach((n) => n.remove());
+    // hidden, not removed: Node-RED removes them itself when they time out
+    document.querySelectorAll<HTMLElement>('.red-ui-notification').forEach((n) => { n.style.visibility = 'hidden'; });
     const RED = (window as unknown as { RED: RED }).RED;
     RED.view.select({ nodes: [] });
-    document.querySelector('#printhooks-sidebar')!.scrollTop = 0;
+    // the examples' printers (no printer on their closed ports) come first: start the picture at this one
+    document.querySelector('#printhooks-sidebar [data-printer="sb0000000000srv"]')?.scrollIntoView();
   });
   await page.waitForTimeout(300);
   await page.screenshot({ path: file });
@@ -106,6 +113,8 @@ async function screenshot(page: Page, file: string): Promise<void> {
 export function sidebarCases(ctx: SidebarContext): void {
   let receiver: FakeReceiver;
   let mode: 'ok' | 'refuse' | 'busy' = 'ok';
+  /** Script errors in the editor page while the sidebar runs: there must be none. */
+  const pageErrors: string[] = [];
 
   before(async () => {
     receiver = await new FakeReceiver().start();
@@ -116,12 +125,17 @@ export function sidebarCases(ctx: SidebarContext): void {
     });
   });
 
+  afterEach(() => {
+    assert.deepEqual(pageErrors.splice(0), [], 'script errors in the editor');
+  });
+
   after(async () => {
     await receiver?.stop();
   });
 
   it('the sidebar lists the fake printer, named after its server, and the source node carries that name', async () => {
     const page = ctx.page();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.evaluate((nodes) => (window as unknown as { RED: RED }).RED.view.importNodes(nodes), sidebarFlow(ctx.fake(), receiver.url));
     const chart = (await page.locator('#red-ui-workspace-chart').boundingBox())!;
     await page.mouse.move(chart.x + 100, chart.y + 300);
