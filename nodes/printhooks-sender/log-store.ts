@@ -18,13 +18,14 @@ export interface SenderLog {
 }
 
 /**
- * The sender's persisted delivery log: `<userDir>/printhooks/delivery-log/<sender id>.jsonl` (or
- * settings.js `printhooks.sender.logDir`), read back at deploy, so a redeploy or a restart keeps it.
+ * The sender's persisted delivery log: `<userDir>/printhooks/delivery-log/<sender id>.jsonl`, read back at
+ * deploy, so a redeploy or a restart keeps it. settings.js `printhooks.sender.logDir` moves it; a moved
+ * outbox (`printhooks.sender.outboxDir`) takes the logs along into its `delivery-log` folder.
  */
 export function openSenderLog(RED: NodeAPI, node: Node): SenderLog {
-  const settings = (RED.settings as unknown as { printhooks?: { sender?: { logDir?: string } } }).printhooks?.sender ?? {};
+  const settings = (RED.settings as unknown as { printhooks?: { sender?: { logDir?: string; outboxDir?: string } } }).printhooks?.sender ?? {};
   const userDir = RED.settings.userDir || path.join(os.homedir(), '.node-red');
-  const dir = settings.logDir ?? path.join(userDir, 'printhooks', 'delivery-log');
+  const dir = settings.logDir ?? (settings.outboxDir ? path.join(settings.outboxDir, 'delivery-log') : path.join(userDir, 'printhooks', 'delivery-log'));
   const log = new DeliveryLog();
   const store = new DeliveryLogStore(path.join(dir, `${node.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`), log, {
     onError: (err) => node.warn(`${err.message}; the log is kept in memory only`),

@@ -243,6 +243,7 @@ export function sidebarCases(ctx: SidebarContext): void {
     const again = await attemptKeys(page);
     assert.deepEqual(afterRedeploy.filter((k) => !again.includes(k)), [], 'attempts lost by the restart');
     await waitForText(page, '#printhooks-sidebar-printers', new RegExp(`${PRINTER}[\\s\\S]*sources: ${PRINTER}`));
-    assert.ok(fs.existsSync(path.join(ctx.userDir(), 'printhooks', 'delivery-log', 'sb000000000send.jsonl')), 'the log is in the user dir');
+    // the spec moves the outbox into the user dir's outbox/ folder: the logs go along
+    assert.ok(fs.existsSync(path.join(ctx.userDir(), 'outbox', 'delivery-log', 'sb000000000send.jsonl')), 'the log is beside the outboxes');
   });
 }
