@@ -114,7 +114,7 @@
       }
       var buttons = el('div').css('margin-top', '2px');
       if (s.dead) buttons.append(action(t('senders.replay'), 'printhooks/senders/' + encodeURIComponent(s.id) + '/replay-dead', t('senders.replay'), function (a) { return t('senders.replayed', { n: a.replayed }); }).addClass('printhooks-sidebar-replay'));
-      if (s.queued && s.retryNow) buttons.append(action(t('senders.retryNow'), 'printhooks/senders/' + encodeURIComponent(s.id) + '/retry-now', t('senders.retryNow'), function (a) { return t('senders.retried', { n: a.retried }); }).addClass('printhooks-sidebar-retry-now'));
+      if (s.queued) buttons.append(action(t('senders.retryNow'), 'printhooks/senders/' + encodeURIComponent(s.id) + '/retry-now', t('senders.retryNow'), function (a) { return t('senders.retried', { n: a.retried }); }).addClass('printhooks-sidebar-retry-now'));
       if (buttons.children().length) row.append(buttons);
       (s.deadLetters || []).forEach(function (d) {
         row.append(el('div', 'printhooks-sidebar-dead-letter', '✖ ' + [d.eventType, d.printer, d.webhookId].filter(Boolean).join(' · ') + (d.reason ? ' — ' + d.reason : ''))

@@ -9,16 +9,6 @@ import { senderBoard, type SenderView } from './sender-board';
 /** Dead letters listed per sender in the sidebar (each is read back from the outbox). */
 const DEAD_LISTED = 20;
 
-/**
- * What the queue offers beyond its counts (docs/delivery.md): "retry now" of queued msgs, the next attempt
- * (breaker and rate limit included) and the endpoint's health view. Read when present.
- */
-interface QueueExtras {
-  retryNow?: () => number;
-  readonly nextAttemptAt?: string;
-  readonly health?: { state?: string; consecutiveFailures?: number; delivered?: number; failed?: number; failingSince?: string; nextProbeAt?: string; reason?: string };
-}
-
 /** The endpoint's address without user info, query or fragment: what the sidebar may show. */
 function shownUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -49,25 +39,19 @@ function deadLetter(view: SenderView, entry: OutboxEntry): object {
   }
 }
 
-function nextAttemptAt(view: SenderView): string | undefined {
-  const extras = view.queue as QueueExtras;
-  if ('nextAttemptAt' in extras) return extras.nextAttemptAt;
-  let next = Infinity;
-  for (const entry of view.outbox.entries()) if (!entry.dead && entry.nextAt < next) next = entry.nextAt;
-  return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
-}
-
 function senderSummary(view: SenderView): object {
   const endpoint = view.endpoint();
   const health = endpoint?.health;
-  const extras = view.queue as QueueExtras;
+  // the breaker's state ("closed", "open", "half-open", "disabled"), as the queue sees its endpoint
+  const breaker = view.queue.health;
   return {
     id: view.id,
     name: view.name,
     queued: view.queue.queued,
     dead: view.queue.dead,
     inFlight: view.queue.inFlight,
-    nextAttemptAt: nextAttemptAt(view),
+    // breaker, 429 pause and rate limit included
+    nextAttemptAt: view.queue.nextAttemptAt,
     endpoint: endpoint
       ? {
           name: endpoint.name,
@@ -75,12 +59,10 @@ function senderSummary(view: SenderView): object {
           health: health
             ? { delivered: health.delivered, failed: health.failed, consecutiveFailures: health.consecutiveFailures, disabled: health.disabled, disabledReason: health.disabledReason }
             : undefined,
-          // the breaker's state ("closed", "open", "half-open", "disabled") when the queue reports it
-          breaker: extras.health ? { state: extras.health.state, nextProbeAt: extras.health.nextProbeAt, reason: extras.health.reason } : undefined,
+          breaker: breaker ? { state: breaker.state, nextProbeAt: breaker.nextProbeAt, reason: breaker.reason } : undefined,
         }
       : undefined,
     deadLetters: deadLetters(view),
-    retryNow: typeof extras.retryNow === 'function',
   };
 }
 
@@ -139,13 +121,7 @@ export function registerSidebarRoutes(RED: NodeAPI): void {
 
   RED.httpAdmin.post('/printhooks/senders/:id/retry-now', RED.auth.needsPermission('printhooks.write'), jsonRoute('retry now', (req, res) => {
     const view = viewOf(req.params.id, res);
-    if (!view) return;
-    const queue = view.queue as QueueExtras;
-    if (typeof queue.retryNow !== 'function') {
-      res.status(501).json({ error: 'this version of the sender cannot retry now' });
-      return;
-    }
-    res.json({ retried: queue.retryNow.call(view.queue) });
+    if (view) res.json({ retried: view.queue.retryNow() });
   }));
 
   answerAdminErrorsAsJson(RED, 'printhooks');
