@@ -1,5 +1,6 @@
 // The PrintHooks sidebar tab (docs/editor.md "Sidebar"): printers, senders, dead letters and the
-// persisted delivery log, from the admin routes under printhooks/ (nodes/shared/sidebar-routes.ts).
+// persisted delivery log, from the admin routes under printhooks/ (nodes/shared/sidebar-routes.ts); its
+// buttons use the sender's own routes under printhooks-sender/<id>/.
 // Loaded by the printhooks-sidebar plugin; every value is put in as text, never as HTML.
 (function () {
   'use strict';
@@ -113,8 +114,10 @@
         row.append(el('div', 'printhooks-sidebar-endpoint').append(dot(fill), el('span', null, (s.endpoint.url || s.endpoint.name) + (words ? ' · ' + words : ''))));
       }
       var buttons = el('div').css('margin-top', '2px');
-      if (s.dead) buttons.append(action(t('senders.replay'), 'printhooks/senders/' + encodeURIComponent(s.id) + '/replay-dead', t('senders.replay'), function (a) { return t('senders.replayed', { n: a.replayed }); }).addClass('printhooks-sidebar-replay'));
-      if (s.queued) buttons.append(action(t('senders.retryNow'), 'printhooks/senders/' + encodeURIComponent(s.id) + '/retry-now', t('senders.retryNow'), function (a) { return t('senders.retried', { n: a.retried }); }).addClass('printhooks-sidebar-retry-now'));
+      // the sender's own admin routes (nodes/printhooks-sender/admin-routes.ts), as its dialog uses them
+      var base = 'printhooks-sender/' + encodeURIComponent(s.id);
+      if (s.dead) buttons.append(action(t('senders.replay'), base + '/retry-dead', t('senders.replay'), function (a) { return t('senders.replayed', { n: a.retried }); }).addClass('printhooks-sidebar-replay'));
+      if (s.queued) buttons.append(action(t('senders.retryNow'), base + '/retry-now', t('senders.retryNow'), function (a) { return t('senders.retried', { n: a.queued }); }).addClass('printhooks-sidebar-retry-now'));
       if (buttons.children().length) row.append(buttons);
       (s.deadLetters || []).forEach(function (d) {
         row.append(el('div', 'printhooks-sidebar-dead-letter', '✖ ' + [d.eventType, d.printer, d.webhookId].filter(Boolean).join(' · ') + (d.reason ? ' — ' + d.reason : ''))

@@ -1,5 +1,5 @@
 import type { NodeAPI } from 'node-red';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { printerNameOf, type LogQuery } from '../../src/delivery/delivery-log';
 import type { OutboxEntry } from '../../src/delivery/outbox-entry';
 import { answerAdminErrorsAsJson, jsonRoute } from './json-route';
@@ -86,18 +86,12 @@ function logQuery(req: Request): LogQuery {
 /**
  * The PrintHooks sidebar's admin routes (docs/editor.md "Sidebar"), all JSON, all relative to the
  * admin root so they work behind an ingress prefix:
- * GET printhooks/sidebar, GET printhooks/log?sender=&q=&printer=&event=&status=&webhook=&limit=,
- * POST printhooks/senders/<id>/replay-dead, POST printhooks/senders/<id>/retry-now.
+ * GET printhooks/sidebar, GET printhooks/log?sender=&q=&printer=&event=&status=&webhook=&limit=.
+ * Its buttons (replay dead letters, retry now) use the sender's own routes (printhooks-sender/<id>/…).
  * Nothing secret is in any answer: urls lose user info and query, response bodies were scrubbed
  * before they reached the log.
  */
 export function registerSidebarRoutes(RED: NodeAPI): void {
-  function viewOf(id: unknown, res: Response): SenderView | undefined {
-    const view = typeof id === 'string' ? senderBoard.get(id) : undefined;
-    if (!view) res.status(404).json({ error: 'sender not deployed' });
-    return view;
-  }
-
   RED.httpAdmin.get('/printhooks/sidebar', RED.auth.needsPermission('printhooks.read'), jsonRoute('sidebar', (_req, res) => {
     const senders = [...senderBoard.values()].sort((a, b) => a.name.localeCompare(b.name)).map(senderSummary);
     res.json({ printers: printerBoard.list(), senders });
@@ -112,16 +106,6 @@ export function registerSidebarRoutes(RED: NodeAPI): void {
       .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0))
       .slice(0, query.limit);
     res.json({ attempts });
-  }));
-
-  RED.httpAdmin.post('/printhooks/senders/:id/replay-dead', RED.auth.needsPermission('printhooks.write'), jsonRoute('replay dead letters', (req, res) => {
-    const view = viewOf(req.params.id, res);
-    if (view) res.json({ replayed: view.queue.retryDead() });
-  }));
-
-  RED.httpAdmin.post('/printhooks/senders/:id/retry-now', RED.auth.needsPermission('printhooks.write'), jsonRoute('retry now', (req, res) => {
-    const view = viewOf(req.params.id, res);
-    if (view) res.json({ retried: view.queue.retryNow() });
   }));
 
   answerAdminErrorsAsJson(RED, 'printhooks');

@@ -79,7 +79,7 @@ describe('PrintHooks sidebar admin routes (real runtime)', () => {
     assert.ok(!everything.includes('in-the-query'), "the endpoint's query is in no answer");
   });
 
-  it('replays dead letters and retries queued msgs now; an unknown sender is a JSON 404', async () => {
+  it("shows a dead letter replayed and a queued msg retried now (the sender's routes) leave the queue", async () => {
     let mode = 'refuse';
     rx.answer(() => (mode === 'refuse' ? { status: 400 } : mode === 'busy' ? { status: 503 } : { status: 204 }));
     await load();
@@ -87,19 +87,23 @@ describe('PrintHooks sidebar admin routes (real runtime)', () => {
     await rx.waitFor(1);
     await new Promise((r) => setTimeout(r, 50));
     mode = 'busy';
-    const replay = await helper.request().post('/printhooks/senders/s1/replay-dead').expect(200);
-    assert.equal(replay.body.replayed, 1);
+    // the buttons use the sender's own routes
+    const replay = await helper.request().post('/printhooks-sender/s1/retry-dead').expect(200);
+    assert.equal(replay.body.retried, 1);
     await rx.waitFor(2);
     await new Promise((r) => setTimeout(r, 50));
     const waiting = (await helper.request().get('/printhooks/sidebar').expect(200)).body.senders[0];
     assert.equal(waiting.queued, 1);
     assert.ok(Date.parse(waiting.nextAttemptAt) - Date.now() > 500_000, `next attempt ${waiting.nextAttemptAt}`);
     mode = 'ok';
-    const retried = await helper.request().post('/printhooks/senders/s1/retry-now').expect(200);
-    assert.equal(retried.body.retried, 1);
+    const retried = await helper.request().post('/printhooks-sender/s1/retry-now').expect(200);
+    assert.equal(retried.body.queued, 1);
     await rx.waitFor(3, 3000);
-    const missing = await helper.request().post('/printhooks/senders/nope/retry-now').expect(404);
-    assert.deepEqual(missing.body, { error: 'sender not deployed' });
+    await new Promise((r) => setTimeout(r, 50));
+    const after = (await helper.request().get('/printhooks/sidebar').expect(200)).body.senders[0];
+    assert.deepEqual([after.queued, after.dead, after.nextAttemptAt], [0, 0, undefined]);
+    const missing = await helper.request().get('/printhooks/log').query({ sender: 'nope' }).expect(200);
+    assert.deepEqual(missing.body, { attempts: [] });
   });
 
   it('keeps the log across a redeploy: the new sender reads it back from its file', async () => {
