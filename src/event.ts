@@ -44,6 +44,11 @@ export interface JobInfo {
   layer?: number;
   layers?: number;
   started_at?: string;
+  /**
+   * Filament the job has used so far, in mm, where the platform reports it (Moonraker `filament_used`);
+   * OctoPrint's is the file's estimate and only on print.done (docs/events.md "Filament").
+   */
+  filament_mm?: number;
 }
 
 export type ErrorSeverity = 'info' | 'warning' | 'error' | 'fatal';

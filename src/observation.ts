@@ -16,6 +16,8 @@ export interface Observation {
   elapsed_s?: number;
   remaining_s?: number;
   started_at?: string;
+  /** Filament used by the job so far, mm (JobInfo.filament_mm). */
+  filament_mm?: number;
   /** With `failed`: what went wrong. */
   error?: EventError;
   /** Why the job paused, failed or was cancelled (machine-readable). */
@@ -27,6 +29,9 @@ export interface Observation {
   time?: Date;
   raw?: unknown;
 }
+
+/** More filament than one job can use (100 km): not believed. */
+const MAX_FILAMENT_MM = 1e8;
 
 const ACTIVE: ReadonlySet<JobState> = new Set<JobState>(['printing', 'paused']);
 
@@ -48,6 +53,10 @@ export function mergeJobInfo(info: JobInfo, obs: Omit<Observation, 'state' | 'jo
   if (obs.elapsed_s !== undefined) merged.elapsed_s = obs.elapsed_s;
   if (obs.remaining_s !== undefined) merged.remaining_s = obs.remaining_s;
   if (obs.started_at !== undefined) merged.started_at = obs.started_at;
+  // A job's used filament only grows: a printer that resets its counter at the end (Klipper's
+  // SDCARD_RESET_FILE) does not take back what the job used.
+  const filament = obs.filament_mm;
+  if (filament !== undefined && Number.isFinite(filament) && filament > (merged.filament_mm ?? 0) && filament <= MAX_FILAMENT_MM) merged.filament_mm = filament;
   return merged;
 }
 

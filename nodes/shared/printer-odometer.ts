@@ -1,6 +1,6 @@
 import type { Node, NodeAPI } from 'node-red';
 import { buildEvent, type PrinterEvent, type PrinterRef } from '../../src/event';
-import { Odometer } from '../../src/odometer/odometer';
+import { filamentMetres, Odometer } from '../../src/odometer/odometer';
 import { OdometerFile, odometerDir } from '../../src/odometer/odometer-file';
 import { parseMaintenanceRules, type MaintenanceRule } from '../../src/odometer/rules';
 import { toError } from './errors';
@@ -49,7 +49,7 @@ export function printerOdometer(RED: NodeAPI, configNode: Node, printer: Printer
       const known = dueFor.get(event.id);
       if (known) return known;
       if (event.type === 'printer.maintenance_due') return [];
-      const seen = odometer.observe(event, Date.now());
+      const seen = odometer.observe(event, Date.now(), filamentMetres(event));
       if (seen.changed) file?.save(odometer.snapshot());
       const due = seen.due.map((maintenance) =>
         buildEvent({ type: 'printer.maintenance_due', printer, maintenance, discriminator: `${maintenance.counter}:${maintenance.every}:${maintenance.task}@${maintenance.value}` }),

@@ -99,6 +99,10 @@ function parse(text: string): OdometerState | undefined {
     rules[key] = { baseline: m.baseline as number, due: m.due };
   }
   const state: OdometerState = { print_s: r.print_s as number, jobs: r.jobs as number, filament_m: r.filament_m as number, rules };
+  if (r.ended !== undefined) {
+    if (!Array.isArray(r.ended) || r.ended.length > 64 || !r.ended.every((id) => typeof id === 'string' && id.length <= 512)) return undefined;
+    state.ended = r.ended as string[];
+  }
   const job = r.job as Record<string, unknown> | undefined;
   if (job !== undefined) {
     if (!job || typeof job !== 'object' || typeof job.id !== 'string' || !count(job.counted_s)) return undefined;

@@ -8,6 +8,8 @@ export interface OdometerState {
   filament_m: number;
   /** The job being timed; `since` (epoch ms) while it prints, absent while paused. */
   job?: { id: string; counted_s: number; since?: number };
+  /** The jobs whose terminal event was counted, newest last (a few): a job ends once, also across a restart. */
+  ended?: string[];
   /** Per rule (by its key): the counter value at the last service, and whether it was announced. */
   rules: Record<string, { baseline: number; due: boolean }>;
 }
@@ -26,6 +28,15 @@ export interface Observation {
 /** A platform's own elapsed time above this is not believed (a month). */
 const MAX_ELAPSED_S = 31 * 24 * 3600;
 const RECENT_IDS = 64;
+const ENDED_JOBS = 16;
+/** More filament than one job can use (100 km): not believed. */
+const MAX_JOB_FILAMENT_M = 100_000;
+
+/** Metres of filament a terminal event says its job used (`job.filament_mm`), or undefined (docs/maintenance.md). */
+export function filamentMetres(event: PrinterEvent): number | undefined {
+  const mm = isTerminalType(event.type) ? event.job?.filament_mm : undefined;
+  return typeof mm === 'number' && Number.isFinite(mm) && mm > 0 ? mm / 1000 : undefined;
+}
 
 /**
  * A printer's odometer: print hours timed from the lifecycle (started/resumed → paused/terminal),
@@ -85,6 +96,8 @@ export class Odometer {
     const job = this.state.job;
     const jobId = event.job?.id;
     let changed = false;
+    // this job's end was counted already: a terminal event seen again (after a restart) counts nothing
+    if (isTerminalType(event.type) && jobId !== undefined && this.state.ended?.includes(jobId)) return false;
     if (event.type === 'print.started' || ((event.type === 'print.resumed' || event.type === 'print.progress' || event.type === 'print.layer') && !job && jobId)) {
       if (job && job.id !== jobId) this.tick(now);
       this.state.job = { id: jobId ?? event.id, counted_s: 0, since: now };
@@ -107,8 +120,9 @@ export class Odometer {
     const counted = this.state.job?.counted_s ?? 0;
     if (typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed > counted && elapsed <= MAX_ELAPSED_S) this.state.print_s += elapsed - counted;
     if (event.type === 'print.done') this.state.jobs += 1;
-    if (typeof filamentM === 'number' && Number.isFinite(filamentM) && filamentM > 0 && filamentM < 100_000) this.state.filament_m += filamentM;
+    if (typeof filamentM === 'number' && Number.isFinite(filamentM) && filamentM > 0 && filamentM < MAX_JOB_FILAMENT_M) this.state.filament_m += filamentM;
     delete this.state.job;
+    if (jobId !== undefined) this.state.ended = [...(this.state.ended ?? []), jobId].slice(-ENDED_JOBS);
     return true;
   }
 

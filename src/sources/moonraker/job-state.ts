@@ -106,12 +106,20 @@ export function observationFrom(objects: PrinterObjects, meta?: FileMetadata, jo
     remaining_s: remainingSeconds(printDuration, progress, meta),
     bedTemp: num(objects.heater_bed?.temperature),
   };
+  const filament = filamentMm(ps.filament_used);
+  if (filament !== undefined) obs.filament_mm = filament;
   // Huge but finite inputs can still overflow a sum or product: an event carries finite numbers only.
   if (obs.remaining_s !== undefined && !Number.isFinite(obs.remaining_s)) obs.remaining_s = undefined;
   if (obs.elapsed_s !== undefined && !Number.isFinite(obs.elapsed_s)) obs.elapsed_s = undefined;
   if (state === 'failed') obs.error = printError(str(ps.message));
   if (state === 'paused' && runoutSensor(objects) !== undefined) obs.reason = 'filament_runout';
   return obs;
+}
+
+/** print_stats.filament_used and a history entry's filament_used: mm extruded by the job, 0.1 mm steps; 0 = none yet. */
+export function filamentMm(value: unknown): number | undefined {
+  const mm = num(value);
+  return mm !== undefined && mm > 0 ? Math.round(mm * 10) / 10 : undefined;
 }
 
 function remainingSeconds(printDuration: number | undefined, progress: number | undefined, meta?: FileMetadata): number | undefined {

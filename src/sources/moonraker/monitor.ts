@@ -4,7 +4,7 @@ import { PresenceTracker } from '../../presence';
 import type { JobStateStore } from '../../state/job-state-store';
 import { JobStatePersistence } from '../../state/persistence';
 import type { HistoryChange, LinkPhase, MoonrakerConnection, MoonrakerListener } from './connection';
-import { historyOutcome, isIdleRaw, isStartEdge, observationFrom, rawPrintState, runoutSensor, type FileMetadata } from './job-state';
+import { filamentMm, historyOutcome, isIdleRaw, isStartEdge, observationFrom, rawPrintState, runoutSensor, type FileMetadata } from './job-state';
 import { mergeStatus, type PrinterObjects } from './merge';
 import { SerialQueue } from './serial-queue';
 import { isJobEdge, StartDeadline, touchesJob } from './start-wait';
@@ -407,6 +407,7 @@ export class MoonrakerMonitor implements MoonrakerListener {
     const error = mapped.outcome === 'failed' ? { code: String(job.status), message: `Job ended: ${String(job.status)}`, severity: 'fatal' as const } : undefined;
     const events = this.tracker.settle(jobId, mapped.outcome, {
       elapsed_s: duration,
+      filament_mm: filamentMm(job.filament_used),
       error,
       reason: mapped.reason,
       time: end && end.getTime() > 0 ? end : undefined,

@@ -50,6 +50,21 @@ export function jobFields(s: StatePayload): Omit<Observation, 'state' | 'jobKey'
   };
 }
 
+/**
+ * `job.filament.<tool>.length` summed over the tools, mm: OctoPrint's analysis of the *file*, an estimate
+ * of what the whole job uses, not what it used so far (docs/events.md "Filament"); undefined when not analysed.
+ */
+export function filamentEstimateMm(s: StatePayload): number | undefined {
+  const filament = (s.job as { filament?: unknown } | undefined)?.filament;
+  if (!filament || typeof filament !== 'object' || Array.isArray(filament)) return undefined;
+  let total = 0;
+  for (const tool of Object.values(filament as Record<string, unknown>).slice(0, 16)) {
+    const length = tool && typeof tool === 'object' ? (tool as { length?: unknown }).length : undefined;
+    if (typeof length === 'number' && Number.isFinite(length) && length > 0) total += length;
+  }
+  return total > 0 ? Math.round(total * 10) / 10 : undefined;
+}
+
 /** The newest bed reading of a `temps` backlog (drives printer.bed_cooled). */
 export function latestBedTemp(temps: StatePayload['temps']): number | undefined {
   if (!Array.isArray(temps)) return undefined;

@@ -6,7 +6,7 @@ import { JobStatePersistence } from '../../state/persistence';
 import { describeError } from '../guard';
 import type { LinkPhase, OctoPrintConnection, OctoPrintListener } from './connection';
 import type { PushFrame, StatePayload } from './frames';
-import { int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, outcomeAfterGap, seconds, storedIdentity, str, type ApiJobResponse, type JobIdentity, type LastPrint } from './job-state';
+import { filamentEstimateMm, int, jobFields, jobStateOf, latestBedTemp, lastMarking, linkedFrom, outcomeAfterGap, seconds, storedIdentity, str, type ApiJobResponse, type JobIdentity, type LastPrint } from './job-state';
 import type { OctoPrintRest } from './rest';
 import type { StatusInput } from './status';
 import { finiteNumber, isoFromEpochSeconds, MAX_EPOCH_S } from '../plausible';
@@ -53,6 +53,8 @@ export class OctoPrintMonitor implements OctoPrintListener {
   private apiJobHint: ApiJobResponse | undefined;
   /** `prints.last` of the followed job's file, fetched on reconnect (outcomeAfterGap). */
   private lastPrint: LastPrint | undefined;
+  /** The analysed filament length of the file being printed (mm), put on its print.done only (an estimate). */
+  private filamentEstimate: number | undefined;
   private readonly persistence: JobStatePersistence;
   private link: LinkPhase = { phase: 'idle' };
   private disposed = false;
@@ -193,6 +195,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
     const seen = this.identityFrom(s);
 
     const obs: Observation = { state, raw, ...jobFields(s) };
+    if (isActive(state)) this.filamentEstimate = filamentEstimateMm(s);
     if (seen) {
       obs.jobKey = seen.key;
       obs.started_at = isoFromEpochSeconds(seen.startS);
@@ -207,7 +210,8 @@ export class OctoPrintMonitor implements OctoPrintListener {
         // job is running now, the tracker first reports that one's start, then the old job is settled.
         const outcome = outcomeAfterGap(s, hint, followed, sameJob, last);
         if (!sameJob) events.push(...this.tracker.observe(obs));
-        if (outcome) events.push(...this.tracker.settle(previous.id, outcome.state, { ...outcome.details, raw }));
+        const filament = outcome?.state === 'finished' && sameJob ? filamentEstimateMm(s) : undefined;
+        if (outcome) events.push(...this.tracker.settle(previous.id, outcome.state, { ...outcome.details, filament_mm: filament, raw }));
         if (!sameJob) return events;
       }
     }
@@ -224,6 +228,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
       const bedTemp = latestBedTemp(s.temps);
       if (bedTemp !== undefined) events.push(...this.tracker.observe({ bedTemp, raw }));
     } else {
+      this.filamentEstimate = filamentEstimateMm(s) ?? this.filamentEstimate;
       events.push(...this.tracker.observe({ raw, ...jobFields(s) }));
     }
     // Logs of a baseline (history) are the past; these are new lines since the last message.
@@ -241,6 +246,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
       case 'PrintStarted': {
         const identity = this.newIdentity(str(p.origin) ?? 'local', str(p.path) ?? str(p.name) ?? '', time);
         this.identity = identity;
+        this.filamentEstimate = undefined;
         return this.tracker.observe({
           state: 'printing',
           jobKey: identity.key,
@@ -258,7 +264,7 @@ export class OctoPrintMonitor implements OctoPrintListener {
       case 'PrintResumed':
         return this.tracker.observe({ state: 'printing', time, raw });
       case 'PrintDone':
-        return this.tracker.observe({ state: 'finished', progress: 100, remaining_s: 0, elapsed_s: seconds(p.time), time, raw });
+        return this.tracker.observe({ state: 'finished', progress: 100, remaining_s: 0, elapsed_s: seconds(p.time), filament_mm: this.filamentEstimate, time, raw });
       case 'PrintCancelled':
         return this.tracker.observe({ state: 'cancelled', reason: user ? 'user' : 'printer', elapsed_s: seconds(p.time), time, raw });
       case 'PrintFailed': {

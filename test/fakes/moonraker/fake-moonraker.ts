@@ -149,6 +149,11 @@ export class FakeMoonraker {
   /** Klipper changed: merge the diff and send each subscribed client the part it subscribed to. */
   update(diff: Objects): void {
     const prevState = this.objects.print_stats?.state as string | undefined;
+    const ps = diff.print_stats;
+    if (ps?.state === 'printing' && ps.filament_used === undefined && ['standby', 'complete', 'cancelled', 'error'].includes(prevState ?? '') && this.objects.print_stats?.filament_used) {
+      // Klipper's print_stats.reset(): a new print counts its filament from 0
+      diff = { ...diff, print_stats: { ...ps, filament_used: 0 } };
+    }
     for (const [name, fields] of Object.entries(diff)) {
       if (!this.objects[name]) this.objects[name] = {};
       merge(this.objects[name], fields);
@@ -175,6 +180,7 @@ export class FakeMoonraker {
         start_time: 1732380000 + this.nextJob,
         end_time: null,
         total_duration: 0,
+        filament_used: 0,
         exists: true,
       };
       this.currentJob = job;
@@ -192,6 +198,7 @@ export class FakeMoonraker {
     job.status = status;
     job.end_time = 1732390000;
     job.total_duration = this.objects.print_stats.total_duration;
+    job.filament_used = this.objects.print_stats.filament_used;
     this.broadcast({ jsonrpc: '2.0', method: 'notify_history_changed', params: [{ action: 'finished', job }] });
   }
 

@@ -61,6 +61,8 @@ export class FakeOctoPrint {
   webcam: Buffer | undefined;
   /** /api/server `safemode`: null, or why OctoPrint started in safe mode. */
   safemode: string | null = null;
+  /** `job.filament.tool0.length` (mm), OctoPrint's analysis of the selected file; null = not analysed. */
+  filamentLength: number | null = 100;
   /** Whether OctoPrint is connected to the printer (409 from /api/printer otherwise). */
   printerConnected = true;
   /** Spoolman's spools as the Spoolman plugin lists them (GET /plugin/Spoolman/spoolman/spools); undefined = plugin not installed (404). */
@@ -277,7 +279,7 @@ export class FakeOctoPrint {
         estimatedPrintTime: 1000,
         averagePrintTime: null,
         lastPrintTime: null,
-        filament: { tool0: { length: 100, volume: 1 } },
+        filament: this.filamentLength === null ? null : { tool0: { length: this.filamentLength, volume: 1 } },
         user: this.user,
       },
       currentZ: null,
