@@ -79,7 +79,7 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
     const runtime = storeNode!.runtime;
     unsubscribe = storeNode!.onStoreChange(scheduleStatus);
     drawStatus();
-    store.whenReady().then(async (boss) => {
+    const setUp = (): void => void store.whenReady().then(async (boss) => {
       if (closing) return;
       const created = new PostgresDeliveryQueue({
         boss,
@@ -111,9 +111,12 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
       created.start();
       drawStatus();
     }).catch((e) => {
+      // e.g. two instances creating the queues at the same moment (a deadlock one of them loses): again soon
       store.report(toError(e));
-      node.error(`printhooks-sender: the shared queue could not be set up: ${toError(e).message}`);
+      node.warn(`printhooks-sender: the shared queue could not be set up (${toError(e).message}); trying again`);
+      if (!closing) setTimeout(setUp, 1000 + Math.random() * 1000).unref?.();
     });
+    setUp();
   }
 
   node.on('input', (msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => {
@@ -122,7 +125,8 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
       done(new Error(`${problem ?? 'printhooks-sender is not ready'}; the msg was not accepted`));
       return;
     }
-    if (!queue && store.problem) {
+    // the database cannot be used at all (unreachable, no pg-boss): refused at once
+    if (!queue && store.problem && !store.current()) {
       failMsg(node, new Error(`printhooks-sender: ${store.problem}; the msg was not accepted`), done);
       return;
     }

@@ -170,6 +170,19 @@ describe(`printhooks-postgres store for the sender (Node-RED ${nodeRedLine}, rea
     assert.equal(replayed.delivery!.webhook_id, 'evt_dead');
   });
 
+  it('terminal events go before queued progress events (the lanes as pg-boss priorities)', async () => {
+    await helper.load(nodes, flow({ concurrency: 1 }) as never, creds() as never);
+    await waitStatus(node('s1'), /idle · shared/);
+    rx.answer(() => ({ delayMs: 150 }));
+    const sends = [];
+    for (let i = 0; i < 8; i++) sends.push(accepted(node('s1'), { topic: 'print.progress', payload: { id: `evt_p${i}`, type: 'print.progress' } }));
+    sends.push(accepted(node('s1'), { topic: 'print.done', payload: { id: 'evt_done', type: 'print.done' } }));
+    await Promise.all(sends);
+    await rx.waitFor(9, 15000);
+    const order = rx.received.map((r) => (JSON.parse(r.body.toString()) as { id: string }).id);
+    assert.ok(order.indexOf('evt_done') <= 3, `print.done was sent ${order.indexOf('evt_done') + 1}th of ${order.length}: ${order.join(' ')}`);
+  });
+
   it('a database that cannot be reached: red status with the cause, msgs refused with done(err)', async () => {
     const closed = await freePort();
     await helper.load(nodes, flow({}, { port: closed }) as never, creds() as never);

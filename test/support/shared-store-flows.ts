@@ -5,6 +5,8 @@ export interface SharedStoreFlowOptions {
   receiverUrl: string;
   schema: string;
   concurrency?: number;
+  /** The embedded outbox instead (the bench's baseline): the sender's store left empty. */
+  embedded?: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export function sharedStoreFlow(options: SharedStoreFlowOptions): object[] {
     { id: 'tab1', type: 'tab', label: 'shared store' },
     { id: 'ep', type: 'printhooks-endpoint', name: 'receiver', url: `${options.receiverUrl}/hook`, method: 'POST', timeout: 15, allowOverride: false, tlsInsecure: false, version: 1 },
     { id: 'pg1', type: 'printhooks-postgres', host: db.host, port: db.port, database: db.database, ssl: false, schema: options.schema, version: 1 },
-    { id: 's1', type: 'printhooks-sender', z: 'tab1', endpoint: 'ep', store: 'pg1', concurrency: options.concurrency ?? 8, ordered: false, retrySchedule: '1,1,1,1,1,1,1,1,1,1', jitter: 0, overloadDelay: 1, version: 2, wires: [[], []] },
+    { id: 's1', type: 'printhooks-sender', z: 'tab1', endpoint: 'ep', store: options.embedded ? '' : 'pg1', concurrency: options.concurrency ?? 8, ordered: false, retrySchedule: '1,1,1,1,1,1,1,1,1,1', jitter: 0, overloadDelay: 1, version: 2, wires: [[], []] },
     { id: 'genIn', type: 'http in', z: 'tab1', url: '/gen', method: 'post', upload: false, wires: [['gen', 'genOk']] },
     { id: 'genOk', type: 'http response', z: 'tab1', statusCode: '200', headers: {}, wires: [] },
     {

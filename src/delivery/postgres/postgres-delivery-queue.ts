@@ -2,6 +2,7 @@ import type { AttemptSigner } from '../../sign/signer-registry';
 import { AttemptPreparation } from '../attempt-preparation';
 import type { Delivery, EndpointTarget } from '../delivery-queue';
 import { DeliveryLog } from '../delivery-log';
+import { LANE_PROGRESS, laneOf } from '../event-lanes';
 import { RESPONSE_BODY_LIMIT } from '../http-transport';
 import type { StoredRequest } from '../outbox-record';
 import { type AttemptResult, describe, isOverload, verdictOf } from '../outcome';
@@ -108,7 +109,9 @@ export class PostgresDeliveryQueue {
   enqueue(req: StoredRequest): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('sender is closing'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ job: { name: this.options.queues.main, id: jobIdOf(req.webhookId), data: jobDataOf(req), expireInSeconds: this.expireSeconds }, resolve, reject });
+      // the embedded queue's lanes as pg-boss priorities: terminal and error events before progress (event-lanes.ts)
+      const priority = LANE_PROGRESS - laneOf(req.eventType);
+      this.pending.push({ job: { name: this.options.queues.main, id: jobIdOf(req.webhookId), data: jobDataOf(req), priority, expireInSeconds: this.expireSeconds }, resolve, reject });
       this.flush();
     });
   }
