@@ -19,7 +19,8 @@ const NODE_PREFIX = /^printhooks-[\w-]+(?: configuration| error)?:\s*/;
  */
 export function shortStatus(message: string, max = 48): string {
   let text = message.trim().replace(NODE_PREFIX, '');
-  const network = /\b(E[A-Z_]+)\b\s*(\S*)/.exec(text);
+  // the target stops at a bracket or separator: "unreachable (ECONNREFUSED)" has none (as in probe-wording.ts)
+  const network = /\b(E[A-Z_]+)\b\s*([^\s,;)]*)/.exec(text);
   const cause = network ? NETWORK_CAUSES[network[1]] : undefined;
   if (network && cause) text = network[2] ? `${cause}: ${network[2]}` : cause;
   text = text.split(/(?<=[^.\s]{2})\.\s+(?=[A-Z])/)[0];

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { Cc2Connection } from '../../../../src/sources/elegoo/cc2-connection';
+import { SdcpConnection } from '../../../../src/sources/elegoo/connection';
+import type { ElegooLink, LinkPhase } from '../../../../src/sources/elegoo/link';
+import { describeProblem } from '../../../../src/sources/elegoo/problems';
+import { statusFor } from '../../../../src/sources/elegoo/status';
+import { shortStatus } from '../../../../src/sources/status';
+
+// The Elegoo status on a printer that cannot be reached reads like the other sources': cause, then host:port.
+
+/** A port on 127.0.0.1 nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function firstFailure(link: ElegooLink): Promise<Extract<LinkPhase, { phase: 'failed' }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no failed phase')), 5000);
+    link.addListener({
+      phase: (phase) => {
+        if (phase.phase !== 'failed') return;
+        clearTimeout(timer);
+        resolve(phase);
+      },
+      baseline: () => undefined,
+      report: () => undefined,
+      down: () => undefined,
+    });
+    link.start();
+  });
+}
+
+describe('elegoo status on an unreachable printer', () => {
+  it('SDCP (websocket): "connection refused: 127.0.0.1:<port>"', async () => {
+    const port = await closedPort();
+    const link = new SdcpConnection({ host: '127.0.0.1', port, model: 'cc', backoff: { baseMs: 60_000, maxMs: 60_000 }, warn: () => undefined });
+    try {
+      const failed = await firstFailure(link);
+      assert.equal(failed.problem, 'unreachable');
+      const status = statusFor(failed);
+      assert.deepEqual(status, { fill: 'red', shape: 'ring', text: `connection refused: 127.0.0.1:${port}` });
+    } finally {
+      await link.stop();
+    }
+  });
+
+  it('CC2 (MQTT): the same wording', async () => {
+    const port = await closedPort();
+    const link = new Cc2Connection({ host: '127.0.0.1', port, serial: 'SN1', backoff: { baseMs: 60_000, maxMs: 60_000 }, warn: () => undefined });
+    try {
+      const failed = await firstFailure(link);
+      assert.equal(failed.problem, 'unreachable');
+      assert.equal(statusFor(failed).text, `connection refused: 127.0.0.1:${port}`);
+    } finally {
+      await link.stop();
+    }
+  });
+
+  it('names the host of a failed lookup, an IPv6 address in brackets, and leaves out a target it cannot tell', () => {
+    const err = (fields: Record<string, unknown>) => Object.assign(new Error('x'), fields);
+    assert.equal(describeProblem(err({ code: 'ENOTFOUND', hostname: 'centauri.local' })).message, 'unreachable (ENOTFOUND centauri.local)');
+    assert.equal(shortStatus(describeProblem(err({ code: 'ENOTFOUND', hostname: 'centauri.local' })).message), 'host not found: centauri.local');
+    assert.equal(shortStatus(describeProblem(err({ code: 'ECONNREFUSED', address: '::1', port: 3030 })).message), 'connection refused: [::1]:3030');
+    assert.equal(describeProblem(err({ code: 'ECONNRESET' })).message, 'unreachable (ECONNRESET)');
+    assert.equal(describeProblem(err({ code: 'ECONNREFUSED', address: 'a b)', port: 1 })).message, 'unreachable (ECONNREFUSED)');
+  });
+
+  it('a cause without a target reads as the cause alone, never with a stray bracket', () => {
+    assert.equal(shortStatus('unreachable (ECONNREFUSED)'), 'connection refused');
+    assert.equal(shortStatus('connect ECONNREFUSED 127.0.0.1:7125'), 'connection refused: 127.0.0.1:7125');
+  });
+});
