@@ -60,7 +60,7 @@ function jobInfo(value: unknown, field: string): JobInfo {
   if (file !== undefined) info.file = file;
   const startedAt = optionalText(value.started_at, `${field}.started_at`);
   if (startedAt !== undefined) info.started_at = startedAt;
-  for (const key of ['progress', 'elapsed_s', 'remaining_s', 'layer', 'layers'] as const) {
+  for (const key of ['progress', 'elapsed_s', 'remaining_s', 'layer', 'layers', 'filament_mm'] as const) {
     const n = optionalNumber(value[key], `${field}.${key}`);
     if (n !== undefined) info[key] = n;
   }

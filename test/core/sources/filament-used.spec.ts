@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { PrinterEvent } from '../../../src/event';
+import { JobTracker } from '../../../src/lifecycle';
 import { mergeJobInfo } from '../../../src/observation';
+import { STATE_FORMAT, STATE_VERSION, validateStateFile } from '../../../src/state/validate';
 import { filamentEstimateMm } from '../../../src/sources/octoprint/job-state';
 import { OctoPrintMonitor } from '../../../src/sources/octoprint/monitor';
 import { parseFrame, type PushFrame, type StatePayload } from '../../../src/sources/octoprint/frames';
@@ -20,6 +22,24 @@ describe('job.filament_mm: the merge', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, -1, 2e8]) assert.equal(mergeJobInfo(info, { filament_mm: bad }).filament_mm, 120, String(bad));
     assert.equal(mergeJobInfo(info, { filament_mm: 130.5 }).filament_mm, 130.5);
     assert.equal('filament_mm' in mergeJobInfo({ id: 'b' }, { progress: 5 }), false, 'left out while unknown');
+  });
+});
+
+describe('job.filament_mm: the persisted job state', () => {
+  it('keeps what the open job used across a restart, so its end after the restart still carries it', () => {
+    const printer = { id: 'voron', name: 'Voron', kind: 'moonraker' as const };
+    const before = new JobTracker({ printer, idleAfterActive: 'cancelled' });
+    before.observe({ state: 'idle' });
+    before.observe({ state: 'printing', jobKey: 'j1', file: 'a.gcode', filament_mm: 450 });
+    const file = JSON.parse(JSON.stringify({ format: STATE_FORMAT, version: STATE_VERSION, printer, savedAt: new Date(0).toISOString(), tracker: before.snapshot() }));
+    const stored = validateStateFile(file, printer);
+    assert.equal(stored.tracker.job?.info.filament_mm, 450);
+    const after = new JobTracker({ printer, idleAfterActive: 'cancelled' });
+    after.restore(stored.tracker);
+    assert.deepEqual(after.observe({ state: 'printing', jobKey: 'j1' }), [], 'the baseline after the restart: still printing');
+    // then cancelled: Klipper's counter is back at 0 in standby
+    const events = after.observe({ state: 'idle', filament_mm: 0 });
+    assert.deepEqual(events.map((e) => [e.type, e.job?.filament_mm]), [['print.cancelled', 450]]);
   });
 });
 
