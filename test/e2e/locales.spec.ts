@@ -16,7 +16,7 @@ interface Rendered {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
 const types = Object.keys(pkg['node-red'].nodes as Record<string, string>).sort();
-const configTypes = new Set(['printhooks-octoprint-server', 'printhooks-moonraker-server', 'printhooks-bambu-printer', 'printhooks-endpoint', 'printhooks-creality-printer', 'printhooks-prusalink-printer', 'printhooks-elegoo-printer']);
+const configTypes = new Set(['printhooks-octoprint-server', 'printhooks-moonraker-server', 'printhooks-bambu-printer', 'printhooks-endpoint', 'printhooks-creality-printer', 'printhooks-prusalink-printer', 'printhooks-elegoo-printer', 'printhooks-postgres']);
 
 function localeFile(type: string, ext: 'json' | 'html'): string {
   return fs.readFileSync(path.join(repoRoot, 'nodes', type, 'locales', 'en-US', `${type}.${ext}`), 'utf8');
