@@ -87,7 +87,21 @@ export class PostgresStore {
       this.setProblem(e instanceof PgBossMissingError ? e.message : `pg-boss could not be loaded: ${String((e as Error).message)}`);
       return;
     }
-    const boss = new Ctor({
+    let boss: Boss;
+    try {
+      boss = this.construct(Ctor);
+    } catch (e) {
+      this.setProblem(`pg-boss refused the settings: ${String((e as Error).message)}`);
+      return;
+    }
+    // without a listener an 'error' event would throw and stop Node-RED
+    boss.on('error', (err) => this.report(err));
+    this.starting = this.startBoss(boss);
+    this.starting.catch(() => undefined);
+  }
+
+  private construct(Ctor: BossConstructor): Boss {
+    return new Ctor({
       ...driverOptions(this.settings),
       schema: this.settings.schema,
       max: this.options.poolSize ?? 10,
@@ -98,9 +112,10 @@ export class PostgresStore {
       monitorStateIntervalSeconds: 60,
       archiveCompletedAfterSeconds: 7 * 24 * 3600,
     });
-    // without a listener an 'error' event would throw and stop Node-RED
-    boss.on('error', (err) => this.report(err));
-    this.starting = boss.start().then(
+  }
+
+  private startBoss(boss: Boss): Promise<Boss> {
+    return boss.start().then(
       () => {
         this.starting = undefined;
         if (this.stopped) {
@@ -127,6 +142,5 @@ export class PostgresStore {
         throw err;
       },
     );
-    this.starting.catch(() => undefined);
   }
 }
