@@ -115,7 +115,7 @@ describe('octoprint conformance (shared fixtures)', () => {
       const result = await probeOctoPrint({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k' });
       assert.deepEqual(result, {
         ok: true,
-        message: 'Connected to OctoPrint 1.3.10 as someuser, printer: Operational; but OctoPrint runs in safe mode (incomplete_startup): third-party plugins are disabled',
+        message: 'Reachable · auth OK · OctoPrint 1.3.10 · printer Operational · but OctoPrint runs in safe mode (incomplete_startup): third-party plugins are disabled',
         version: '1.3.10',
         state: 'Operational',
       });
