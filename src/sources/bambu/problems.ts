@@ -1,3 +1,5 @@
+import { unreachableText } from '../error-target';
+
 /** What can be wrong with the link to a printer, worded for the status line and the Test button. */
 export type LinkProblem = 'auth' | 'pin' | 'tls' | 'unreachable' | 'timeout' | 'protocol';
 
@@ -24,7 +26,8 @@ export function describeProblem(error: unknown): { problem: LinkProblem; message
   if (code === 4 || code === 5 || code === 134 || code === 135) return { problem: 'auth', message: 'access code or serial rejected' };
   if (code === 'ERR_BAMBU_PIN_MISMATCH') return { problem: 'pin', message: text };
   if (typeof code === 'string' && TLS_CODES.has(code)) return { problem: 'tls', message: `TLS: ${text}` };
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return { problem: 'unreachable', message: `unreachable (${code})` };
+  // the code then where, so the status names the printer: "connection refused: 192.168.1.20:8883"
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return { problem: 'unreachable', message: unreachableText(code, error) };
   if (code === 'ETIMEDOUT' || /timeout/i.test(text)) return { problem: 'timeout', message: 'no answer from the printer' };
   return { problem: 'protocol', message: text };
 }

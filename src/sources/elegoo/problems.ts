@@ -1,3 +1,4 @@
+import { unreachableText } from '../error-target';
 import type { LinkProblem } from './link';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
@@ -12,22 +13,10 @@ export function describeProblem(error: unknown): { problem: LinkProblem; message
   const text = typeof e.message === 'string' ? e.message : String(error);
   // CONNACK 4 (bad user name or password) / 5 (not authorized): MQTT 3.1.1.
   if (code === 4 || code === 5) return { problem: 'auth', message: 'access code rejected: copy it from the printer\'s network settings' };
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-    // the code then where, as the other sources' status reads: "connection refused: 127.0.0.1:3030"
-    const target = targetOf(error);
-    return { problem: 'unreachable', message: `unreachable (${code}${target ? ` ${target}` : ''})` };
-  }
+  // the code then where, as the other sources' status reads: "connection refused: 127.0.0.1:3030"
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return { problem: 'unreachable', message: unreachableText(code, error) };
   if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(text)) return { problem: 'timeout', message: 'no answer from the printer' };
   return { problem: 'protocol', message: text };
-}
-
-/** host:port of a Node.js socket error (`address`/`port`, or `hostname` for a failed lookup), when it says. */
-function targetOf(error: unknown): string | undefined {
-  const e = error as { address?: unknown; hostname?: unknown; port?: unknown };
-  const host = typeof e.address === 'string' && e.address !== '' ? e.address : typeof e.hostname === 'string' && e.hostname !== '' ? e.hostname : undefined;
-  if (host === undefined || host.length > 255 || /[\s()]/.test(host)) return undefined;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return typeof e.port === 'number' && Number.isInteger(e.port) ? `${shown}:${e.port}` : shown;
 }
 
 /** The words shown when the printer refuses another client. */

@@ -34,7 +34,7 @@ describe('bambu Test connection probe', () => {
 
   it('names an unreachable printer and a wrong serial', async () => {
     const down = await probeBambu({ ...base(), port: 1, tls: { mode: 'insecure' } });
-    assert.deepEqual([down.ok, down.problem, down.message], [false, 'unreachable', 'connection refused (ECONNREFUSED)']);
+    assert.deepEqual([down.ok, down.problem, down.message], [false, 'unreachable', 'connection refused (ECONNREFUSED 127.0.0.1:1)']);
     const serial = await probeBambu({ ...base(), serial: 'WRONG', timeoutMs: 600, tls: { mode: 'insecure' } });
     assert.equal(serial.ok, false);
     assert.match(serial.message, /no report/);
