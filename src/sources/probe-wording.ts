@@ -59,6 +59,16 @@ export function tlsFailure(error: unknown): string {
 }
 
 /**
+ * An unreachable target in the shared wording, naming it once: "connection refused (ECONNREFUSED 127.0.0.1:1)"
+ * when the error already says where, else the cause then `where` ("connection refused (ECONNREFUSED) (ws://…)").
+ */
+export function unreachableWords(message: string, where: string): string {
+  const found = /\b(E[A-Z_]+)\b\s*([^\s,;)]*)/.exec(message);
+  const words = networkWords(message);
+  return found && NETWORK_CAUSES[found[1]] && found[2] ? words : `${words} (${where})`;
+}
+
+/**
  * A network failure that leads with its cause in words, the code kept in brackets:
  * "connect ECONNREFUSED 127.0.0.1:1" → "connection refused (ECONNREFUSED 127.0.0.1:1)". Other text is kept.
  */

@@ -1,5 +1,5 @@
 import { probeFailure, type ProbeProblem, type ProbeResult } from '../probe-result';
-import { networkWords, reachable } from '../probe-wording';
+import { reachable, unreachableWords } from '../probe-wording';
 import { stateCode, stateLabel } from './codes';
 import { CrealityConnection, type LinkPhase } from './connection';
 import type { CrealityState } from './merge';
@@ -48,7 +48,8 @@ export async function probeCreality(host: unknown, port: unknown, timeoutMs = 80
         if (phase.phase !== 'failed') return;
         const problem = problemOf(phase.message);
         const hint = problem === 'unreachable' || problem === 'protocol' ? `; ${MOONRAKER_HINT}` : '';
-        finish(probeFailure(problem, `${problem === 'unreachable' ? networkWords(phase.message) : phase.message} (${conn.address.wsUrl})${hint}`));
+        const where = conn.address.wsUrl;
+        finish(probeFailure(problem, `${problem === 'unreachable' ? unreachableWords(phase.message, where) : `${phase.message} (${where})`}${hint}`));
       },
       baseline: (state) => finish(summary({ ...state })),
       report: () => undefined,

@@ -1,5 +1,5 @@
 import { probeFailure, type ProbeResult } from '../probe-result';
-import { networkWords, reachable } from '../probe-wording';
+import { reachable, unreachableWords } from '../probe-wording';
 import type { ElegooLink, LinkPhase } from './link';
 import type { ElegooReading } from './reading';
 
@@ -33,7 +33,7 @@ export async function probeElegoo(link: ElegooLink, where: string, timeoutMs = 8
       if (phase.phase === 'busy') {
         finish({ ok: false, state: 'busy', message: `too many clients on the printer at ${where}: the slicer, its web page and the camera each hold one of its 4-5 slots; close one and test again` });
       } else if (phase.phase === 'failed') {
-        finish(probeFailure(phase.problem, `${phase.problem === 'unreachable' ? networkWords(phase.message) : phase.message} (${where})`));
+        finish(probeFailure(phase.problem, phase.problem === 'unreachable' ? unreachableWords(phase.message, where) : `${phase.message} (${where})`));
       }
     };
     link.addListener({

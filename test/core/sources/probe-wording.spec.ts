@@ -7,7 +7,7 @@ import { SdcpConnection } from '../../../src/sources/elegoo/connection';
 import { probeElegoo } from '../../../src/sources/elegoo/probe';
 import { probeMoonraker } from '../../../src/sources/moonraker/probe';
 import { probePrusaLink } from '../../../src/sources/prusalink/probe';
-import { networkWords, reachableWords, tlsWords } from '../../../src/sources/probe-wording';
+import { networkWords, reachableWords, tlsWords, unreachableWords } from '../../../src/sources/probe-wording';
 import { testPki } from '../../fakes/bambu/certs';
 import { FakePrinter } from '../../fakes/bambu/fake-printer';
 import { idleAfterFinish } from '../../fakes/bambu/reports';
@@ -36,6 +36,25 @@ describe('Test connection wording, the same for every printer', () => {
     assert.equal(networkWords('connect ECONNREFUSED 127.0.0.1:1'), 'connection refused (ECONNREFUSED 127.0.0.1:1)');
     assert.equal(networkWords('unreachable (EHOSTUNREACH)'), 'host unreachable (EHOSTUNREACH)');
     assert.equal(networkWords('the printer said no'), 'the printer said no');
+  });
+
+  it('names an unreachable target once: the error\'s host:port, or where the probe went when the error does not say', () => {
+    assert.equal(unreachableWords('connect ECONNREFUSED 127.0.0.1:1', 'ws://127.0.0.1:1/websocket'), 'connection refused (ECONNREFUSED 127.0.0.1:1)');
+    assert.equal(unreachableWords('unreachable (ECONNRESET)', '127.0.0.1:3030'), 'connection reset (ECONNRESET) (127.0.0.1:3030)');
+  });
+
+  it('Elegoo and Creality: a refused connection reads like the other sources, naming the target once', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const sdcp = await probeElegoo(new SdcpConnection({ host: '127.0.0.1', port, model: 'cc', backoff: { baseMs: 3_600_000 } }), `ws://127.0.0.1:${port}/websocket`, 3000);
+    assert.deepEqual([sdcp.ok, sdcp.problem, sdcp.message], [false, 'unreachable', `connection refused (ECONNREFUSED 127.0.0.1:${port})`]);
+    const cc2 = await probeElegoo(new Cc2Connection({ host: '127.0.0.1', port, serial: 'SN1', accessCode: 'x', backoff: { baseMs: 3_600_000 } }), `127.0.0.1:${port}`, 3000);
+    assert.deepEqual([cc2.ok, cc2.problem, cc2.message], [false, 'unreachable', `connection refused (ECONNREFUSED 127.0.0.1:${port})`]);
+    const creality = await probeCreality('127.0.0.1', port, 3000);
+    assert.equal(creality.problem, 'unreachable');
+    assert.match(creality.message, new RegExp(`^connection refused \\(ECONNREFUSED 127\\.0\\.0\\.1:${port}\\); K2-series`));
   });
 
   it('Moonraker: with and without an API key, and unreachable', async () => {
