@@ -78,202 +78,206 @@ async function jobEdges(msgs: Msg[], begin: () => void, end: () => void, pause?:
   await until(() => count(msgs, 'print.done') > done, 'print.done');
 }
 
-function moonraker(): PrinterDriver {
-  let fake: FakeMoonraker;
-  return {
-    platform: 'moonraker',
-    configType: 'printhooks-moonraker-server',
-    nodes: [moonrakerServer, moonrakerSource],
-    hasCamera: true,
-    async start() {
-      fake = new FakeMoonraker();
-      await fake.listen();
-      fake.webcams = [{ name: 'cam', enabled: true, snapshot_url: `${fake.url}/webcam/?action=snapshot` }];
-    },
-    stop: async () => fake?.close(),
-    flow: (config, wires) => [
-      { id: 'cfg', type: 'printhooks-moonraker-server', name: 'Voron', url: fake.url, reconnectMs: 20, klippyRetryMs: 40, ...config },
-      { id: 'src', type: 'printhooks-moonraker', server: 'cfg', offlineDelayMs: 100, historyWaitMs: 200, wires: [wires] },
-    ],
-    credentials: () => ({}),
-    settings: () => ({}),
-    async ready() {
-      await fake.until(() => fake.count('printer.objects.subscribe') >= 1);
-      await new Promise((r) => setTimeout(r, 100));
-    },
-    printJob: (msgs, file, options) =>
-      jobEdges(
-        msgs,
-        () => fake.update({ print_stats: { filename: file, state: 'printing' }, virtual_sdcard: { progress: 0.1 } }),
-        () => fake.update({ print_stats: { state: 'complete' }, virtual_sdcard: { progress: 1 } }),
-        options?.pause ? { pause: () => fake.update({ print_stats: { state: 'paused' } }), resume: () => fake.update({ print_stats: { state: 'printing' } }) } : undefined,
-      ),
-    setCamera: (frame) => (fake.snapshotBytes = Buffer.from(frame)),
-  };
+/**
+ * What differs between platforms, and only that: the fake, the two nodes' fields, how a job begins and
+ * ends on the fake, and where the camera frame goes. `driver` turns one into a PrinterDriver.
+ */
+interface Platform<F> {
+  platform: string;
+  configType: string;
+  sourceType: string;
+  /** The source node's field that names its config node. */
+  configField: 'server' | 'printer';
+  nodes: unknown[];
+  launch(): Promise<F>;
+  close(fake: F): Promise<unknown>;
+  /** The config node's fields besides id and type (fast timings, the fake's address). */
+  config(fake: F): Record<string, unknown>;
+  /** The source node's own fields (its offline delay and the like). */
+  source?: Record<string, unknown>;
+  credentials?(fake: F): Record<string, unknown>;
+  settings?: Record<string, unknown>;
+  ready?(fake: F, msgs: Msg[]): Promise<void>;
+  /** How the fake runs job number `n`: begin, end, and (where the platform has one) a pause and resume. */
+  job(fake: F, file: string, n: number): { begin(): void; end(): void; pause?: PauseSteps };
+  /** Where the camera frame goes; absent for a platform without a camera PrintHooks can read. */
+  camera?(fake: F, frame: Buffer): void;
 }
 
-function octoprint(): PrinterDriver {
-  let fake: FakeOctoPrint;
-  return {
-    platform: 'octoprint',
-    configType: 'printhooks-octoprint-server',
-    nodes: [octoprintServer, octoprintSource],
-    hasCamera: true,
-    async start() {
-      fake = await new FakeOctoPrint({ prefix: '/octo' }).start();
-    },
-    stop: async () => fake?.stop(),
-    flow: (config, wires) => [
-      { id: 'cfg', type: 'printhooks-octoprint-server', name: 'Ender', url: fake.url, offlineDelay: 5, version: 1, ...config },
-      { id: 'src', type: 'printhooks-octoprint', server: 'cfg', version: 1, wires: [wires] },
-    ],
-    credentials: () => ({ cfg: { apiKey: fake.apiKey } }),
-    settings: () => ({ printhooksOctoprintServerTimings: { backoffBaseMs: 20, backoffMaxMs: 200, pingIntervalMs: 200 } }),
-    async ready() {
-      await until(() => fake.authedSockets === 1, 'an authenticated socket');
-    },
-    printJob: (msgs, file, options) =>
-      jobEdges(
-        msgs,
-        () => fake.startJob(file),
-        () => fake.finishJob(),
-        options?.pause
-          ? { pause: () => fake.event('PrintPaused', fake.filePayload({ user: 'alice' })), resume: () => fake.event('PrintResumed', fake.filePayload({ user: 'alice' })) }
-          : undefined,
-      ),
-    setCamera: (frame) => (fake.camera = frame),
-  };
-}
+const online = (msgs: Msg[]) => until(() => count(msgs, 'printer.online') > 0, 'printer.online');
 
-function bambu(): PrinterDriver {
-  let printer: FakePrinter;
+function driver<F>(p: Platform<F>): PrinterDriver {
+  let fake: F | undefined;
   let jobs = 0;
+  const started = (): F => {
+    if (fake === undefined) throw new Error(`${p.platform}: start() first`);
+    return fake;
+  };
   return {
-    platform: 'bambu',
-    configType: 'printhooks-bambu-printer',
-    nodes: [bambuPrinter, bambuSource],
-    hasCamera: true,
+    platform: p.platform,
+    configType: p.configType,
+    nodes: p.nodes,
+    hasCamera: p.camera !== undefined,
     async start() {
-      printer = await new FakePrinter({ productName: 'Bambu Lab P1S' }).start();
+      fake = await p.launch();
     },
-    stop: async () => printer?.stop(),
+    stop: async () => {
+      if (fake !== undefined) await p.close(fake);
+    },
     flow: (config, wires) => [
-      { id: 'cfg', type: 'printhooks-bambu-printer', name: 'P1S', host: '127.0.0.1', port: printer.port, serial: printer.serial, tls: 'pin', reconnectMs: 20, slowRetryMs: 200, cameraPort: printer.cameraPort, ...config },
-      { id: 'src', type: 'printhooks-bambu', printer: 'cfg', offlineDelayMs: 100, wires: [wires] },
+      { id: 'cfg', type: p.configType, ...p.config(started()), ...config },
+      { id: 'src', type: p.sourceType, [p.configField]: 'cfg', ...p.source, wires: [wires] },
     ],
-    credentials: () => ({ cfg: { accessCode: printer.accessCode } }),
-    settings: () => ({}),
-    ready: (msgs) => until(() => count(msgs, 'printer.online') > 0, 'printer.online'),
-    printJob: (msgs, file) => {
+    credentials: () => p.credentials?.(started()) ?? {},
+    settings: () => p.settings ?? {},
+    ready: (msgs) => (p.ready ? p.ready(started(), msgs) : online(msgs)),
+    printJob: (msgs, file, options) => {
       jobs += 1;
-      return jobEdges(
-        msgs,
-        () => printer.publish(delta({ gcode_state: 'RUNNING', subtask_name: file, gcode_start_time: String(1763900100 + jobs * 1000), mc_percent: 10 })),
-        () => printer.publish(delta({ gcode_state: 'FINISH', mc_percent: 100 })),
-      );
+      const job = p.job(started(), file, jobs);
+      return jobEdges(msgs, job.begin, job.end, options?.pause ? job.pause : undefined);
     },
-    setCamera: (frame) => (printer.cameraFrame = frame),
-  };
-}
-
-function prusalink(): PrinterDriver {
-  let fake: FakePrusaLink;
-  return {
-    platform: 'prusalink',
-    configType: 'printhooks-prusalink-printer',
-    nodes: [prusalinkPrinter, prusalinkSource],
-    hasCamera: true,
-    async start() {
-      fake = await new FakePrusaLink({ flavour: 'pi' }).start();
-    },
-    stop: async () => fake?.stop(),
-    flow: (config, wires) => [
-      { id: 'cfg', type: 'printhooks-prusalink-printer', name: 'MK4', url: fake.url, pollMs: 20, fastPollMs: 10, reconnectMs: 20, ...config },
-      { id: 'src', type: 'printhooks-prusalink', printer: 'cfg', offlineDelayMs: 5000, wires: [wires] },
-    ],
-    credentials: () => ({ cfg: { apiKey: fake.apiKey } }),
-    settings: () => ({}),
-    ready: (msgs) => until(() => count(msgs, 'printer.online') > 0, 'printer.online'),
-    printJob: (msgs, file) =>
-      jobEdges(
-        msgs,
-        () => {
-          fake.idle();
-          fake.startJob(file);
-        },
-        () => fake.finish(),
-      ),
-    setCamera: (frame) => (fake.cameraFrame = frame),
-  };
-}
-
-function creality(): PrinterDriver {
-  let fake: FakeCreality;
-  return {
-    platform: 'creality',
-    configType: 'printhooks-creality-printer',
-    nodes: [crealityPrinter, crealitySource],
-    hasCamera: true,
-    async start() {
-      fake = new FakeCreality({ allStrings: true });
-      await fake.listen();
-    },
-    stop: async () => fake?.close(),
-    flow: (config, wires) => [
-      { id: 'cfg', type: 'printhooks-creality-printer', name: 'K1C', host: '127.0.0.1', port: fake.port, reconnectMs: 20, cameraPort: fake.cameraPort, ...config },
-      { id: 'src', type: 'printhooks-creality', printer: 'cfg', wires: [wires] },
-    ],
-    credentials: () => ({}),
-    settings: () => ({}),
-    async ready(msgs) {
-      await until(() => count(msgs, 'printer.online') > 0, 'printer.online');
-      await new Promise((r) => setTimeout(r, 50));
-    },
-    printJob: (msgs, file) =>
-      jobEdges(
-        msgs,
-        () => {
-          fake.startPrint(file);
-          fake.progress(1, 1);
-        },
-        () => fake.finish(),
-      ),
-    setCamera: (frame) => (fake.jpeg = Buffer.from(frame)),
-  };
-}
-
-function elegoo(): PrinterDriver {
-  let fake: FakeSdcp;
-  let jobs = 0;
-  return {
-    platform: 'elegoo',
-    configType: 'printhooks-elegoo-printer',
-    nodes: [elegooPrinter, elegooSource],
-    hasCamera: false,
-    async start() {
-      fake = new FakeSdcp();
-      await fake.listen();
-    },
-    stop: async () => fake?.close(),
-    flow: (config, wires) => [
-      { id: 'cfg', type: 'printhooks-elegoo-printer', name: 'CC', host: '127.0.0.1', port: fake.port, model: 'cc', reconnectMs: 20, ...config },
-      { id: 'src', type: 'printhooks-elegoo', printer: 'cfg', offlineDelayMs: 50, wires: [wires] },
-    ],
-    credentials: () => ({}),
-    settings: () => ({}),
-    ready: (msgs) => until(() => count(msgs, 'printer.online') > 0, 'printer.online'),
-    printJob: (msgs, file) => {
-      jobs += 1;
-      return jobEdges(
-        msgs,
-        () => fake.print({ Status: 13, TaskId: `task-${jobs}`, Filename: file, TotalLayer: 100, TotalTicks: 3600, Progress: 10 }),
-        () => fake.print({ Status: 9, Progress: 100, CurrentLayer: 100, CurrentTicks: 3600 }),
-      );
-    },
-    setCamera: () => {
-      throw new Error('Elegoo printers have no camera PrintHooks can read');
+    setCamera: (frame) => {
+      if (!p.camera) throw new Error(`${p.platform}: no camera PrintHooks can read`);
+      p.camera(started(), frame);
     },
   };
 }
 
-export const DRIVERS: ReadonlyArray<() => PrinterDriver> = [octoprint, moonraker, bambu, prusalink, creality, elegoo];
+const moonraker: Platform<FakeMoonraker> = {
+  platform: 'moonraker',
+  configType: 'printhooks-moonraker-server',
+  sourceType: 'printhooks-moonraker',
+  configField: 'server',
+  nodes: [moonrakerServer, moonrakerSource],
+  async launch() {
+    const fake = new FakeMoonraker();
+    await fake.listen();
+    fake.webcams = [{ name: 'cam', enabled: true, snapshot_url: `${fake.url}/webcam/?action=snapshot` }];
+    return fake;
+  },
+  close: (fake) => fake.close(),
+  config: (fake) => ({ name: 'Voron', url: fake.url, reconnectMs: 20, klippyRetryMs: 40 }),
+  source: { offlineDelayMs: 100, historyWaitMs: 200 },
+  async ready(fake) {
+    await fake.until(() => fake.count('printer.objects.subscribe') >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+  },
+  job: (fake, file) => ({
+    begin: () => fake.update({ print_stats: { filename: file, state: 'printing' }, virtual_sdcard: { progress: 0.1 } }),
+    end: () => fake.update({ print_stats: { state: 'complete' }, virtual_sdcard: { progress: 1 } }),
+    pause: { pause: () => fake.update({ print_stats: { state: 'paused' } }), resume: () => fake.update({ print_stats: { state: 'printing' } }) },
+  }),
+  camera: (fake, frame) => (fake.snapshotBytes = Buffer.from(frame)),
+};
+
+const octoprint: Platform<FakeOctoPrint> = {
+  platform: 'octoprint',
+  configType: 'printhooks-octoprint-server',
+  sourceType: 'printhooks-octoprint',
+  configField: 'server',
+  nodes: [octoprintServer, octoprintSource],
+  launch: () => new FakeOctoPrint({ prefix: '/octo' }).start(),
+  close: (fake) => fake.stop(),
+  config: (fake) => ({ name: 'Ender', url: fake.url, offlineDelay: 5, version: 1 }),
+  source: { version: 1 },
+  credentials: (fake) => ({ cfg: { apiKey: fake.apiKey } }),
+  settings: { printhooksOctoprintServerTimings: { backoffBaseMs: 20, backoffMaxMs: 200, pingIntervalMs: 200 } },
+  ready: (fake) => until(() => fake.authedSockets === 1, 'an authenticated socket'),
+  job: (fake, file) => ({
+    begin: () => fake.startJob(file),
+    end: () => fake.finishJob(),
+    pause: { pause: () => fake.event('PrintPaused', fake.filePayload({ user: 'alice' })), resume: () => fake.event('PrintResumed', fake.filePayload({ user: 'alice' })) },
+  }),
+  camera: (fake, frame) => (fake.camera = frame),
+};
+
+const bambu: Platform<FakePrinter> = {
+  platform: 'bambu',
+  configType: 'printhooks-bambu-printer',
+  sourceType: 'printhooks-bambu',
+  configField: 'printer',
+  nodes: [bambuPrinter, bambuSource],
+  launch: () => new FakePrinter({ productName: 'Bambu Lab P1S' }).start(),
+  close: (printer) => printer.stop(),
+  config: (printer) => ({ name: 'P1S', host: '127.0.0.1', port: printer.port, serial: printer.serial, tls: 'pin', reconnectMs: 20, slowRetryMs: 200, cameraPort: printer.cameraPort }),
+  source: { offlineDelayMs: 100 },
+  credentials: (printer) => ({ cfg: { accessCode: printer.accessCode } }),
+  job: (printer, file, n) => ({
+    begin: () => printer.publish(delta({ gcode_state: 'RUNNING', subtask_name: file, gcode_start_time: String(1763900100 + n * 1000), mc_percent: 10 })),
+    end: () => printer.publish(delta({ gcode_state: 'FINISH', mc_percent: 100 })),
+  }),
+  camera: (printer, frame) => (printer.cameraFrame = frame),
+};
+
+const prusalink: Platform<FakePrusaLink> = {
+  platform: 'prusalink',
+  configType: 'printhooks-prusalink-printer',
+  sourceType: 'printhooks-prusalink',
+  configField: 'printer',
+  nodes: [prusalinkPrinter, prusalinkSource],
+  launch: () => new FakePrusaLink({ flavour: 'pi' }).start(),
+  close: (fake) => fake.stop(),
+  config: (fake) => ({ name: 'MK4', url: fake.url, pollMs: 20, fastPollMs: 10, reconnectMs: 20 }),
+  source: { offlineDelayMs: 5000 },
+  credentials: (fake) => ({ cfg: { apiKey: fake.apiKey } }),
+  job: (fake, file) => ({
+    begin: () => {
+      fake.idle();
+      fake.startJob(file);
+    },
+    end: () => fake.finish(),
+  }),
+  camera: (fake, frame) => (fake.cameraFrame = frame),
+};
+
+const creality: Platform<FakeCreality> = {
+  platform: 'creality',
+  configType: 'printhooks-creality-printer',
+  sourceType: 'printhooks-creality',
+  configField: 'printer',
+  nodes: [crealityPrinter, crealitySource],
+  async launch() {
+    const fake = new FakeCreality({ allStrings: true });
+    await fake.listen();
+    return fake;
+  },
+  close: (fake) => fake.close(),
+  config: (fake) => ({ name: 'K1C', host: '127.0.0.1', port: fake.port, reconnectMs: 20, cameraPort: fake.cameraPort }),
+  async ready(_fake, msgs) {
+    await online(msgs);
+    await new Promise((r) => setTimeout(r, 50));
+  },
+  job: (fake, file) => ({
+    begin: () => {
+      fake.startPrint(file);
+      fake.progress(1, 1);
+    },
+    end: () => fake.finish(),
+  }),
+  camera: (fake, frame) => (fake.jpeg = Buffer.from(frame)),
+};
+
+/** Elegoo printers have no camera PrintHooks can read: no `camera`. */
+const elegoo: Platform<FakeSdcp> = {
+  platform: 'elegoo',
+  configType: 'printhooks-elegoo-printer',
+  sourceType: 'printhooks-elegoo',
+  configField: 'printer',
+  nodes: [elegooPrinter, elegooSource],
+  async launch() {
+    const fake = new FakeSdcp();
+    await fake.listen();
+    return fake;
+  },
+  close: (fake) => fake.close(),
+  config: (fake) => ({ name: 'CC', host: '127.0.0.1', port: fake.port, model: 'cc', reconnectMs: 20 }),
+  source: { offlineDelayMs: 50 },
+  job: (fake, file, n) => ({
+    begin: () => fake.print({ Status: 13, TaskId: `task-${n}`, Filename: file, TotalLayer: 100, TotalTicks: 3600, Progress: 10 }),
+    end: () => fake.print({ Status: 9, Progress: 100, CurrentLayer: 100, CurrentTicks: 3600 }),
+  }),
+};
+
+export const DRIVERS: ReadonlyArray<() => PrinterDriver> = [octoprint, moonraker, bambu, prusalink, creality, elegoo].map(
+  (platform) => () => driver(platform as Platform<unknown>),
+);
