@@ -3,13 +3,12 @@
 // neither stalls accepted msgs nor delivers refused ones (docs/delivery.md, "Integrity", "Disk faults").
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Outbox } from '../../src/delivery/outbox';
 import { requestFromMsg } from '../../src/delivery/request-from-msg';
-import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
 import { catchNode } from './secrets/environment';
+import { useSenderEnv } from './support/sender-env';
 
 const endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
 const senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
@@ -45,28 +44,14 @@ function statuses(id: string, z?: string): string[] {
 const loggedText = () => (helper.log() as unknown as { args: Array<[{ msg?: unknown }]> }).args.map((a) => String(a[0]?.msg));
 
 describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
-  let rx: FakeReceiver;
-  let outboxDir: string;
-
-  beforeEach(async () => {
-    rx = await new FakeReceiver().start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-sender-faults-'));
-    helper.settings({ printhooks: { sender: { outboxDir, statusIntervalMs: 5 } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await rx.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
-  });
+  const env = useSenderEnv({ statusIntervalMs: 5 });
 
   function sender(id: string, z: string, wires: string[][]): Record<string, unknown> {
     return { id, z, type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.05,0.05,0.05,0.05,0.05,0.05,0.05,0.05,0.05,0.05', jitter: 0, overloadDelay: 0.05, version: 1, wires };
   }
 
   it('case 1: one corrupt byte in record 101 of 200 costs only that msg; the warning counts what was recovered and set aside', async () => {
-    const dir = path.join(outboxDir, 's1');
+    const dir = path.join(env.outboxDir, 's1');
     const outbox = new Outbox(dir);
     const entries = [];
     for (let n = 1; n <= 200; n++) entries.push(outbox.append(requestFromMsg({ payload: `body-${n}`, webhook: { id: `evt_${n}` } }, { allowOverride: false }), 0).entry);
@@ -79,12 +64,12 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
 
     await helper.load([endpointNode, senderNode] as never, [
       { id: 't1', type: 'tab' },
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, timeout: 2, version: 1 },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, timeout: 2, version: 1 },
       sender('s1', 't1', [[], []]),
     ] as never);
-    await rx.waitFor(199);
+    await env.rx.waitFor(199);
     await new Promise((r) => setTimeout(r, 100));
-    const ids = rx.received.map((r) => String(r.headers['webhook-id']));
+    const ids = env.rx.received.map((r) => String(r.headers['webhook-id']));
     assert.equal(new Set(ids).size, 199);
     assert.equal(ids.includes('evt_101'), false);
     const warning = loggedText().find((m) => /damaged records found/.test(m));
@@ -95,7 +80,7 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
     await helper.load([endpointNode, senderNode, catchNode, completeNode] as never, [
       { id: 't1', type: 'tab' },
       { id: 't2', type: 'tab' },
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, timeout: 2, version: 1 },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, timeout: 2, version: 1 },
       sender('s1', 't1', [['ok1'], []]),
       { id: 'in1', z: 't1', type: 'helper', wires: [['s1']] },
       { id: 'ok1', z: 't1', type: 'helper' },
@@ -115,26 +100,26 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
     assert.match(String((caught2[0].error as { message: string }).message), /same id "s1" \(a duplicate id.*the msg was not accepted/);
     assert.ok(statuses('s1', 't2').some((s) => s === 'red:duplicate id s1: not accepting'), statuses('s1', 't2').join(' | '));
     assert.ok(statuses('s1', 't1').every((s) => !s.startsWith('red')));
-    const bodies = rx.received.map((r) => r.body.toString());
+    const bodies = env.rx.received.map((r) => r.body.toString());
     assert.equal(bodies.filter((b) => b.startsWith('one-')).length, 30);
     assert.equal(bodies.filter((b) => b.startsWith('two-')).length, 0);
     assert.ok(loggedText().some((m) => /already in use by another running node with the same id "s1"/.test(m)));
   });
 
   it('a read-only outbox folder at deploy: msgs are refused with the cause, and it opens by itself once writable', async () => {
-    helper.settings({ printhooks: { sender: { outboxDir, statusIntervalMs: 5, outboxRetryMs: 50 } } } as never);
+    helper.settings({ printhooks: { sender: { outboxDir: env.outboxDir, statusIntervalMs: 5, outboxRetryMs: 50 } } } as never);
     const fsModule = require('fs') as typeof fs;
     const realOpenSync = fsModule.openSync;
     let readOnly = true;
     // root ignores directory permissions, so the read-only file system is simulated where files are created
     fsModule.openSync = ((file: fs.PathLike, ...rest: unknown[]) => {
-      if (readOnly && String(file).startsWith(outboxDir)) throw Object.assign(new Error(`EROFS: read-only file system, open '${String(file)}'`), { code: 'EROFS' });
+      if (readOnly && String(file).startsWith(env.outboxDir)) throw Object.assign(new Error(`EROFS: read-only file system, open '${String(file)}'`), { code: 'EROFS' });
       return (realOpenSync as (...a: unknown[]) => number)(file, ...rest);
     }) as typeof fs.openSync;
     try {
       await helper.load([endpointNode, senderNode, catchNode, completeNode] as never, [
         { id: 't1', type: 'tab' },
-        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, timeout: 2, version: 1 },
+        { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, timeout: 2, version: 1 },
         sender('s1', 't1', [['ok'], []]),
         { id: 'in', z: 't1', type: 'helper', wires: [['s1']] },
         { id: 'ok', z: 't1', type: 'helper' },
@@ -153,7 +138,7 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
       await until(() => loggedText().some((m) => /outbox opened in .*msgs are accepted again/.test(m)), 'opened without a redeploy');
       node('in').send({ payload: 'after' });
       await until(() => ok.length === 1, 'delivered after the folder became writable');
-      assert.deepEqual(rx.received.map((r) => r.body.toString()), ['after']);
+      assert.deepEqual(env.rx.received.map((r) => r.body.toString()), ['after']);
     } finally {
       fsModule.openSync = realOpenSync;
     }
@@ -187,11 +172,11 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
 
     it('accepted msgs keep being delivered, refused ones never are, the status says "disk full", and it resumes by itself', async () => {
       let failing = true;
-      rx.answer(() => (failing ? { status: 503 } : { status: 204 }));
+      env.rx.answer(() => (failing ? { status: 503 } : { status: 204 }));
       await helper.load([endpointNode, senderNode, catchNode, completeNode] as never, [
         { id: 't1', type: 'tab' },
         // breakerFailures 0: every accepted msg keeps being retried through the 503s (no breaker pause)
-        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, timeout: 2, version: 1, breakerFailures: 0 },
+        { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, timeout: 2, version: 1, breakerFailures: 0 },
         sender('s1', 't1', [['ok'], []]),
         { id: 'in', z: 't1', type: 'helper', wires: [['s1']] },
         { id: 'ok', z: 't1', type: 'helper' },
@@ -205,7 +190,7 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
       const refused = collect('refused');
       for (let n = 0; n < 10; n++) node('in').send({ payload: `early-${n}` });
       await until(() => accepted.length === 10, 'early msgs accepted');
-      await rx.waitFor(10);
+      await env.rx.waitFor(10);
       full = true;
       for (let n = 0; n < 10; n++) node('in').send({ payload: `refused-${n}` });
       await until(() => refused.length === 10, 'msgs refused on the full disk');
@@ -219,9 +204,9 @@ describe(`printhooks-sender: outbox faults (Node-RED ${nodeRedLine})`, () => {
       await until(() => ok.length === 11 && accepted.length === 11, 'accepted and delivered again, without a redeploy');
       await until(() => /^green:/.test(statuses('s1').at(-1) ?? ''), 'the status clears');
       await helper.unload();
-      const bodies = rx.received.map((r) => r.body.toString());
+      const bodies = env.rx.received.map((r) => r.body.toString());
       assert.deepEqual(bodies.filter((b) => b.startsWith('refused-')), []);
-      const reopened = new Outbox(path.join(outboxDir, 's1'));
+      const reopened = new Outbox(path.join(env.outboxDir, 's1'));
       assert.equal(reopened.count, 0, 'nothing refused or delivered is left to be sent after a restart');
       await reopened.close();
     });

@@ -1,9 +1,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { helper } from './helper';
-import { FakeReceiver } from '../fakes/receiver/receiver';
+import { senderFlow, useSenderEnv } from './support/sender-env';
 
 const endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
 const senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
@@ -42,37 +41,19 @@ const doneEvent = (printer: string) => {
 };
 
 describe('printhooks-sender: endpoint health output, re-enable by msg, retry now, a changed endpoint', () => {
-  let rx: FakeReceiver;
-  let outboxDir: string;
-  let healthDir: string;
+  const env = useSenderEnv({ signerWaitMs: 50, statusIntervalMs: 5 }, (outboxDir) => ({ endpoint: { probeMs: 100, healthDir: path.join(outboxDir, 'endpoint-health') } }));
+  const healthFile = (id: string) => path.join(env.outboxDir, 'endpoint-health', `${id}.json`);
 
-  function flow(endpoint: Record<string, unknown> = {}, sender: Record<string, unknown> = {}, wires: string[][] = [['ok'], ['dead'], ['health']]) {
-    return [
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, method: 'POST', timeout: 2, allowOverride: false, tlsInsecure: false, version: 1, ...endpoint },
-      { id: 's1', type: 'printhooks-sender', endpoint: 'ep', concurrency: 1, ordered: false, retrySchedule: '0.02,0.02,0.02,0.02,0.02,0.02,0.02,0.02', jitter: 0, overloadDelay: 0.05, version: 3, wires, ...sender },
-      { id: 'ok', type: 'helper' },
-      { id: 'dead', type: 'helper' },
-      { id: 'health', type: 'helper' },
-    ];
+  function flow(endpoint: Record<string, unknown> = {}, sender: Record<string, unknown> = {}) {
+    return senderFlow(env.rx, endpoint, { concurrency: 1, retrySchedule: '0.02,0.02,0.02,0.02,0.02,0.02,0.02,0.02', version: 3, ...sender }, ['ok', 'dead', 'health']);
   }
 
-  beforeEach(async () => {
-    rx = await new FakeReceiver().start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-sender-health-'));
-    healthDir = path.join(outboxDir, 'endpoint-health');
-    helper.settings({ printhooks: { sender: { outboxDir, signerWaitMs: 50, statusIntervalMs: 5 }, endpoint: { probeMs: 100, healthDir } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await rx.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
+  afterEach(() => {
     nodes = [endpointNode, senderNode];
   });
 
   it('the breaker opens after the endpoint\'s failure count and closes on success: one msg each on the health output', async () => {
-    rx.answer((_r, index) => ({ status: index < 3 ? 503 : 204 }));
+    env.rx.answer((_r, index) => ({ status: index < 3 ? 503 : 204 }));
     await load(flow({ breakerFailures: 2 }));
     const health = collect('health');
     const ok = collect('ok');
@@ -92,8 +73,8 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
   });
 
   it('a flow saved with two outputs keeps its wires: delivered on 1, dead letters on 2, health msgs go nowhere', async () => {
-    rx.answer((_r, index) => ({ status: index === 0 ? 422 : index < 4 ? 503 : 204 }));
-    await load(flow({ breakerFailures: 2 }, { version: 1, retrySchedule: '0.02,0.02,0.02,0.02' }, [['ok'], ['dead']]));
+    env.rx.answer((_r, index) => ({ status: index === 0 ? 422 : index < 4 ? 503 : 204 }));
+    await load(flow({ breakerFailures: 2 }, { version: 1, retrySchedule: '0.02,0.02,0.02,0.02', wires: [['ok'], ['dead']] }));
     const ok = collect('ok');
     const dead = collect('dead');
     const health = collect('health');
@@ -108,7 +89,7 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
 
   it('disabled after failing for the window: red status, endpoint.disabled; msg.enable re-enables and the queue goes at once', async () => {
     let failing = true;
-    rx.answer(() => ({ status: failing ? 500 : 204 }));
+    env.rx.answer(() => ({ status: failing ? 500 : 204 }));
     // 0.0001 h = 360 ms of only failures
     await load(flow({ breakerFailures: 0, disableAfter: 0.0001 }, { retrySchedule: Array(60).fill('0.05').join(',') }));
     const health = collect('health');
@@ -124,37 +105,37 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
     const log = await helper.request().get('/printhooks-sender/s1/log').expect(200);
     assert.equal(log.body.health.state, 'disabled');
     assert.equal(log.body.nextAttemptAt, undefined);
-    const sent = rx.received.length;
+    const sent = env.rx.received.length;
     await new Promise((r) => setTimeout(r, 150));
-    assert.equal(rx.received.length, sent, 'nothing sent while disabled');
+    assert.equal(env.rx.received.length, sent, 'nothing sent while disabled');
     failing = false;
     node('s1').receive({ enable: true });
     await until(() => ok.length === 1, 'delivered after msg.enable');
     assert.ok(health.some((m) => m.topic === 'endpoint.enabled'));
-    assert.equal(rx.received.length, sent + 1, 'the control msg itself is not sent');
+    assert.equal(env.rx.received.length, sent + 1, 'the control msg itself is not sent');
   });
 
   it('the disabled state outlasts a restart (nothing is sent), and a redeploy re-enables', async () => {
-    rx.answer(() => ({ status: 500 }));
+    env.rx.answer(() => ({ status: 500 }));
     const endpoint = { breakerFailures: 0, disableAfter: 0.0001 };
     const sender = { retrySchedule: Array(60).fill('0.05').join(',') };
     await load(flow(endpoint, sender));
     const health = collect('health');
     node('s1').receive(doneEvent('A'));
     await until(() => health.some((m) => m.topic === 'endpoint.disabled'), 'disabled');
-    const file = path.join(healthDir, 'ep.json');
+    const file = healthFile('ep');
     await until(() => fs.existsSync(file) && /disabledSince/.test(fs.readFileSync(file, 'utf8')), 'kept on disk');
     await helper.unload();
     // a restart: the endpoint comes back disabled and the queued msg is not sent
-    rx.answer(() => ({ status: 204 }));
-    const sent = rx.received.length;
+    env.rx.answer(() => ({ status: 204 }));
+    const sent = env.rx.received.length;
     nodes = [endpointAfterRestart(), senderNode];
     await load(flow(endpoint, sender));
     const log = await helper.request().get('/printhooks-sender/s1/log').expect(200);
     assert.equal(log.body.health.state, 'disabled');
     assert.equal(log.body.queued, 1);
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(rx.received.length, sent);
+    assert.equal(env.rx.received.length, sent);
     await helper.unload();
     // a redeploy (the same process starts the endpoint again): enabled, the msg goes
     await load(flow(endpoint, sender));
@@ -164,17 +145,17 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
   });
 
   it('retry now (admin route and msg.retryNow): a msg waiting an hour for its retry goes at once', async () => {
-    rx.reply({ status: 503 }, { status: 503 });
+    env.rx.reply({ status: 503 }, { status: 503 });
     await load(flow({}, { retrySchedule: '3600,3600' }));
     const ok = collect('ok');
     node('s1').receive(doneEvent('A'));
-    await rx.waitFor(1);
-    await until(() => rx.received.length === 1, 'first attempt');
+    await env.rx.waitFor(1);
+    await until(() => env.rx.received.length === 1, 'first attempt');
     const before = await helper.request().get('/printhooks-sender/s1/log').expect(200);
     assert.ok(Date.parse(before.body.nextAttemptAt) > Date.now() + 3000_000, before.body.nextAttemptAt);
     const answer = await helper.request().post('/printhooks-sender/s1/retry-now').expect(200);
     assert.equal(answer.body.queued, 1);
-    await rx.waitFor(2);
+    await env.rx.waitFor(2);
     // the second answer was 503 again: waiting an hour; the msg form of "retry now"
     let waiting = false;
     while (!waiting) {
@@ -188,20 +169,20 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
   });
 
   it('changing the endpoint and redeploying retries its queue at once (issue 15)', async () => {
-    rx.answer((req) => ({ status: req.path === '/fixed' ? 204 : 503 }));
-    await load(flow({ url: `${rx.url}/wrong` }, { retrySchedule: '3600' }));
+    env.rx.answer((req) => ({ status: req.path === '/fixed' ? 204 : 503 }));
+    await load(flow({ url: `${env.rx.url}/wrong` }, { retrySchedule: '3600' }));
     node('s1').receive(doneEvent('A'));
-    await rx.waitFor(1);
+    await env.rx.waitFor(1);
     await helper.unload();
     // the same endpoint redeployed unchanged: the msg keeps waiting for its scheduled retry
-    await load(flow({ url: `${rx.url}/wrong` }, { retrySchedule: '3600' }));
+    await load(flow({ url: `${env.rx.url}/wrong` }, { retrySchedule: '3600' }));
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(rx.received.length, 1);
+    assert.equal(env.rx.received.length, 1);
     await helper.unload();
-    await load(flow({ url: `${rx.url}/fixed` }, { retrySchedule: '3600' }));
+    await load(flow({ url: `${env.rx.url}/fixed` }, { retrySchedule: '3600' }));
     const ok = collect('ok');
     await until(() => ok.length === 1, 'delivered at once to the fixed url', 3000);
-    assert.deepEqual(rx.received.map((r) => r.path), ['/wrong', '/fixed']);
+    assert.deepEqual(env.rx.received.map((r) => r.path), ['/wrong', '/fixed']);
   });
 
   it('the endpoint\'s rate limit paces a burst: custom 2 per second', async () => {
@@ -209,7 +190,7 @@ describe('printhooks-sender: endpoint health output, re-enable by msg, retry now
     const ok = collect('ok');
     for (const p of ['A', 'B', 'C', 'D', 'E']) node('s1').receive(doneEvent(p));
     await until(() => ok.length === 5, 'all delivered', 5000);
-    const at = rx.received.map((r) => r.at);
+    const at = env.rx.received.map((r) => r.at);
     // 2 at once, 2 a second later, the 5th a second after that
     assert.ok(at[2] - at[0] >= 950 && at[4] - at[0] >= 1950, `${at.map((t) => t - at[0])}`);
     const log = await helper.request().get('/printhooks-sender/s1/log').expect(200);

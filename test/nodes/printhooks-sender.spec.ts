@@ -1,13 +1,12 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Webhook } from 'standardwebhooks';
 import { helper } from './helper';
 import { registerSigner } from '../../src/sign/signer-registry';
 import { Outbox } from '../../src/delivery/outbox';
 import { requestFromMsg } from '../../src/delivery/request-from-msg';
-import { FakeReceiver } from '../fakes/receiver/receiver';
+import { senderFlow, useSenderEnv } from './support/sender-env';
 import { TEST_SECRET, hmacSigner } from '../core/delivery/test-signer';
 
 const endpointNode = require('../../nodes/printhooks-endpoint/printhooks-endpoint');
@@ -41,30 +40,11 @@ function waitCall(node: TestNode, name: string, timeoutMs = 4000): Promise<{ arg
 }
 
 describe('printhooks-sender node', () => {
-  let rx: FakeReceiver;
-  let outboxDir: string;
+  const env = useSenderEnv({ signerWaitMs: 50, statusIntervalMs: 5 });
 
   function flow(endpoint: Record<string, unknown> = {}, sender: Record<string, unknown> = {}) {
-    return [
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, method: 'POST', timeout: 2, allowOverride: false, tlsInsecure: false, version: 1, ...endpoint },
-      { id: 's1', type: 'printhooks-sender', endpoint: 'ep', concurrency: 4, ordered: false, retrySchedule: '0.05,0.05', jitter: 0, overloadDelay: 0.05, version: 1, wires: [['ok'], ['dead']], ...sender },
-      { id: 'ok', type: 'helper' },
-      { id: 'dead', type: 'helper' },
-    ];
+    return senderFlow(env.rx, endpoint, { concurrency: 4, retrySchedule: '0.05,0.05', version: 1, ...sender });
   }
-
-  beforeEach(async () => {
-    rx = await new FakeReceiver().start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-sender-node-'));
-    helper.settings({ printhooks: { sender: { outboxDir, signerWaitMs: 50, statusIntervalMs: 5 } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await rx.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
-  });
 
   it('delivers an object payload as JSON with bearer auth, and outputs msg.delivery on output 1', async () => {
     await load(flow(), { ep: { token: 's3cret-token' } });
@@ -75,15 +55,15 @@ describe('printhooks-sender node', () => {
     assert.deepEqual(msg.payload, { id: 'evt_1', type: 'print.done' });
     assert.equal(msg.topic, 'print.done');
     assert.deepEqual([msg.delivery!.status, msg.delivery!.attempts, msg.delivery!.webhook_id], [204, 1, 'evt_1']);
-    assert.equal(rx.received[0].headers.authorization, 'Bearer s3cret-token');
-    assert.equal(rx.received[0].headers['content-type'], 'application/json');
+    assert.equal(env.rx.received[0].headers.authorization, 'Bearer s3cret-token');
+    assert.equal(env.rx.received[0].headers['content-type'], 'application/json');
     // the token never reaches the outbox file
-    const file = fs.readFileSync(path.join(outboxDir, 's1', 'outbox.log'));
+    const file = fs.readFileSync(path.join(env.outboxDir, 's1', 'outbox.log'));
     assert.equal(file.includes(Buffer.from('s3cret-token')), false);
   });
 
   it('acknowledges (done) only after the msg is in the outbox on disk', async () => {
-    rx.answer(() => ({ delayMs: 300 }));
+    env.rx.answer(() => ({ delayMs: 300 }));
     await load(flow());
     const s1 = node('s1') as TestNode & { _complete: (msg: unknown, err?: unknown) => void };
     // Node-RED routes done() through Node#_complete: observe it to know when the msg was acknowledged
@@ -96,13 +76,13 @@ describe('printhooks-sender node', () => {
     });
     s1.receive({ payload: 'durable-body-123' });
     await done;
-    assert.equal(rx.received.length <= 1, true);
-    const file = fs.readFileSync(path.join(outboxDir, 's1', 'outbox.log'));
+    assert.equal(env.rx.received.length <= 1, true);
+    const file = fs.readFileSync(path.join(env.outboxDir, 's1', 'outbox.log'));
     assert.ok(file.includes(Buffer.from('durable-body-123')));
   });
 
   it('a permanent 4xx goes to output 2 with the reason', async () => {
-    rx.reply({ status: 400, body: 'nope' });
+    env.rx.reply({ status: 400, body: 'nope' });
     await load(flow());
     const dead = waitMsg(node('dead'));
     (node('s1')).receive({ payload: 'x' });
@@ -120,7 +100,7 @@ describe('printhooks-sender node', () => {
     const call = await err;
     assert.match(String(call.args[0]), /msg\.payload/);
     await new Promise((r) => setTimeout(r, 50));
-    assert.equal(rx.received.length, 0);
+    assert.equal(env.rx.received.length, 0);
   });
 
   it('without an endpoint: red status, and a msg is refused with an error', async () => {
@@ -142,22 +122,22 @@ describe('printhooks-sender node', () => {
   it('msg.url / msg.method override only when the endpoint allows it', async () => {
     await load(flow());
     let ok = waitMsg(node('ok'));
-    (node('s1')).receive({ payload: 'x', url: `${rx.url}/other`, method: 'PUT' });
+    (node('s1')).receive({ payload: 'x', url: `${env.rx.url}/other`, method: 'PUT' });
     await ok;
-    assert.deepEqual([rx.received[0].method, rx.received[0].path], ['POST', '/hook']);
+    assert.deepEqual([env.rx.received[0].method, env.rx.received[0].path], ['POST', '/hook']);
     await helper.unload();
     await load(flow({ allowOverride: true }));
     ok = waitMsg(node('ok'));
-    (node('s1')).receive({ payload: 'x', url: `${rx.url}/other`, method: 'PUT' });
+    (node('s1')).receive({ payload: 'x', url: `${env.rx.url}/other`, method: 'PUT' });
     await ok;
-    assert.deepEqual([rx.received[1].method, rx.received[1].path], ['PUT', '/other']);
+    assert.deepEqual([env.rx.received[1].method, env.rx.received[1].path], ['PUT', '/other']);
   });
 
   it('re-signs a signed msg through its signer on each attempt; signatures never stored', async () => {
     const signer = hmacSigner();
     const unregister = registerSigner('sig1', signer);
     try {
-      rx.reply({ status: 503 });
+      env.rx.reply({ status: 503 });
       await load(flow());
       const ok = waitMsg(node('ok'));
       const body = '{"type":"print.done"}';
@@ -165,12 +145,12 @@ describe('printhooks-sender node', () => {
       const msg = await ok;
       assert.equal(msg.delivery!.attempts, 2);
       const wh = new Webhook(TEST_SECRET);
-      for (const r of rx.received) {
+      for (const r of env.rx.received) {
         assert.equal(r.headers['webhook-id'], 'evt_s');
         wh.verify(r.body, r.headers as Record<string, string>);
       }
       assert.equal(signer.calls, 3);
-      assert.equal(fs.readFileSync(path.join(outboxDir, 's1', 'outbox.log')).includes(Buffer.from('webhook-signature')), false);
+      assert.equal(fs.readFileSync(path.join(env.outboxDir, 's1', 'outbox.log')).includes(Buffer.from('webhook-signature')), false);
       assert.equal((msg.headers as Record<string, string>)['webhook-signature'], undefined);
     } finally {
       unregister();
@@ -178,23 +158,23 @@ describe('printhooks-sender node', () => {
   });
 
   it('a queued msg is delivered after a redeploy (same outbox, same webhook-id)', async () => {
-    rx.answer(() => ({ status: 503 }));
+    env.rx.answer(() => ({ status: 503 }));
     await load(flow({}, { retrySchedule: '0.4' }));
     (node('s1')).receive({ payload: 'keep-me', webhook: { id: 'evt_keep' } });
-    await rx.waitFor(1);
+    await env.rx.waitFor(1);
     await helper.unload();
-    rx.answer(() => ({ status: 204 }));
+    env.rx.answer(() => ({ status: 204 }));
     await load(flow({}, { retrySchedule: '0.4' }));
     const log = await helper.request().get('/printhooks-sender/s1/log').expect(200);
     assert.equal(log.body.queued, 1);
     const msg = await waitMsg(node('ok'));
     assert.equal(msg.payload, 'keep-me');
     assert.equal(msg.delivery!.attempts, 2);
-    assert.deepEqual(rx.received.map((r) => r.headers['webhook-id']), ['evt_keep', 'evt_keep']);
+    assert.deepEqual(env.rx.received.map((r) => r.headers['webhook-id']), ['evt_keep', 'evt_keep']);
   });
 
   it('admin: log, send test event, retry dead letters, and re-enable after 410', async () => {
-    rx.reply({ status: 422 }, { status: 410 });
+    env.rx.reply({ status: 422 }, { status: 410 });
     await load(flow());
     const dead = waitMsg(node('dead'));
     (node('s1')).receive({ payload: '<script>x</script>', webhook: { id: 'evt_a' } });
@@ -205,7 +185,7 @@ describe('printhooks-sender node', () => {
     // retry dead letters: the next answer is 410, which disables the endpoint and keeps the msg queued
     const retried = await helper.request().post('/printhooks-sender/s1/retry-dead').expect(200);
     assert.equal(retried.body.retried, 1);
-    await rx.waitFor(2);
+    await env.rx.waitFor(2);
     await new Promise((r) => setTimeout(r, 50));
     const disabled = await helper.request().get('/printhooks-sender/s1/log').expect(200);
     assert.deepEqual([disabled.body.queued, disabled.body.dead], [1, 0]);
@@ -230,13 +210,13 @@ describe('printhooks-sender node', () => {
     s1.receive({ payload: 'x', headers: { Authorization: 'Bearer msg-secret-123', 'x-keep': 'yes' } });
     await ok;
     assert.match(String((await warned).args[0]), /msg.headers.authorization is not stored/);
-    assert.equal(rx.received[0].headers.authorization, undefined);
-    assert.equal(rx.received[0].headers['x-keep'], 'yes');
-    assert.equal(fs.readFileSync(path.join(outboxDir, 's1', 'outbox.log')).includes(Buffer.from('msg-secret-123')), false);
+    assert.equal(env.rx.received[0].headers.authorization, undefined);
+    assert.equal(env.rx.received[0].headers['x-keep'], 'yes');
+    assert.equal(fs.readFileSync(path.join(env.outboxDir, 's1', 'outbox.log')).includes(Buffer.from('msg-secret-123')), false);
   });
 
   it('recovers an outbox with a torn last record at deploy: earlier msgs are delivered, a warning is logged', async () => {
-    const dir = path.join(outboxDir, 's1');
+    const dir = path.join(env.outboxDir, 's1');
     const outbox = new Outbox(dir);
     for (const n of [1, 2, 3]) outbox.append(requestFromMsg({ payload: `body-${n}`, webhook: { id: `evt_t${n}` } }, { allowOverride: false }), 0);
     await outbox.close();
@@ -244,17 +224,17 @@ describe('printhooks-sender node', () => {
     const delivered: Msg[] = [];
     await load(flow());
     node('ok').on('input', (msg: never) => delivered.push(msg));
-    await rx.waitFor(2);
+    await env.rx.waitFor(2);
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(delivered.map((m) => m.payload), ['body-1', 'body-2']);
-    assert.equal(rx.received.length, 2);
+    assert.equal(env.rx.received.length, 2);
     const logged = (helper.log() as unknown as { args: Array<[{ msg?: unknown }]> }).args.map((a) => String(a[0]?.msg));
     assert.ok(logged.some((m) => /dropped a torn last record/.test(m)), 'a warning names the torn record');
   });
 
   it('migrates a config saved without version or tuning fields', async () => {
     await load([
-      { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook` },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook` },
       { id: 's1', type: 'printhooks-sender', endpoint: 'ep', wires: [['ok'], []] },
       { id: 'ok', type: 'helper' },
     ]);
