@@ -1,54 +1,18 @@
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { FakeReceiver } from '../fakes/receiver/receiver';
-import { launchChromium } from './support/browser';
-import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
+import type { Page } from 'playwright-core';
+import { useSenderEditor } from './support/sender-editor-rig';
 
 type EditorWindow = { RED: { nodes: { node(id: string): { valid: boolean } | null }; editor: { edit(n: unknown): void; editConfig(name: string, type: string, id: string): void } } };
 
 describe('e2e: rate limit / health in the real editor (Chromium, Node-RED 4.1)', function () {
   this.timeout(120000);
-  let userDir: string;
-  let rx: FakeReceiver;
-  let red: NodeRedProcess;
-  let browser: Browser;
-
-  before(async () => {
-    ensureBuilt();
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-e2e-sched-'));
-    rx = await new FakeReceiver().start();
-    // the first attempt fails: the msg then waits an hour for its retry, until "Retry now"
-    rx.reply({ status: 503 });
-    red = new NodeRedProcess({
-      userDir,
-      label: 'sched-editor',
-      settings: { editorTheme: { tours: false }, telemetry: { enabled: false, updateNotification: false } },
-      flows: [
-        { id: 'tab1', type: 'tab', label: 'e2e' },
-        { id: 'ep', type: 'printhooks-endpoint', name: 'receiver', url: `${rx.url}/hook`, method: 'POST', timeout: 15, allowOverride: false, tlsInsecure: false, version: 1 },
-        { id: 'inj', type: 'inject', z: 'tab1', once: true, onceDelay: 0.2, repeat: '', topic: 'print.done', payload: '{"id":"evt_sched","type":"print.done"}', payloadType: 'json', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], x: 100, y: 80, wires: [['s1']] },
-        // saved before the health output existed: two outputs, version 1
-        { id: 's1', type: 'printhooks-sender', z: 'tab1', endpoint: 'ep', concurrency: 4, ordered: false, retrySchedule: '3600', jitter: 0, overloadDelay: 60, version: 1, x: 300, y: 80, wires: [[], []] },
-      ],
-    });
-    await red.start();
-    await rx.waitFor(1, 20000);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await red?.stop();
-    await rx?.stop();
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  // the first attempt fails: the msg then waits an hour for its retry, until "Retry now"; the sender was saved
+  // before the health output existed (two outputs, version 1)
+  const rig = useSenderEditor({ label: 'sched-editor', firstReply: { status: 503 }, eventId: 'evt_sched', sender: { retrySchedule: '3600', jitter: 0 } });
 
   async function openEditor(): Promise<Page> {
-    const page = await browser.newPage();
-    await page.goto(red.url);
+    const page = await rig.browser.newPage();
+    await page.goto(rig.red.url);
     await page.waitForFunction(() => !!(window as unknown as Partial<EditorWindow>).RED?.nodes?.node('s1'), undefined, { timeout: 60000 });
     return page;
   }
@@ -85,8 +49,8 @@ describe('e2e: rate limit / health in the real editor (Chromium, Node-RED 4.1)',
     await page.waitForSelector('#printhooks-sender-retry-now', { state: 'visible', timeout: 20000 });
     assert.equal(await page.isVisible('#node-input-ttl'), true);
     await page.click('#printhooks-sender-retry-now');
-    await rx.waitFor(2, 10000);
-    assert.equal(JSON.parse(rx.received[1].body.toString()).id, 'evt_sched');
+    await rig.rx.waitFor(2, 10000);
+    assert.equal(JSON.parse(rig.rx.received[1].body.toString()).id, 'evt_sched');
     await page.close();
   });
 });
