@@ -5,6 +5,8 @@ import { Outbox } from '../../../src/delivery/outbox';
 import type { RateLimiter } from '../../../src/delivery/rate-limiter';
 import { RetryPolicy } from '../../../src/delivery/retry-policy';
 import { getSigner } from '../../../src/sign/signer-registry';
+import { FakeReceiver } from '../../fakes/receiver/receiver';
+import { tempDir } from './tmp-dir';
 
 export interface Harness {
   queue: DeliveryQueue;
@@ -83,4 +85,30 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** What a queue spec has per test: a fresh outbox folder, a real receiver, and the queue it made (stopped after). */
+export interface QueueRig {
+  dir: string;
+  rx: FakeReceiver;
+  h?: Harness;
+}
+
+/** Mocha hooks giving every test of the describe a fresh QueueRig. */
+export function useQueueRig(): QueueRig {
+  const rig = {} as QueueRig;
+  let cleanup = () => undefined as void;
+  beforeEach(async () => {
+    const t = tempDir();
+    rig.dir = t.dir;
+    cleanup = t.cleanup;
+    rig.rx = await new FakeReceiver().start();
+  });
+  afterEach(async () => {
+    await rig.h?.stop();
+    rig.h = undefined;
+    await rig.rx.stop();
+    cleanup();
+  });
+  return rig;
 }
