@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { PrinterEvent } from '../../src/event';
 import filterNode = require('../../nodes/printhooks-filter/printhooks-filter');
 import { helper, nodeRedLine } from './helper';
+import { useFilterEnv } from './support/filter-env';
 
 // Issue 13 point 5 (docs/filter.md): milestones are kept per printer, not in a fixed-size map, and
 // survive a restart through <userDir>/printhooks/filter/<node id>.json.
@@ -66,20 +66,8 @@ async function until(what: string, test: () => boolean, ms = 20_000): Promise<vo
 
 describe(`printhooks-filter per-printer state (Node-RED ${nodeRedLine})`, function () {
   this.timeout(60_000);
-  let userDir: string;
-  const stateFile = () => path.join(userDir, 'printhooks', 'filter', 'f1.json');
-
-  beforeEach(async () => {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-filter-node-'));
-    helper.settings({ userDir, printhooks: { filter: { writeIntervalMs: 200 } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    helper.settings({ userDir: undefined, printhooks: undefined } as never);
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const env = useFilterEnv(200);
+  const stateFile = () => env.stateFile();
 
   it(`${FARM} printers of one kind through one filter deliver each milestone once`, async () => {
     await helper.load([filterNode], flow() as never);
@@ -137,7 +125,7 @@ describe(`printhooks-filter per-printer state (Node-RED ${nodeRedLine})`, functi
   });
 
   it('past the printer cap the printer idle the longest is forgotten, with one warning naming printerCap', async () => {
-    helper.settings({ userDir, printhooks: { filter: { writeIntervalMs: 200, printerCap: 3 } } } as never);
+    helper.settings({ userDir: env.userDir, printhooks: { filter: { writeIntervalMs: 200, printerCap: 3 } } } as never);
     await helper.load([filterNode], flow() as never);
     const seen = counter();
     // 5 printers in turn with room for 3: each is pushed out before it reports again, so each 25 passes twice

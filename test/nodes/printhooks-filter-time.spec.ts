@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { buildEvent, type JobInfo } from '../../src/event';
 import filterNode = require('../../nodes/printhooks-filter/printhooks-filter');
 import { helper, nodeRedLine } from './helper';
+import { useFilterEnv } from './support/filter-env';
 
 // Issue 19 point 2 (docs/filter.md): the time step and remaining-below marks are kept with the milestones
 // in <userDir>/printhooks/filter/<node id>.json, so a restart does not send the "time remaining" event again.
@@ -33,20 +32,8 @@ const tick = (ms = 150) => new Promise((r) => setTimeout(r, ms));
 
 describe(`printhooks-filter time marks across a restart (Node-RED ${nodeRedLine})`, function () {
   this.timeout(30_000);
-  let userDir: string;
-  const stateFile = () => path.join(userDir, 'printhooks', 'filter', 'f1.json');
-
-  beforeEach(async () => {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-filter-time-'));
-    helper.settings({ userDir, printhooks: { filter: { writeIntervalMs: 100 } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    helper.settings({ userDir: undefined, printhooks: undefined } as never);
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const env = useFilterEnv(100);
+  const stateFile = () => env.stateFile();
 
   it('the remaining-below event passes once per job, marked thinned, and not again after a restart', async () => {
     await helper.load([filterNode], flow() as never);
