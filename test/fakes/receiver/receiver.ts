@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
-import type { AddressInfo } from 'net';
 import * as path from 'path';
+import { listenOnLoopback, closeHttpServer } from '../loopback';
 
 /** A request as the receiver saw it. */
 export interface Received {
@@ -54,8 +54,7 @@ export class FakeReceiver {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 
@@ -86,9 +85,8 @@ export class FakeReceiver {
     return this.received[index];
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeHttpServer(this.server);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

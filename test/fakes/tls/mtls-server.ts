@@ -1,7 +1,7 @@
 import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { EndpointPki } from './test-pki';
+import { listenOnLoopback, closeHttpServer } from '../loopback';
 
 export interface MtlsRequest {
   method: string;
@@ -34,13 +34,11 @@ export class MtlsServer {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeHttpServer(this.server);
   }
 }
