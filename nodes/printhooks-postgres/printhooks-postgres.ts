@@ -33,8 +33,10 @@ export = function (RED: NodeAPI) {
       return () => listeners.delete(listener);
     };
     const parsed = parseConnectionSettings({ ...config, user: this.credentials?.user, password: this.credentials?.password });
-    if (!parsed.settings) {
-      this.configError = `printhooks-postgres: ${parsed.errors.join('; ')}`;
+    // an exported flow never carries the credentials: say which to enter rather than try the database without them
+    const missing = parsed.settings && !parsed.settings.user ? missingLogin(parsed.settings.password) : undefined;
+    if (!parsed.settings || missing) {
+      this.configError = `printhooks-postgres: ${missing ?? parsed.errors.join('; ')}`;
       reportConfigError(this, this.configError);
     } else {
       this.store = new PostgresStore(parsed.settings, {
@@ -60,6 +62,10 @@ export = function (RED: NodeAPI) {
       if (!store) return done();
       store.stop().then(() => done(), () => done());
     });
+  }
+
+  function missingLogin(password: string | undefined): string {
+    return password ? 'set the database user' : 'set the database user and password';
   }
 
   RED.nodes.registerType<PostgresNode, PostgresConfig, unknown, PostgresCredentials>('printhooks-postgres', PostgresConfigNode, {

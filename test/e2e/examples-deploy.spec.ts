@@ -48,6 +48,7 @@ const SECRET_REDS: Record<string, Array<[string, RegExp]>> = {
   'Recipe - Home Assistant automation when a print is done.json': [['a3c0000000000002', /^access code\b/], ['a3c0000000000010', /^access code\b/]],
   'Recipe - signed webhook to a print farm system.json': [['a4c0000000000002', /password or apiKey/], ['a4c0000000000005', /^no secret: add one in the node's Secrets field/], ['a4c0000000000010', /password or apiKey/]],
   'Recipe - one printer per channel.json': [['a5c0000000000002', /^API key is empty/]],
+  'Webhook sender - shared PostgreSQL store.json': [['5e9a000000000004', /^set the database user and password$/], ['5e9a000000000011', /^set the database user and password$/]],
 };
 
 /** Resolves once `ready()` holds and `count()` has not moved for a second (at most 15 s). */
@@ -139,8 +140,8 @@ describe('shipped examples deploy into a real Node-RED (4.1, as a process)', fun
         const status = statuses.get(node.id);
         if (status?.fill !== 'red') continue;
         const text = status.text ?? '';
-        // a source reports the secret of its printer's config node
-        const config = flow.find((n) => n.id === (node.server ?? node.printer));
+        // a source reports the secret of its printer's config node, a sender that of its PostgreSQL store
+        const config = flow.find((n) => n.id === (node.server ?? node.printer ?? node.store));
         const fields = [...credentialFields(node.type), ...(config ? credentialFields(config.type) : [])];
         if (fields.length > 0 && namesField(text, fields)) {
           secretReds.push(`${node.id} ${text}`);
