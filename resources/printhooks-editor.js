@@ -299,11 +299,17 @@
     return html + '</div>';
   }
 
-  /** A template's text with every <div data-ph-rows="…"></div> replaced by its rows. */
+  /**
+   * A template's text with every <div data-ph-rows="…"></div> replaced by its rows; with data-ph-group="<name>:<label>"
+   * before data-ph-rows, the rows sit in a collapsed section, <details class="<type>-<name>"> titled label.<label>.
+   */
   function expandTemplate(type, text, isConfig, has) {
     var inputPrefix = isConfig ? 'node-config-input-' : 'node-input-';
-    return text.replace(/<div data-ph-rows="([^"]*)"><\/div>/g, function (whole, spec) {
-      return spec.trim().split(/\s+/).map(function (token) { return rowHtml(type, inputPrefix, token, has); }).join('\n');
+    return text.replace(/<div (?:data-ph-group="([^":]+):([^"]+)" )?data-ph-rows="([^"]*)"><\/div>/g, function (whole, group, label, spec) {
+      var rows = spec.trim().split(/\s+/).map(function (token) { return rowHtml(type, inputPrefix, token, has); }).join('\n');
+      if (!group) return rows;
+      return '<details class="' + escapeAttr(type + '-' + group) + '" style="margin-bottom:12px"><summary' + i18n(type + '.label.' + label) + '></summary>\n' +
+        rows + '\n</details>';
     });
   }
 
