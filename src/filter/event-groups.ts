@@ -2,7 +2,7 @@ import type { EventType } from '../event';
 
 /**
  * How the filter's dialog groups the event types (docs/filter.md, "Event groups"); generated into the
- * editor lists. Every type is in exactly one group (test/core/filter/event-groups.spec.ts).
+ * editor lists. Every type is in exactly one group (test/core/filter/time-thinning.spec.ts).
  */
 export interface EventGroup {
   /** The catalog key of the group's label (`printhooks-filter.event.<key>`). */
@@ -25,14 +25,8 @@ export const EVENT_GROUPS: readonly EventGroup[] = [
  * attention and the test button; progress, layers and the rest only when ticked. Saved filters keep their
  * own list (an empty list still passes every type).
  */
-export const CHAT_DEFAULT_EVENTS: readonly EventType[] = [
-  'print.started',
-  'print.paused',
-  'print.resumed',
-  'print.done',
-  'print.failed',
-  'print.cancelled',
-  'printer.error',
-  'printer.attention',
-  'test',
-];
+export const CHAT_DEFAULT_EVENTS: readonly EventType[] = [...groupTypes('groupLifecycle'), 'printer.error', 'printer.attention', 'test'];
+
+function groupTypes(key: string): readonly EventType[] {
+  return EVENT_GROUPS.find((group) => group.key === key)?.types ?? [];
+}
