@@ -101,6 +101,8 @@
       var health = s.endpoint && s.endpoint.health;
       var counts = t('senders.counts', { queued: s.queued, delivered: health ? health.delivered : 0, dead: s.dead });
       if (s.inFlight) counts += ' · ' + t('senders.inFlight', { n: s.inFlight });
+      // a sender on the PostgreSQL store: counts of the queue every instance shares (docs/scale.md)
+      if (s.store === 'postgres') counts += ' · ' + t('senders.shared');
       row.append(el('div', 'printhooks-sidebar-counts', counts));
       if (s.queued && s.nextAttemptAt) row.append(el('div', 'printhooks-sidebar-next', t('senders.next', { when: inTime(s.nextAttemptAt) })));
       if (s.endpoint) {
@@ -117,7 +119,7 @@
       // the sender's own admin routes (nodes/printhooks-sender/admin-routes.ts), as its dialog uses them
       var base = 'printhooks-sender/' + encodeURIComponent(s.id);
       if (s.dead) buttons.append(action(t('senders.replay'), base + '/retry-dead', t('senders.replay'), function (a) { return t('senders.replayed', { n: a.retried }); }).addClass('printhooks-sidebar-replay'));
-      if (s.queued) buttons.append(action(t('senders.retryNow'), base + '/retry-now', t('senders.retryNow'), function (a) { return t('senders.retried', { n: a.queued }); }).addClass('printhooks-sidebar-retry-now'));
+      if (s.queued && s.canRetryNow !== false) buttons.append(action(t('senders.retryNow'), base + '/retry-now', t('senders.retryNow'), function (a) { return t('senders.retried', { n: a.queued }); }).addClass('printhooks-sidebar-retry-now'));
       if (buttons.children().length) row.append(buttons);
       (s.deadLetters || []).forEach(function (d) {
         row.append(el('div', 'printhooks-sidebar-dead-letter', '✖ ' + [d.eventType, d.printer, d.webhookId].filter(Boolean).join(' · ') + (d.reason ? ' — ' + d.reason : ''))

@@ -10,6 +10,7 @@ import { getSigner } from '../../src/sign/signer-registry';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 import type { PostgresNode } from '../printhooks-postgres/postgres-node';
+import { openSenderLog, type SenderLog } from './log-store';
 
 export interface PostgresSenderContext {
   /** The printhooks-postgres config node id of the sender's `store` field. */
@@ -42,6 +43,7 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
   else if (!problem && !storeNode!.store) problem = storeNode!.configError ?? 'printhooks-sender: the PostgreSQL store is not valid';
   const endpointNode = ctx.endpointNode;
   let queue: PostgresDeliveryQueue | undefined;
+  let senderLog: SenderLog | undefined;
   let closing = false;
   let warnedSecrets = false;
   let statusTimer: NodeJS.Timeout | undefined;
@@ -105,6 +107,9 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
       await created.init();
       if (closing) return;
       queue = created;
+      // the attempts this instance makes, kept on disk like the outbox sender's and listed in the sidebar
+      senderLog = openSenderLog(RED, node, created.log);
+      if (endpointNode) senderLog.show(created, undefined, endpointNode);
       for (const wake of [...queueWaiters]) wake();
       // the admin routes read the same members of either engine (queued, dead, inFlight, log, retryDead, enqueue)
       ctx.running.set(node.id, created as unknown as DeliveryQueue);
@@ -187,6 +192,7 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
     unsubscribe?.();
     if (!queue) return done();
     if (ctx.running.get(node.id) === (queue as unknown as DeliveryQueue)) ctx.running.delete(node.id);
-    queue.stop().then(() => done(), () => done());
+    const log = senderLog;
+    queue.stop().then(() => log?.close(), () => log?.close()).then(() => done(), () => done());
   });
 }

@@ -1,6 +1,7 @@
 import type { NodeAPI } from 'node-red';
 import type { Request } from 'express';
 import { printerNameOf, type LogQuery } from '../../src/delivery/delivery-log';
+import type { Outbox } from '../../src/delivery/outbox';
 import type { OutboxEntry } from '../../src/delivery/outbox-entry';
 import { answerAdminErrorsAsJson, jsonRoute } from './json-route';
 import { printerBoard } from './printer-board';
@@ -22,17 +23,20 @@ function shownUrl(url: string | undefined): string | undefined {
 
 function deadLetters(view: SenderView): object[] {
   const out: object[] = [];
-  for (const entry of view.outbox.entries()) {
+  // the shared PostgreSQL queue only counts its dead letters; the sender's dialog replays them
+  const outbox = view.outbox;
+  if (!outbox) return out;
+  for (const entry of outbox.entries()) {
     if (!entry.dead) continue;
-    out.push(deadLetter(view, entry));
+    out.push(deadLetter(outbox, entry));
     if (out.length >= DEAD_LISTED) break;
   }
   return out;
 }
 
-function deadLetter(view: SenderView, entry: OutboxEntry): object {
+function deadLetter(outbox: Outbox, entry: OutboxEntry): object {
   try {
-    const req = view.outbox.read(entry);
+    const req = outbox.read(entry);
     return { webhookId: req.webhookId, eventType: req.eventType, printer: printerNameOf(req.event), attempts: entry.attempts, reason: entry.reason };
   } catch {
     return { attempts: entry.attempts, reason: entry.reason ?? 'its record could not be read back' };
@@ -47,11 +51,13 @@ function senderSummary(view: SenderView): object {
   return {
     id: view.id,
     name: view.name,
+    store: view.store,
     queued: view.queue.queued,
     dead: view.queue.dead,
     inFlight: view.queue.inFlight,
     // breaker, 429 pause and rate limit included
     nextAttemptAt: view.queue.nextAttemptAt,
+    canRetryNow: typeof view.queue.retryNow === 'function',
     endpoint: endpoint
       ? {
           name: endpoint.name,
