@@ -1,22 +1,14 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import * as net from 'net';
 import { Webhook } from 'standardwebhooks';
 import { requestFromMsg } from '../../../src/delivery/request-from-msg';
 import { registerSigner } from '../../../src/sign/signer-registry';
+import { closedPort } from '../../fakes/loopback';
 import { makeQueue, until, useQueueRig } from './queue-harness';
 import { TEST_SECRET, hmacSigner } from './test-signer';
 
 const unsigned = (n: number, extra: Record<string, unknown> = {}) =>
   requestFromMsg({ payload: { id: `evt_${n}`, type: 'print.done', n }, ...extra }, { allowOverride: true });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('delivery/queue against a real receiver', () => {
   const rig = useQueueRig();

@@ -9,6 +9,7 @@ import { probeMoonraker } from '../../../src/sources/moonraker/probe';
 import { probePrusaLink } from '../../../src/sources/prusalink/probe';
 import { networkWords, reachableWords, tlsWords, unreachableWords } from '../../../src/sources/probe-wording';
 import { testPki } from '../../fakes/bambu/certs';
+import { closedPort } from '../../fakes/loopback';
 import { FakePrinter } from '../../fakes/bambu/fake-printer';
 import { idleAfterFinish } from '../../fakes/bambu/reports';
 import { FakeCreality } from '../../fakes/creality/fake-creality';
@@ -44,10 +45,7 @@ describe('Test connection wording, the same for every printer', () => {
   });
 
   it('Elegoo and Creality: a refused connection reads like the other sources, naming the target once', async () => {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await closedPort();
     const sdcp = await probeElegoo(new SdcpConnection({ host: '127.0.0.1', port, model: 'cc', backoff: { baseMs: 3_600_000 } }), `ws://127.0.0.1:${port}/websocket`, 3000);
     assert.deepEqual([sdcp.ok, sdcp.problem, sdcp.message], [false, 'unreachable', `connection refused (ECONNREFUSED 127.0.0.1:${port})`]);
     const cc2 = await probeElegoo(new Cc2Connection({ host: '127.0.0.1', port, serial: 'SN1', accessCode: 'x', backoff: { baseMs: 3_600_000 } }), `127.0.0.1:${port}`, 3000);

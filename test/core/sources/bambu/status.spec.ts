@@ -1,40 +1,19 @@
 import { strict as assert } from 'node:assert';
-import net from 'node:net';
-import { BambuConnection, type LinkPhase } from '../../../../src/sources/bambu/connection';
+import { BambuConnection } from '../../../../src/sources/bambu/connection';
 import { describeProblem } from '../../../../src/sources/bambu/problems';
 import { statusFor } from '../../../../src/sources/bambu/status';
 import { shortStatus } from '../../../../src/sources/status';
+import { closedPort } from '../../../fakes/loopback';
+import { firstFailure } from '../first-failure';
 
 // The Bambu status on a printer that cannot be reached names it, like the other sources: cause, then host:port.
-
-/** A port on 127.0.0.1 nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('bambu status on an unreachable printer', () => {
   it('reads "connection refused: 127.0.0.1:<port>"', async () => {
     const port = await closedPort();
     const link = new BambuConnection({ host: '127.0.0.1', port, serial: 'SN1', accessCode: '12345678', tls: { mode: 'insecure' }, backoff: { baseMs: 60_000, maxMs: 60_000 }, warn: () => undefined });
     try {
-      const failed = await new Promise<LinkPhase>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no failed phase')), 5000);
-        link.addListener({
-          phase: (phase) => {
-            if (phase.phase !== 'failed') return;
-            clearTimeout(timer);
-            resolve(phase);
-          },
-          baseline: () => undefined,
-          report: () => undefined,
-          down: () => undefined,
-        });
-        link.start();
-      });
+      const failed = await firstFailure(link);
       assert.deepEqual(statusFor(failed), { fill: 'red', shape: 'ring', text: `connection refused: 127.0.0.1:${port}` });
     } finally {
       await link.stop();

@@ -1,39 +1,13 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { Cc2Connection } from '../../../../src/sources/elegoo/cc2-connection';
 import { SdcpConnection } from '../../../../src/sources/elegoo/connection';
-import type { ElegooLink, LinkPhase } from '../../../../src/sources/elegoo/link';
 import { describeProblem } from '../../../../src/sources/elegoo/problems';
 import { statusFor } from '../../../../src/sources/elegoo/status';
 import { shortStatus } from '../../../../src/sources/status';
+import { closedPort } from '../../../fakes/loopback';
+import { firstFailure } from '../first-failure';
 
 // The Elegoo status on a printer that cannot be reached reads like the other sources': cause, then host:port.
-
-/** A port on 127.0.0.1 nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function firstFailure(link: ElegooLink): Promise<Extract<LinkPhase, { phase: 'failed' }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no failed phase')), 5000);
-    link.addListener({
-      phase: (phase) => {
-        if (phase.phase !== 'failed') return;
-        clearTimeout(timer);
-        resolve(phase);
-      },
-      baseline: () => undefined,
-      report: () => undefined,
-      down: () => undefined,
-    });
-    link.start();
-  });
-}
 
 describe('elegoo status on an unreachable printer', () => {
   it('SDCP (websocket): "connection refused: 127.0.0.1:<port>"', async () => {
