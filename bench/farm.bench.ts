@@ -10,7 +10,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { FakePrinter as FakeBambu } from '../test/fakes/bambu/fake-printer';
+import { delta as bambuDelta } from '../test/fakes/bambu/reports';
 import { FakeCreality } from '../test/fakes/creality/fake-creality';
+import { FakeSdcp } from '../test/fakes/elegoo/fake-sdcp';
 import { FakeMoonraker } from '../test/fakes/moonraker/fake-moonraker';
 import { FakeOctoPrint } from '../test/fakes/octoprint/fake-octoprint';
 import { FakePrusaLink } from '../test/fakes/prusalink/fake-prusalink';
@@ -82,7 +85,39 @@ const prusalink: Platform<FakePrusaLink> = {
   close: (f) => f.stop(),
 };
 
-const ALL: Platform<never>[] = [moonraker, octoprint, creality, prusalink] as unknown as Platform<never>[];
+// Each fake Bambu printer is its own MQTT broker (aedes) behind TLS on its own port; they share one serial so
+// the test PKI (openssl, cached per serial) is made once. The sources pin the certificate on first connect.
+let bambuJobs = 0;
+const bambu: Platform<FakeBambu> = {
+  name: 'bambu',
+  make: () => new FakeBambu({ productName: 'Bambu Lab P1S' }).start(),
+  config: (id, f) => ({ id, type: 'printhooks-bambu-printer', name: `printer ${id}`, host: '127.0.0.1', port: f.port, serial: f.serial, tls: 'pin', cameraPort: f.cameraPort, snapshotOn: 'off', bedCooled: 0 }),
+  credentials: (f) => ({ accessCode: f.accessCode }),
+  source: 'printhooks-bambu',
+  field: 'printer',
+  start: (f) => f.publish(bambuDelta({ gcode_state: 'RUNNING', subtask_name: 'benchy', gcode_start_time: String(1763900100 + ++bambuJobs), mc_percent: 10 })),
+  finish: (f) => f.publish(bambuDelta({ gcode_state: 'FINISH', mc_percent: 100 })),
+  close: (f) => f.stop(),
+};
+
+// Elegoo Centauri Carbon (SDCP over a websocket on its own port), one per fake.
+let elegooJobs = 0;
+const elegoo: Platform<FakeSdcp> = {
+  name: 'elegoo',
+  async make() {
+    const f = new FakeSdcp();
+    await f.listen();
+    return f;
+  },
+  config: (id, f) => ({ id, type: 'printhooks-elegoo-printer', name: `printer ${id}`, host: '127.0.0.1', port: f.port, model: 'cc', bedCooled: 0 }),
+  source: 'printhooks-elegoo',
+  field: 'printer',
+  start: (f) => f.print({ Status: 13, TaskId: `task-${++elegooJobs}`, Filename: 'benchy.gcode', TotalLayer: 100, TotalTicks: 3600, Progress: 10 }),
+  finish: (f) => f.print({ Status: 9, Progress: 100, CurrentLayer: 100, CurrentTicks: 3600 }),
+  close: (f) => f.close(),
+};
+
+const ALL: Platform<never>[] = [moonraker, octoprint, creality, prusalink, bambu, elegoo] as unknown as Platform<never>[];
 const STEPS = (process.env.BENCH_FARM_STEPS ?? '10,100,1000').split(',').map(Number);
 const WANTED = (process.env.BENCH_FARM_PLATFORMS ?? ALL.map((p) => p.name).join(',')).split(',');
 const STEP_MS = Number(process.env.BENCH_FARM_STEP_S ?? 120) * 1000;
