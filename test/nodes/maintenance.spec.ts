@@ -9,66 +9,32 @@ import senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
 import { printerBoard } from '../../nodes/shared/printer-board';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
-import { DRIVERS, until, type FlowItem, type Msg, type PrinterDriver } from './support/printer-drivers';
+import { useDriverRig } from './support/driver-rig';
+import { DRIVERS, until, type PrinterDriver } from './support/printer-drivers';
 
 // printer.maintenance_due from the per-printer odometer (docs/maintenance.md), on every platform.
 describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
   this.timeout(20_000);
-  let userDir: string;
-  let driver: PrinterDriver | undefined;
-  let msgs: Msg[];
+  const rig = useDriverRig('printhooks-maintenance-');
+  const load = (make: () => PrinterDriver, config: Record<string, unknown>) => rig.load(make, config);
 
-  beforeEach(() => {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-maintenance-'));
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await driver?.stop();
-    driver = undefined;
-    // A camera capture started by the last terminal event may still be writing (the capture store
-    // outlives nodes on purpose, docs/snapshots.md): retry until it has settled.
-    for (let i = 0; ; i++) {
-      try {
-        fs.rmSync(userDir, { recursive: true, force: true });
-        break;
-      } catch (e) {
-        if (i >= 40) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  });
-
-  async function load(make: () => PrinterDriver, config: Record<string, unknown>, extra: FlowItem[] = [], extraNodes: unknown[] = [], wires = ['out']): Promise<PrinterDriver> {
-    const d = make();
-    driver = d;
-    await d.start();
-    helper.settings({ userDir, ...d.settings() });
-    await helper.startServer();
-    await helper.load([...d.nodes, ...extraNodes] as never, [...d.flow(config, wires), { id: 'out', type: 'helper' }, ...extra] as never, d.credentials() as never);
-    msgs = [];
-    helper.getNode('out').on('input', (m: unknown) => msgs.push(m as Msg));
-    await d.ready(msgs);
-    return d;
-  }
-
-  const dues = () => msgs.filter((m) => m.topic === 'printer.maintenance_due').map((m) => m.payload.maintenance);
+  const dues = () => rig.msgs.filter((m) => m.topic === 'printer.maintenance_due').map((m) => m.payload.maintenance);
 
   for (const make of DRIVERS) {
     const platform = make().platform;
     it(`${platform}: a finished job crossing "every 1 jobs" emits printer.maintenance_due once, right after print.done`, async () => {
       const d = await load(make, { maintenance: '# weekly\nevery 1 jobs: clean bed\nevery 500 print_hours: lubricate rods', bedCooled: 0 });
-      await d.printJob(msgs, 'benchy.gcode');
+      await d.printJob(rig.msgs, 'benchy.gcode');
       await until(() => dues().length === 1, 'printer.maintenance_due');
-      const topics = msgs.map((m) => m.topic);
+      const topics = rig.msgs.map((m) => m.topic);
       assert.equal(topics.indexOf('printer.maintenance_due'), topics.indexOf('print.done') + 1);
-      const due = msgs.find((m) => m.topic === 'printer.maintenance_due')!.payload;
+      const due = rig.msgs.find((m) => m.topic === 'printer.maintenance_due')!.payload;
       assert.deepEqual(due.maintenance, { task: 'clean bed', counter: 'jobs', every: 1, value: 1 });
       assert.equal(due.printer.kind, platform);
       assert.match(due.id, /^evt_/);
       const row = printerBoard.list().find((r) => r.sources.some((source) => source.id === 'src'));
       assert.equal(row?.lastEvent?.type, 'printer.maintenance_due', 'the sidebar shows the reminder as the last event');
-      const file = path.join(userDir, 'printhooks', 'odometer', 'cfg.json');
+      const file = path.join(rig.userDir, 'printhooks', 'odometer', 'cfg.json');
       const saved = () => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { jobs: number; rules: Record<string, { due: boolean }> }) : undefined);
       await until(() => saved()?.rules['1 jobs: clean bed']?.due === true, 'the odometer file with the reminder marked');
       assert.equal(saved()?.jobs, 1);
@@ -78,9 +44,9 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
   for (const make of DRIVERS.filter((m) => ['octoprint', 'moonraker'].includes(m().platform))) {
     it(`${make().platform}: stays due until msg.reset names the task, then is announced at the next crossing`, async () => {
       const d = await load(make, { maintenance: 'every 1 jobs: clean bed' });
-      await d.printJob(msgs, 'a.gcode');
+      await d.printJob(rig.msgs, 'a.gcode');
       await until(() => dues().length === 1, 'the first reminder');
-      await d.printJob(msgs, 'b.gcode');
+      await d.printJob(rig.msgs, 'b.gcode');
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(dues().length, 1, 'not repeated while due');
       const src = helper.getNode('src');
@@ -98,7 +64,7 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
       assert.ok(String((errors[3] as Error).message).length < 300, 'a huge task is cut in the error');
       src.receive({ topic: 'maintenance.reset', payload: 'clean bed' } as never);
       await new Promise((r) => setTimeout(r, 50));
-      await d.printJob(msgs, 'c.gcode');
+      await d.printJob(rig.msgs, 'c.gcode');
       await until(() => dues().length === 2, 'the reminder after reset');
       assert.deepEqual(dues()[1], { task: 'clean bed', counter: 'jobs', every: 1, value: 3 });
     });
@@ -109,7 +75,7 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
     const d = await load(make, { maintenance: 'every 1 jobs: ok\nevery 2 hour: oil' });
     const src = helper.getNode('src') as unknown as { error: { args: unknown[][] } };
     assert.ok(src.error.args.some((a) => a[0] === 'maintenance line 2: "hour" is not a counter; use print_hours, jobs or filament_m'));
-    await d.printJob(msgs, 'a.gcode');
+    await d.printJob(rig.msgs, 'a.gcode');
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(dues(), []);
   });
@@ -118,24 +84,18 @@ describe(`maintenance reminders (Node-RED ${nodeRedLine})`, function () {
     const rx = await new FakeReceiver().start();
     const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-maintenance-outbox-'));
     try {
-      const make = DRIVERS.find((m) => m().platform === 'moonraker')!;
-      const d = make();
-      driver = d;
-      await d.start();
-      helper.settings({ userDir, printhooks: { sender: { outboxDir } } } as never);
-      await helper.startServer();
-      await helper.load([...d.nodes, filterNode, templateNode, endpointNode, senderNode] as never, [
-        ...d.flow({ maintenance: 'every 1 jobs: clean bed' }, ['flt', 'out']),
-        { id: 'out', type: 'helper' },
-        { id: 'flt', type: 'printhooks-filter', events: ['printer.maintenance_due'], version: 1, wires: [['tpl']] },
-        { id: 'tpl', type: 'printhooks-template', contentType: 'json', body: '{"type":"{{type}}","task":"{{maintenance.task}}","value":"{{maintenance.value}}","printer":"{{printer.name}}"}', version: 1, wires: [['snd']] },
-        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
-        { id: 'snd', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.05', jitter: 0, version: 1, wires: [[], []] },
-      ] as never, d.credentials() as never);
-      msgs = [];
-      helper.getNode('out').on('input', (m: unknown) => msgs.push(m as Msg));
-      await d.ready(msgs);
-      await d.printJob(msgs, 'benchy.gcode');
+      const d = await rig.load(DRIVERS.find((m) => m().platform === 'moonraker')!, { maintenance: 'every 1 jobs: clean bed' }, {
+        nodes: [filterNode, templateNode, endpointNode, senderNode],
+        wires: ['flt', 'out'],
+        settings: { printhooks: { sender: { outboxDir } } },
+        flow: [
+          { id: 'flt', type: 'printhooks-filter', events: ['printer.maintenance_due'], version: 1, wires: [['tpl']] },
+          { id: 'tpl', type: 'printhooks-template', contentType: 'json', body: '{"type":"{{type}}","task":"{{maintenance.task}}","value":"{{maintenance.value}}","printer":"{{printer.name}}"}', version: 1, wires: [['snd']] },
+          { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
+          { id: 'snd', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.05', jitter: 0, version: 1, wires: [[], []] },
+        ],
+      });
+      await d.printJob(rig.msgs, 'benchy.gcode');
       await rx.waitFor(1);
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(rx.received.length, 1, 'only the reminder passes the filter');

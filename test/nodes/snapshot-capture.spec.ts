@@ -9,6 +9,7 @@ import senderNode = require('../../nodes/printhooks-sender/printhooks-sender');
 import { existingCaptures } from '../../src/snapshot/captures';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
+import { useDriverRig } from './support/driver-rig';
 import { DRIVERS, until, type FlowItem, type Msg, type PrinterDriver } from './support/printer-drivers';
 
 // The camera image captured at the terminal event (docs/snapshots.md), on every platform with a camera.
@@ -20,34 +21,13 @@ const TEMPLATE: FlowItem = { id: 'tpl', type: 'printhooks-template', contentType
 
 describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function () {
   this.timeout(20_000);
-  let userDir: string;
-  let driver: PrinterDriver | undefined;
-  let msgs: Msg[];
+  const rig = useDriverRig('printhooks-capture-');
   let rendered: Array<{ payload: Buffer; event: Msg['payload'] }>;
 
-  beforeEach(() => {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-capture-'));
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await driver?.stop();
-    driver = undefined;
-    fs.rmSync(userDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-  });
-
   async function load(make: () => PrinterDriver, config: Record<string, unknown> = {}): Promise<PrinterDriver> {
-    const d = make();
-    driver = d;
-    await d.start();
-    helper.settings({ userDir, ...d.settings() });
-    await helper.startServer();
-    await helper.load([...d.nodes, templateNode] as never, [...d.flow(config, ['out']), { id: 'out', type: 'helper' }, TEMPLATE, { id: 'rendered', type: 'helper' }] as never, d.credentials() as never);
-    msgs = [];
+    const d = await rig.load(make, config, { nodes: [templateNode], flow: [TEMPLATE, { id: 'rendered', type: 'helper' }] });
     rendered = [];
-    helper.getNode('out').on('input', (m: unknown) => msgs.push(m as Msg));
     helper.getNode('rendered').on('input', (m: unknown) => rendered.push(m as { payload: Buffer; event: Msg['payload'] }));
-    await d.ready(msgs);
     return d;
   }
 
@@ -63,8 +43,8 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
     it(`${make().platform}: the image captured at print.done is attached when rendered after the camera changed`, async () => {
       const d = await load(make);
       d.setCamera(END_OF_PRINT);
-      await d.printJob(msgs, 'benchy.gcode');
-      const done = msgs.find((m) => m.topic === 'print.done')!;
+      await d.printJob(rig.msgs, 'benchy.gcode');
+      const done = rig.msgs.find((m) => m.topic === 'print.done')!;
       await until(() => existingCaptures()?.reference(done.payload.id) !== undefined, 'the capture');
       d.setCamera(LATER);
       const out = await renderLater(done);
@@ -76,11 +56,11 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
       );
       assert.equal(done.payload.snapshot, undefined, 'the source sent the event before the image was in');
       // an event that captures nothing still gets the current image, as before
-      const started = await renderLater(msgs.find((m) => m.topic === 'print.started')!);
+      const started = await renderLater(rig.msgs.find((m) => m.topic === 'print.started')!);
       assert.ok(started.payload.includes(LATER));
       assert.equal(started.event.snapshot, undefined);
       // kept on disk under the user dir too
-      const file = path.join(userDir, 'printhooks', 'snapshots', `${done.payload.id}.jpg`);
+      const file = path.join(rig.userDir, 'printhooks', 'snapshots', `${done.payload.id}.jpg`);
       await until(() => fs.existsSync(file), 'the image on disk');
       assert.deepEqual(fs.readFileSync(file), END_OF_PRINT);
     });
@@ -88,8 +68,8 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
 
   it('elegoo: no camera, nothing is captured (documented departure)', async () => {
     const d = await load(DRIVERS.find((m) => m().platform === 'elegoo')!);
-    await d.printJob(msgs, 'benchy.gcode');
-    const done = msgs.find((m) => m.topic === 'print.done')!;
+    await d.printJob(rig.msgs, 'benchy.gcode');
+    const done = rig.msgs.find((m) => m.topic === 'print.done')!;
     assert.deepEqual(await existingCaptures()!.lookup(done.payload.id, 0), { state: 'none' });
   });
 
@@ -98,9 +78,9 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
       const make = DRIVERS.find((m) => m().platform === platform)!;
       const d = await load(make, { snapshotOn: 'terminal-and-stops' });
       d.setCamera(END_OF_PRINT);
-      await d.printJob(msgs, 'a.gcode', { pause: true });
-      const paused = msgs.find((m) => m.topic === 'print.paused')!;
-      const done = msgs.find((m) => m.topic === 'print.done')!;
+      await d.printJob(rig.msgs, 'a.gcode', { pause: true });
+      const paused = rig.msgs.find((m) => m.topic === 'print.paused')!;
+      const done = rig.msgs.find((m) => m.topic === 'print.done')!;
       await until(() => existingCaptures()?.reference(paused.payload.id) !== undefined, 'the capture at print.paused');
       await until(() => existingCaptures()?.reference(done.payload.id) !== undefined, 'the capture at print.done');
       await helper.unload();
@@ -108,9 +88,9 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
       await d.stop();
       const plain = await load(make);
       plain.setCamera(END_OF_PRINT);
-      await plain.printJob(msgs, 'b.gcode', { pause: true });
-      const plainPaused = msgs.find((m) => m.topic === 'print.paused')!;
-      const plainDone = msgs.find((m) => m.topic === 'print.done')!;
+      await plain.printJob(rig.msgs, 'b.gcode', { pause: true });
+      const plainPaused = rig.msgs.find((m) => m.topic === 'print.paused')!;
+      const plainDone = rig.msgs.find((m) => m.topic === 'print.done')!;
       await until(() => existingCaptures()?.reference(plainDone.payload.id) !== undefined, 'the capture at print.done');
       assert.deepEqual(await existingCaptures()!.lookup(plainPaused.payload.id, 0), { state: 'none' });
     });
@@ -119,8 +99,8 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
   it('moonraker: snapshotOn off captures nothing; the template then attaches the current image', async () => {
     const d = await load(DRIVERS.find((m) => m().platform === 'moonraker')!, { snapshotOn: 'off' });
     d.setCamera(END_OF_PRINT);
-    await d.printJob(msgs, 'b.gcode');
-    const done = msgs.find((m) => m.topic === 'print.done')!;
+    await d.printJob(rig.msgs, 'b.gcode');
+    const done = rig.msgs.find((m) => m.topic === 'print.done')!;
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await existingCaptures()!.lookup(done.payload.id, 0), { state: 'none' });
     d.setCamera(LATER);
@@ -134,26 +114,21 @@ describe(`snapshot captured at the event (Node-RED ${nodeRedLine})`, function ()
     rx.reply({ status: 503 }, { status: 503 }, { status: 503 });
     const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-capture-outbox-'));
     try {
-      const d = DRIVERS.find((m) => m().platform === 'moonraker')!();
-      driver = d;
-      await d.start();
-      helper.settings({ userDir, printhooks: { sender: { outboxDir } } } as never);
-      await helper.startServer();
-      await helper.load([...d.nodes, filterNode, templateNode, endpointNode, senderNode] as never, [
-        ...d.flow({}, ['flt', 'out']),
-        { id: 'out', type: 'helper' },
-        { id: 'flt', type: 'printhooks-filter', events: ['print.done'], version: 1, wires: [['tpl']] },
-        { ...TEMPLATE, wires: [['snd']] },
-        { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
-        { id: 'snd', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.3,0.3,0.3,0.3', jitter: 0, version: 1, wires: [['ok'], []] },
-        { id: 'ok', type: 'helper' },
-      ] as never);
-      msgs = [];
-      helper.getNode('out').on('input', (m: unknown) => msgs.push(m as Msg));
-      await d.ready(msgs);
+      const d = await rig.load(DRIVERS.find((m) => m().platform === 'moonraker')!, {}, {
+        nodes: [filterNode, templateNode, endpointNode, senderNode],
+        wires: ['flt', 'out'],
+        settings: { printhooks: { sender: { outboxDir } } },
+        flow: [
+          { id: 'flt', type: 'printhooks-filter', events: ['print.done'], version: 1, wires: [['tpl']] },
+          { ...TEMPLATE, wires: [['snd']] },
+          { id: 'ep', type: 'printhooks-endpoint', url: `${rx.url}/hook`, version: 1 },
+          { id: 'snd', type: 'printhooks-sender', endpoint: 'ep', retrySchedule: '0.3,0.3,0.3,0.3', jitter: 0, version: 1, wires: [['ok'], []] },
+          { id: 'ok', type: 'helper' },
+        ],
+      });
       d.setCamera(END_OF_PRINT);
-      await d.printJob(msgs, 'benchy.gcode');
-      const done = msgs.find((m) => m.topic === 'print.done')!;
+      await d.printJob(rig.msgs, 'benchy.gcode');
+      const done = rig.msgs.find((m) => m.topic === 'print.done')!;
       await until(() => existingCaptures()?.reference(done.payload.id) !== undefined, 'the capture');
       d.setCamera(LATER);
       await rx.waitFor(4, 10_000);
