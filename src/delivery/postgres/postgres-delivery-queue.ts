@@ -9,9 +9,11 @@ import { type AttemptResult, describe, isOverload, verdictOf } from '../outcome'
 import { msgFromRequest } from '../request-from-msg';
 import { RetryPolicy, parseRetryAfter } from '../retry-policy';
 import { scrubAttemptResult } from '../scrub-result';
+import { throttleWaitMs } from '../throttle-wait';
 import { jobDataOf, jobIdOf, requestOf } from './job-data';
 import type { Boss, BossJob } from './pg-boss-loader';
 import { reschedule } from './reschedule';
+import { SharedRateLimit, endpointKeyOf } from './shared-rate-limit';
 
 export interface PostgresDeliveryQueueOptions {
   boss: Boss;
@@ -36,6 +38,8 @@ export interface PostgresDeliveryQueueOptions {
   /** A database operation failed (undefined: the last one worked again). */
   onDatabase?: (err: Error | undefined) => void;
   onError?: (err: Error) => void;
+  /** Least pause after a 429 that named a wait (default 100 ms). */
+  minThrottleMs?: number;
   now?: () => number;
 }
 
@@ -64,6 +68,9 @@ export class PostgresDeliveryQueue {
   private deadCount = 0;
   private unsubscribe: (() => void) | undefined;
   private subscribedTo: EndpointTarget['health'] | undefined;
+  private limit: SharedRateLimit | undefined;
+  /** The shared rate limit or a 429 pause said no attempt before this: nothing is fetched until then. */
+  private holdUntil = 0;
 
   constructor(private readonly options: PostgresDeliveryQueueOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
@@ -236,6 +243,12 @@ export class PostgresDeliveryQueue {
     if (!target) return;
     this.watch(target.health);
     if (target.health.disabled) return;
+    const hold = this.holdUntil - this.now();
+    if (hold > 0) {
+      // paced or paused: jobs taken ahead go back for whichever instance gets the next token
+      void this.release(hold);
+      return this.poll(hold);
+    }
     while (this.inflight < this.concurrency && this.taken.length > 0) this.run(this.taken.shift()!, target);
     const want = 2 * this.concurrency - this.taken.length - this.inflight;
     if (this.fetching || want < Math.ceil(this.concurrency / 2)) return;
@@ -263,7 +276,7 @@ export class PostgresDeliveryQueue {
   }
 
   /** Jobs taken but not started when stopping go back to the queue at once for the other instances. */
-  private release(): Promise<unknown> {
+  private release(delayMs = 0): Promise<unknown> {
     const jobs = this.taken.splice(0);
     const { boss, schema, queues } = this.options;
     return Promise.all(jobs.map((job) => {
@@ -274,12 +287,13 @@ export class PostgresDeliveryQueue {
       } catch {
         return undefined;
       }
-      return reschedule(boss.getDb(), schema, queues.main, job.id, 0, data).catch(() => undefined);
+      return reschedule(boss.getDb(), schema, queues.main, job.id, delayMs, data).catch(() => undefined);
     }));
   }
 
   private poll(ms = this.options.pollMs ?? 500): void {
-    if (this.stopped || this.timer) return;
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pump();
@@ -320,10 +334,20 @@ export class PostgresDeliveryQueue {
       await reschedule(boss.getDb(), schema, queues.main, job.id, prepared.retryAt - now, jobDataOf(req, attempts));
       return;
     }
+    // the endpoint's rate limit and 429 pause, held in the database for every instance
+    const limit = this.sharedLimit(target);
+    const wait = await limit.take(now);
+    if (wait > 0) {
+      this.holdUntil = Math.max(this.holdUntil, this.now() + wait);
+      await reschedule(boss.getDb(), schema, queues.main, job.id, wait, jobDataOf(req, attempts));
+      this.options.onChange?.();
+      return;
+    }
     const sent = await target.send(prepared.request);
     const result = scrubAttemptResult(sent, prepared.secretsSent);
     attempts += 1;
     const verdict = verdictOf(result);
+    const throttled = result.kind === 'response' && result.status === 429;
     this.log.add({
       time: new Date(now).toISOString(),
       webhookId: req.webhookId,
@@ -332,7 +356,7 @@ export class PostgresDeliveryQueue {
       status: result.kind === 'response' ? result.status : undefined,
       durationMs: Math.round(result.durationMs),
       error: result.kind === 'response' ? undefined : result.error,
-      verdict,
+      verdict: throttled ? 'rate-limited' : verdict,
       response: result.kind === 'response' && result.body.length ? result.body.toString('utf8', 0, Math.min(result.body.length, 1024)) : undefined,
     });
     if (verdict === 'delivered') {
@@ -342,7 +366,25 @@ export class PostgresDeliveryQueue {
       this.options.onChange?.();
       return;
     }
-    target.health.failure();
+    if (throttled) {
+      const waitMs = throttleWaitMs(result, this.now());
+      if (waitMs !== undefined) {
+        // paced, not failed: every instance pauses, and this msg goes again right after, its attempt not counted
+        const pauseMs = Math.max(waitMs, this.options.minThrottleMs ?? 100);
+        await limit.pause(pauseMs, 'HTTP 429', this.now());
+        this.holdUntil = Math.max(this.holdUntil, this.now() + pauseMs);
+        target.health.neutral();
+        await reschedule(boss.getDb(), schema, queues.main, job.id, pauseMs, jobDataOf(req, attempts - 1, `HTTP 429: paused ${Math.round(pauseMs / 100) / 10} s`));
+        this.options.onChange?.();
+        return;
+      }
+      // a 429 that names no wait: the overload delay pauses the endpoint, and the attempt counts
+      await limit.pause(this.options.policy.options.overloadDelay * 1000, 'HTTP 429', this.now());
+      target.health.neutral();
+    } else {
+      // a deliberate 4xx shows the endpoint is up: it does not count towards opening the breaker
+      target.health.failure(describe(result), verdict !== 'permanent');
+    }
     if (verdict === 'gone') {
       // kept queued (without counting the attempt) for when the endpoint is enabled again
       await reschedule(boss.getDb(), schema, queues.main, job.id, 0, jobDataOf(req, attempts - 1));
@@ -385,6 +427,14 @@ export class PostgresDeliveryQueue {
     this.deadCount += 1;
     this.options.onDead?.(this.output(req, attempts, result, reason));
     this.options.onChange?.();
+  }
+
+  /** The shared limit of the endpoint's URL and rules (a changed endpoint gets a fresh one). */
+  private sharedLimit(target: EndpointTarget): SharedRateLimit {
+    const rules = target.limiter?.rules ?? [];
+    const key = endpointKeyOf(target.url, rules);
+    if (this.limit?.key !== key) this.limit = new SharedRateLimit(this.options.boss.getDb(), this.options.schema, key, rules);
+    return this.limit;
   }
 
   private output(req: StoredRequest, attempts: number, result: AttemptResult | undefined, reason?: string): Record<string, unknown> {
