@@ -1,15 +1,14 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { EVENT_TYPES } from '../../src/event';
 import { CHAT_DEFAULT_EVENTS, EVENT_GROUPS } from '../../src/filter/event-groups';
 import { DEFAULT_SCHEDULE } from '../../src/delivery/retry-policy';
 import { SCHEMES } from '../../src/sign/scheme';
 import { PRESETS, PRESET_FIELDS } from '../../src/template/presets';
-import { launchChromium } from './support/browser';
-import { NodeRedProcess, ensureBuilt, repoRoot } from './support/node-red-process';
+import { repoRoot } from './support/node-red-process';
+import { useEditorRig } from './support/editor-rig';
 
 const RESOURCES = 'resources/@printhooks/node-red-printhooks';
 
@@ -32,36 +31,18 @@ function editorsNamingScript(): number {
 
 describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4.1)', function () {
   this.timeout(120000);
-  let userDir: string;
-  let red: NodeRedProcess;
-  let browser: Browser;
-
-  before(async () => {
-    ensureBuilt();
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-e2e-script-'));
-    red = new NodeRedProcess({
-      userDir,
-      label: 'editor-script',
-      settings: { editorTheme: { tours: false }, telemetry: { enabled: false, updateNotification: false } },
-      flows: [
-        { id: 'tab1', type: 'tab', label: 'e2e' },
-        { id: 'f1', type: 'printhooks-filter', z: 'tab1', name: '', events: ['print.done', 'printer.bed_cooled'], rules: [], progressStep: 25, cooldown: 0, quietStart: '', quietEnd: '', timezone: '', quietMode: 'drop', version: 1, x: 200, y: 80, wires: [[]] },
-        { id: 't1', type: 'printhooks-template', z: 'tab1', name: '', preset: 'custom', mode: 'placeholders', body: '{"a":"{{type}}"}', contentType: 'json', url: '', method: 'POST', headers: '', missing: 'drop', recipient: '', link: '', identifier: '', snapshot: false, snapshotTimeout: 5, secretsInMsg: false, version: 1, x: 200, y: 160, wires: [[]] },
-        { id: 'v1', type: 'printhooks-verify', z: 'tab1', name: '', scheme: 'hmac-sha256', header: 'x-sig', encoding: 'hex', tolerance: 300, respond401: true, parseJson: true, version: 1, x: 200, y: 240, wires: [[], []] },
-      ],
-    });
-    await red.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await red?.stop();
-    fs.rmSync(userDir, { recursive: true, force: true });
+  const rig = useEditorRig({
+    label: 'editor-script',
+    flows: () => [
+      { id: 'tab1', type: 'tab', label: 'e2e' },
+      { id: 'f1', type: 'printhooks-filter', z: 'tab1', name: '', events: ['print.done', 'printer.bed_cooled'], rules: [], progressStep: 25, cooldown: 0, quietStart: '', quietEnd: '', timezone: '', quietMode: 'drop', version: 1, x: 200, y: 80, wires: [[]] },
+      { id: 't1', type: 'printhooks-template', z: 'tab1', name: '', preset: 'custom', mode: 'placeholders', body: '{"a":"{{type}}"}', contentType: 'json', url: '', method: 'POST', headers: '', missing: 'drop', recipient: '', link: '', identifier: '', snapshot: false, snapshotTimeout: 5, secretsInMsg: false, version: 1, x: 200, y: 160, wires: [[]] },
+      { id: 'v1', type: 'printhooks-verify', z: 'tab1', name: '', scheme: 'hmac-sha256', header: 'x-sig', encoding: 'hex', tolerance: 300, respond401: true, parseJson: true, version: 1, x: 200, y: 240, wires: [[], []] },
+    ],
   });
 
   async function openEditor(page: Page): Promise<void> {
-    await page.goto(red.url);
+    await page.goto(rig.red.url);
     await page.waitForFunction(() => !!(window as unknown as Partial<EditorWindow>).RED?.nodes?.node('v1'), undefined, { timeout: 60000 });
   }
 
@@ -75,14 +56,14 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
 
   it('Node-RED serves both scripts from the package resources folder', async () => {
     for (const file of ['printhooks-editor.js', 'printhooks-lists.js']) {
-      const res = await fetch(`${red.url}/${RESOURCES}/${file}`);
+      const res = await fetch(`${rig.red.url}/${RESOURCES}/${file}`);
       assert.equal(res.status, 200, file);
       assert.equal(await res.text(), fs.readFileSync(path.join(repoRoot, 'resources', file), 'utf8'));
     }
   });
 
   it('is loaded by every dialog that names it and defined once; loading it again changes nothing', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await openEditor(page);
@@ -95,8 +76,8 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
       w.firstEditor = w.PrintHooksEditor;
       w.firstLists = w.PrintHooksLists;
     });
-    await page.addScriptTag({ url: `${red.url}/${RESOURCES}/printhooks-editor.js` });
-    await page.addScriptTag({ url: `${red.url}/${RESOURCES}/printhooks-lists.js` });
+    await page.addScriptTag({ url: `${rig.red.url}/${RESOURCES}/printhooks-editor.js` });
+    await page.addScriptTag({ url: `${rig.red.url}/${RESOURCES}/printhooks-lists.js` });
     const same = await page.evaluate(() => {
       const w = window as unknown as EditorWindow & { firstEditor: unknown; firstLists: unknown };
       return [w.PrintHooksEditor === w.firstEditor, w.PrintHooksLists === w.firstLists];
@@ -111,7 +92,7 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
   });
 
   it('scheme picker: the core\'s schemes, the saved one selected, header and encoding rows only where they apply', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     await openEditor(page);
     await openDialog(page, 'v1', '#node-input-scheme');
     assert.equal(await page.inputValue('#node-input-scheme'), 'hmac-sha256');
@@ -132,7 +113,7 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
   });
 
   it('filter: one tick per core event type, grouped, the saved ones ticked', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     await openEditor(page);
     await openDialog(page, 'f1', '#node-input-events-list input[data-event]');
     const boxes = await page.$$eval('#node-input-events-list input[data-event]', (inputs) =>
@@ -157,7 +138,7 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
   });
 
   it('template: each preset shows exactly the rows of its core fields; the preview offers every event type', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     await openEditor(page);
     await openDialog(page, 't1', '#node-input-preset');
     assert.deepEqual(await page.$$eval('#node-printhooks-template-preview-type option', (o) => o.map((x) => (x as HTMLOptionElement).value)), [...EVENT_TYPES]);
@@ -171,7 +152,7 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
   });
 
   it('a new sender gets the core\'s default retry schedule', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     await openEditor(page);
     const schedule = await page.evaluate(() => {
       const { RED } = window as unknown as { RED: { nodes: { getType(t: string): { defaults: { retrySchedule: { value: string } } } } } };
@@ -182,7 +163,7 @@ describe('e2e: the shared editor script in the real editor (Chromium, Node-RED 4
   });
 
   it('Test-connection result line: message first, then the details that came, green or red; other shapes are a problem', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     await openEditor(page);
     const shown = await page.evaluate(() => {
       const w = window as unknown as EditorWindow;

@@ -1,49 +1,26 @@
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { generateSecret, publicKeyFor } from '../../src/sign/keys';
 import { DEFAULT_TOKEN_HEADER } from '../../src/sign/schemes/token';
-import { launchChromium } from './support/browser';
-import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
+import { useEditorRig } from './support/editor-rig';
 
 type EditorWindow = { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } };
 
 describe('e2e: signer and verify dialogs in the real editor (Chromium, Node-RED 4.1)', function () {
   this.timeout(120000);
   const whsk = generateSecret('standard-webhooks-ed25519');
-  let userDir: string;
-  let red: NodeRedProcess;
-  let browser: Browser;
-
-  before(async () => {
-    ensureBuilt();
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-e2e-signer-'));
-    // credentialSecret is false in these tests, so the credentials file is plain JSON.
-    fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify({ s1: { secrets: whsk } }));
-    red = new NodeRedProcess({
-      userDir,
-      label: 'signer-editor',
-      settings: { editorTheme: { tours: false }, telemetry: { enabled: false, updateNotification: false } },
-      flows: [
-        { id: 'tab1', type: 'tab', label: 'e2e' },
-        { id: 's1', type: 'printhooks-signer', z: 'tab1', name: '', scheme: 'standard-webhooks-ed25519', header: '', encoding: 'base64', version: 1, x: 200, y: 80, wires: [[]] },
-        { id: 'v1', type: 'printhooks-verify', z: 'tab1', name: '', scheme: 'standard-webhooks', header: '', encoding: 'base64', tolerance: 300, respond401: true, parseJson: true, version: 1, x: 200, y: 160, wires: [[], []] },
-      ],
-    });
-    await red.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await red?.stop();
-    fs.rmSync(userDir, { recursive: true, force: true });
+  const rig = useEditorRig({
+    label: 'signer-editor',
+    credentials: () => ({ s1: { secrets: whsk } }),
+    flows: () => [
+      { id: 'tab1', type: 'tab', label: 'e2e' },
+      { id: 's1', type: 'printhooks-signer', z: 'tab1', name: '', scheme: 'standard-webhooks-ed25519', header: '', encoding: 'base64', version: 1, x: 200, y: 80, wires: [[]] },
+      { id: 'v1', type: 'printhooks-verify', z: 'tab1', name: '', scheme: 'standard-webhooks', header: '', encoding: 'base64', tolerance: 300, respond401: true, parseJson: true, version: 1, x: 200, y: 160, wires: [[], []] },
+    ],
   });
 
   async function openDialog(page: Page, id: string): Promise<void> {
-    await page.goto(red.url);
+    await page.goto(rig.red.url);
     await page.waitForFunction((nodeId) => !!(window as unknown as Partial<EditorWindow>).RED?.nodes?.node(nodeId), id, { timeout: 60000 });
     await page.evaluate((nodeId) => {
       const { RED } = window as unknown as EditorWindow;
@@ -53,7 +30,7 @@ describe('e2e: signer and verify dialogs in the real editor (Chromium, Node-RED 
   }
 
   it('signer: shows the deployed public key, never the stored secret; Generate fills the scheme\'s format', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     const bodies: string[] = [];
     page.on('response', async (r) => {
       try {
@@ -89,7 +66,7 @@ describe('e2e: signer and verify dialogs in the real editor (Chromium, Node-RED 
   });
 
   it('verify: Generate for ed25519 keeps the public key and shows the secret key for the sender', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     await openDialog(page, 'v1');
     await page.selectOption('#node-input-scheme', 'standard-webhooks-ed25519');
     await page.click('#printhooks-verify-generate');

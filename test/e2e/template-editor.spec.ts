@@ -1,44 +1,22 @@
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
+import type { Page } from 'playwright-core';
+import { useEditorRig } from './support/editor-rig';
 
 type EditorWindow = { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } };
 
 describe('e2e: template dialog and live preview in the real editor (Chromium, Node-RED 4.1)', function () {
   this.timeout(120000);
-  let userDir: string;
-  let red: NodeRedProcess;
-  let browser: Browser;
-
-  before(async () => {
-    ensureBuilt();
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-e2e-template-'));
-    red = new NodeRedProcess({
-      userDir,
-      label: 'template-editor',
-      settings: { editorTheme: { tours: false }, telemetry: { enabled: false, updateNotification: false } },
-      flows: [
-        { id: 'tab1', type: 'tab', label: 'e2e' },
-        { id: 't2', type: 'printhooks-template', z: 'tab1', preset: 'custom', mode: 'placeholders', contentType: 'json', body: '{"broken": ', url: '', method: 'POST', headers: '[1]', missing: 'drop', version: 1, x: 300, y: 160, wires: [[]] },
-        { id: 't1', type: 'printhooks-template', z: 'tab1', preset: 'custom', mode: 'placeholders', contentType: 'json', body: '{"file":"{{job.file}}","layer":"{{job.layer}}"}', url: '', method: 'POST', headers: '', missing: 'drop', recipient: '', link: '', identifier: '', snapshotTimeout: 5, version: 1, x: 300, y: 80, wires: [[]] },
-      ],
-    });
-    await red.start();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await red?.stop();
-    fs.rmSync(userDir, { recursive: true, force: true });
+  const rig = useEditorRig({
+    label: 'template-editor',
+    flows: () => [
+      { id: 'tab1', type: 'tab', label: 'e2e' },
+      { id: 't2', type: 'printhooks-template', z: 'tab1', preset: 'custom', mode: 'placeholders', contentType: 'json', body: '{"broken": ', url: '', method: 'POST', headers: '[1]', missing: 'drop', version: 1, x: 300, y: 160, wires: [[]] },
+      { id: 't1', type: 'printhooks-template', z: 'tab1', preset: 'custom', mode: 'placeholders', contentType: 'json', body: '{"file":"{{job.file}}","layer":"{{job.layer}}"}', url: '', method: 'POST', headers: '', missing: 'drop', recipient: '', link: '', identifier: '', snapshotTimeout: 5, version: 1, x: 300, y: 80, wires: [[]] },
+    ],
   });
 
   async function openDialog(page: Page): Promise<void> {
-    await page.goto(red.url);
+    await page.goto(rig.red.url);
     await page.waitForFunction(() => !!(window as unknown as Partial<EditorWindow>).RED?.nodes?.node('t1'), undefined, { timeout: 60000 });
     await page.evaluate(() => {
       const { RED } = window as unknown as EditorWindow;
@@ -48,7 +26,7 @@ describe('e2e: template dialog and live preview in the real editor (Chromium, No
   }
 
   it('renders the sample event as the fields change, and shows only the fields the preset uses', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     const failures: string[] = [];
     page.on('response', (r) => {
       if (r.status() >= 400) failures.push(`${r.status()} ${r.url()}`);

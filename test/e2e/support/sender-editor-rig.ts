@@ -1,10 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { FakeReceiver, type Reply } from '../../fakes/receiver/receiver';
-import { launchChromium } from './browser';
-import { NodeRedProcess, ensureBuilt } from './node-red-process';
+import { useEditorRig } from './editor-rig';
+import type { NodeRedProcess } from './node-red-process';
 
 export interface SenderEditorRig {
   readonly rx: FakeReceiver;
@@ -24,38 +21,44 @@ export interface SenderEditorOptions {
 }
 
 /**
- * Mocha before/after hooks for the sender dialog specs: a receiver, Node-RED 4.1 as a process with the endpoint
- * `ep` at it and an inject that sends one print.done into `s1` at deploy, and Chromium; ready once that first
- * delivery was answered.
+ * Mocha before/after hooks for the sender dialog specs (on useEditorRig): a receiver, Node-RED 4.1 as a process
+ * with the endpoint `ep` at it and an inject that sends one print.done into `s1` at deploy, and Chromium; ready
+ * once that first delivery was answered.
  */
 export function useSenderEditor(options: SenderEditorOptions): SenderEditorRig {
-  const rig = {} as { rx: FakeReceiver; red: NodeRedProcess; browser: Browser };
-  let userDir: string;
+  let rx: FakeReceiver | undefined;
+  const receiver = (): FakeReceiver => {
+    if (!rx) throw new Error('the receiver is not started yet');
+    return rx;
+  };
+  const editor = useEditorRig({
+    label: options.label,
+    async prepare() {
+      rx = await new FakeReceiver().start();
+      rx.reply(options.firstReply);
+    },
+    flows: () => [
+      { id: 'tab1', type: 'tab', label: 'e2e' },
+      { id: 'ep', type: 'printhooks-endpoint', name: 'receiver', url: `${receiver().url}/hook`, method: 'POST', timeout: 15, allowOverride: false, tlsInsecure: false, version: 1 },
+      { id: 'inj', type: 'inject', z: 'tab1', once: true, onceDelay: 0.2, repeat: '', topic: 'print.done', payload: JSON.stringify({ id: options.eventId, type: 'print.done' }), payloadType: 'json', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], x: 100, y: 80, wires: [['s1']] },
+      { id: 's1', type: 'printhooks-sender', z: 'tab1', endpoint: 'ep', concurrency: 4, ordered: false, overloadDelay: 60, version: 1, x: 300, y: 80, wires: [[], []], ...options.sender },
+    ],
+  });
   before(async () => {
-    ensureBuilt();
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), `printhooks-e2e-${options.label}-`));
-    rig.rx = await new FakeReceiver().start();
-    rig.rx.reply(options.firstReply);
-    rig.red = new NodeRedProcess({
-      userDir,
-      label: options.label,
-      settings: { editorTheme: { tours: false }, telemetry: { enabled: false, updateNotification: false } },
-      flows: [
-        { id: 'tab1', type: 'tab', label: 'e2e' },
-        { id: 'ep', type: 'printhooks-endpoint', name: 'receiver', url: `${rig.rx.url}/hook`, method: 'POST', timeout: 15, allowOverride: false, tlsInsecure: false, version: 1 },
-        { id: 'inj', type: 'inject', z: 'tab1', once: true, onceDelay: 0.2, repeat: '', topic: 'print.done', payload: JSON.stringify({ id: options.eventId, type: 'print.done' }), payloadType: 'json', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], x: 100, y: 80, wires: [['s1']] },
-        { id: 's1', type: 'printhooks-sender', z: 'tab1', endpoint: 'ep', concurrency: 4, ordered: false, overloadDelay: 60, version: 1, x: 300, y: 80, wires: [[], []], ...options.sender },
-      ],
-    });
-    await rig.red.start();
-    await rig.rx.waitFor(1, 20000);
-    rig.browser = await launchChromium();
+    await receiver().waitFor(1, 20000);
   });
   after(async () => {
-    await rig.browser?.close();
-    await rig.red?.stop();
-    await rig.rx?.stop();
-    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+    await rx?.stop();
   });
-  return rig;
+  return {
+    get rx() {
+      return receiver();
+    },
+    get red() {
+      return editor.red;
+    },
+    get browser() {
+      return editor.browser;
+    },
+  };
 }
