@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHmac } from 'node:crypto';
 import { buildEvent, type PrinterEvent } from '../../src/event';
 import { secretRef } from '../../src/secrets/secret-refs';
-import { FakeReceiver, type Received } from '../fakes/receiver/receiver';
+import type { Received } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
+import { useSenderEnv } from './support/sender-env';
 
 const nodes = [
   require('../../nodes/printhooks-template/printhooks-template'),
@@ -57,19 +57,9 @@ const node = (id: string) => helper.getNode(id) as unknown as TestNode;
 
 /** Task: target secrets stay out of msgs and the outbox; the sender puts them in only when it sends. */
 describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () => {
-  let server: FakeReceiver;
-  let outboxDir: string;
-  beforeEach(async () => {
-    server = await new FakeReceiver().answer(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' })).start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-secrets-'));
-    helper.settings({ printhooks: { sender: { outboxDir, secretWaitMs: 20, secretGraceMs: 60_000, statusIntervalMs: 5 } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await server.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
+  const env = useSenderEnv({ secretWaitMs: 20, secretGraceMs: 60_000, statusIntervalMs: 5 });
+  beforeEach(() => {
+    env.rx.answer(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }));
   });
 
   function flow(template: Record<string, unknown>, order: 'template-first' | 'sender-first' = 'template-first') {
@@ -78,7 +68,7 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     return [
       { id: 'tab', type: 'tab' },
       ...(order === 'template-first' ? [t, s] : [s, t]),
-      { id: 'ep', type: 'printhooks-endpoint', url: `${server.url}/endpoint`, method: 'POST', timeout: 5, allowOverride: true, version: 1 },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/endpoint`, method: 'POST', timeout: 5, allowOverride: true, version: 1 },
       { id: 'tap', z: 'tab', type: 'helper' },
       { id: 'ok', z: 'tab', type: 'helper' },
       { id: 'dead', z: 'tab', type: 'helper' },
@@ -91,7 +81,7 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     await helper.load(nodes, flow(template) as never, { t1: credentials } as never);
     const tapped = once('tap');
     const delivered = once('ok');
-    const request = server.next();
+    const request = env.rx.next();
     node('t1').receive({ topic: event.type, payload: event });
     const [req, tap, ok] = await Promise.all([request, tapped, delivered]);
     return { req, tap, ok };
@@ -99,13 +89,13 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
 
   function assertNoSecretOutside(req: Received, msgs: unknown[], secrets: string[]): void {
     for (const m of msgs) assert.equal(leaks(JSON.stringify(m), secrets), undefined, 'a msg holds a secret');
-    assert.equal(leaks(outboxText(outboxDir), secrets), undefined, 'the outbox on disk holds a secret');
-    assert.ok(outboxText(outboxDir).includes('phsecret.'), 'the outbox keeps the references');
+    assert.equal(leaks(outboxText(env.outboxDir), secrets), undefined, 'the outbox on disk holds a secret');
+    assert.ok(outboxText(env.outboxDir).includes('phsecret.'), 'the outbox keeps the references');
     assert.ok(req.body.length > 0);
   }
 
   it('pushover: token and user reach the target in the form body, never the msgs or the outbox', async () => {
-    const { req, tap, ok } = await deliver({ preset: 'pushover', url: `${server.url}/1/messages.json` }, { token: TOKEN, user: USER });
+    const { req, tap, ok } = await deliver({ preset: 'pushover', url: `${env.rx.url}/1/messages.json` }, { token: TOKEN, user: USER });
     assert.equal(req.path, '/1/messages.json');
     const form = new URLSearchParams(req.body.toString());
     assert.equal(form.get('token'), TOKEN);
@@ -115,7 +105,7 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
   });
 
   it('telegram: the bot token reaches the target in the URL path, never the msgs or the outbox', async () => {
-    const { req, tap, ok } = await deliver({ preset: 'telegram', recipient: '-100123', url: `${server.url}/bot{{$token}}/sendMessage` }, { token: BOT });
+    const { req, tap, ok } = await deliver({ preset: 'telegram', recipient: '-100123', url: `${env.rx.url}/bot{{$token}}/sendMessage` }, { token: BOT });
     assert.equal(req.path, `/bot${encodeURIComponent(BOT).replace(/%3A/g, ':')}/sendMessage`);
     assert.equal(JSON.parse(req.body.toString()).chat_id, -100123);
     assert.match(String(tap.url), /\/botphsecret\.token\./);
@@ -123,20 +113,20 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
   });
 
   it('ntfy: an Authorization header holding only a reference is kept and sent with the token', async () => {
-    const { req, tap, ok } = await deliver({ preset: 'ntfy', recipient: 'farm', url: `${server.url}/` }, { token: TOKEN });
+    const { req, tap, ok } = await deliver({ preset: 'ntfy', recipient: 'farm', url: `${env.rx.url}/` }, { token: TOKEN });
     assert.equal(req.headers.authorization, `Bearer ${TOKEN}`);
     assertNoSecretOutside(req, [tap, ok], [TOKEN]);
   });
 
   it('with the signer in between, the signature covers the bytes sent (secret in), not the reference text', async () => {
     const WHSEC = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-    const withSigner = flow({ preset: 'pushover', url: `${server.url}/1/messages.json` });
+    const withSigner = flow({ preset: 'pushover', url: `${env.rx.url}/1/messages.json` });
     const t1 = withSigner.find((n) => n.id === 't1') as { wires: string[][] };
     t1.wires = [['sig', 'tap']];
     withSigner.push({ id: 'sig', z: 'tab', type: 'printhooks-signer', scheme: 'standard-webhooks', header: '', encoding: 'base64', version: 1, wires: [['snd']] } as never);
     await helper.load(nodes, withSigner as never, { t1: { token: TOKEN, user: USER }, sig: { secrets: WHSEC } } as never);
     const delivered = once('ok');
-    const request = server.next();
+    const request = env.rx.next();
     const event = makeEvent();
     node('t1').receive({ topic: event.type, payload: event });
     const [req, ok] = await Promise.all([request, delivered]);
@@ -152,14 +142,14 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     // 1. the sender alone (the template not running): the msg is accepted but never sent with a reference
     const ref = secretRef('t1', 'token', TOKEN);
     await helper.load(nodes, flow({ preset: 'ifttt' }).filter((n) => n.id !== 't1') as never);
-    node('snd').receive({ payload: { value1: 'x' }, url: `${server.url}/trigger/print.done/with/key/${ref}`, event: { id: 'evt_restart', type: 'print.done' } });
+    node('snd').receive({ payload: { value1: 'x' }, url: `${env.rx.url}/trigger/print.done/with/key/${ref}`, event: { id: 'evt_restart', type: 'print.done' } });
     await new Promise((r) => setTimeout(r, 200));
-    assert.equal(server.received.length, 0);
+    assert.equal(env.rx.received.length, 0);
     await helper.unload();
     // 2. "restart": the sender starts first and reads its outbox, then the template registers
     await helper.load(nodes, flow({ preset: 'ifttt' }, 'sender-first') as never, { t1: { token: TOKEN } } as never);
     const delivered = once('ok');
-    const req = await server.next();
+    const req = await env.rx.next();
     const ok = await delivered;
     assert.equal(req.path, `/trigger/print.done/with/key/${encodeURIComponent(TOKEN).replace(/%3A/g, ':')}`);
     assert.equal(req.headers['webhook-id'], 'evt_restart');
@@ -173,9 +163,9 @@ describe(`secret references: template -> sender (Node-RED ${nodeRedLine})`, () =
     const dead = once('dead');
     node('t1').receive({ payload: makeEvent(forged), note: genuine.replace(/.$/, (c) => (c === '0' ? '1' : '0')) });
     const msg = await dead;
-    assert.equal(server.received.length, 0, 'nothing is sent');
+    assert.equal(env.rx.received.length, 0, 'nothing is sent');
     assert.match(String((msg.delivery as Record<string, unknown>).reason), /secret reference/);
     assert.equal(leaks(JSON.stringify(msg), [TOKEN]), undefined);
-    assert.equal(leaks(outboxText(outboxDir), [TOKEN]), undefined);
+    assert.equal(leaks(outboxText(env.outboxDir), [TOKEN]), undefined);
   });
 });

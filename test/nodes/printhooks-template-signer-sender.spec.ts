@@ -1,13 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { buildEvent } from '../../src/event';
 import { registerSnapshotProvider } from '../../src/snapshot/registry';
-import { FakeReceiver } from '../fakes/receiver/receiver';
 import { helper, nodeRedLine } from './helper';
+import { useSenderEnv } from './support/sender-env';
 
 const nodes = [
   require('../../nodes/printhooks-template/printhooks-template'),
@@ -28,19 +25,9 @@ type TestNode = { receive(msg: unknown): void; on(event: string, cb: (arg: never
 
 /** template -> signer -> sender -> a loopback receiver, verified with the Standard Webhooks library. */
 describe(`printhooks-template -> signer -> sender (Node-RED ${nodeRedLine})`, () => {
-  let server: FakeReceiver;
-  let outboxDir: string;
-  beforeEach(async () => {
-    server = await new FakeReceiver().answer(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' })).start();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'printhooks-template-chain-'));
-    helper.settings({ printhooks: { sender: { outboxDir, signerWaitMs: 50, statusIntervalMs: 5 } } } as never);
-    await helper.startServer();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await server.stop();
-    fs.rmSync(outboxDir, { recursive: true, force: true });
+  const env = useSenderEnv({ signerWaitMs: 50, statusIntervalMs: 5 });
+  beforeEach(() => {
+    env.rx.answer(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }));
   });
 
   async function deliver(template: Record<string, unknown>) {
@@ -48,14 +35,14 @@ describe(`printhooks-template -> signer -> sender (Node-RED ${nodeRedLine})`, ()
       { id: 'tab', type: 'tab' },
       { id: 't1', z: 'tab', type: 'printhooks-template', version: 1, wires: [['s1']], ...template },
       { id: 's1', z: 'tab', type: 'printhooks-signer', scheme: 'standard-webhooks', header: '', encoding: 'base64', version: 1, wires: [['snd']] },
-      { id: 'ep', type: 'printhooks-endpoint', url: `${server.url}/hook`, method: 'POST', timeout: 5, allowOverride: false, version: 1 },
+      { id: 'ep', type: 'printhooks-endpoint', url: `${env.rx.url}/hook`, method: 'POST', timeout: 5, allowOverride: false, version: 1 },
       { id: 'snd', z: 'tab', type: 'printhooks-sender', endpoint: 'ep', concurrency: 1, retrySchedule: '0.05', version: 1, wires: [['ok'], ['dead']] },
       { id: 'ok', z: 'tab', type: 'helper' },
       { id: 'dead', z: 'tab', type: 'helper' },
     ];
     await helper.load(nodes, flow as never, { s1: { secrets: WHSEC } } as never);
     const delivered = new Promise((resolve) => (helper.getNode('ok') as unknown as TestNode).on('input', (m: never) => resolve(m)));
-    const request = server.next();
+    const request = env.rx.next();
     (helper.getNode('t1') as unknown as TestNode).receive({ topic: event.type, payload: event });
     const [req] = await Promise.all([request, delivered]);
     return req;
