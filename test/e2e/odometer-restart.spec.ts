@@ -6,20 +6,13 @@ import type { PrinterEvent } from '../../src/event';
 import { FakeMoonraker } from '../fakes/moonraker/fake-moonraker';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { ensureBuilt, NodeRedProcess } from './support/node-red-process';
+import { until } from './support/until';
 
 /**
  * The maintenance odometer across kill -9 (docs/maintenance.md): jobs counted before a crash are still
  * counted after it, a reminder announced before a crash is not announced again, and removing the printer's
  * config node deletes its odometer file. One Node-RED 4.1 process, started three times.
  */
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('e2e: the maintenance odometer survives kill -9 of Node-RED 4.1', function () {
   this.timeout(90_000);
   let userDir: string;

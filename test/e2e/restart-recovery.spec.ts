@@ -10,6 +10,7 @@ import { FakeOctoPrint } from '../fakes/octoprint/fake-octoprint';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { node22 } from './support/node22';
 import { ensureBuilt, NodeRedProcess } from './support/node-red-process';
+import { until } from './support/until';
 
 /**
  * Restart recovery (docs/lifecycle.md, "Restarts"): Node-RED is killed with SIGKILL while four printers of
@@ -25,14 +26,6 @@ const WHILE_DEAD = ['finished', undefined, 'cancelled', 'failed'] as const;
 const TERMINAL = { finished: 'print.done', cancelled: 'print.cancelled', failed: 'print.failed' } as const;
 const PRINTERS = WHILE_DEAD.length;
 const JOBS = ['a', 'b', 'c', 'd'];
-
-async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Deploys `flows` through the admin API as a full deploy (every node restarts) and waits for the flows. */
 async function deploy(red: NodeRedProcess, flows: object[]): Promise<void> {

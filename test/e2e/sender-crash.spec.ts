@@ -5,14 +5,7 @@ import * as path from 'path';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
 import { burstFlow } from './support/sender-flows';
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from './support/until';
 
 describe('e2e: sender survives kill -9 (Node-RED 4.1 child process)', function () {
   this.timeout(120000);

@@ -9,14 +9,7 @@ import * as path from 'path';
 import { FakeReceiver } from '../fakes/receiver/receiver';
 import { seededRandom } from '../core/delivery/seeded-random';
 import { NodeRedProcess, ensureBuilt } from './support/node-red-process';
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from './support/until';
 
 /** Collects ids of the msgs a complete/catch node saw and reports them in batches to `url` (lost at a kill: fine, a subset). */
 function reporter(id: string, z: string, url: string): object[] {

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Webhook } from 'standardwebhooks';
 import { NodeRedProcess, ensureBuilt, repoRoot } from './support/node-red-process';
+import { until } from './support/until';
 
 const WHSEC = `whsec_${Buffer.from('e2e-signer-verify-key-0123456789').toString('base64')}`;
 
@@ -23,14 +24,6 @@ function exampleFlows(port: number): Record<string, unknown>[] {
     if (n.type === 'printhooks-signer' || n.type === 'printhooks-verify') n.credentials = { secrets: WHSEC };
   }
   return [{ id: 'tab1', type: 'tab', label: 'examples' }, ...nodes];
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('e2e: signed webhook out → verified webhook in (the shipped examples, Node-RED 4.1 child process)', function () {
