@@ -10,6 +10,7 @@ import { getSigner } from '../../src/sign/signer-registry';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 import type { PostgresNode } from '../printhooks-postgres/postgres-node';
+import { watchHealth } from './health-output';
 import { openSenderLog, type SenderLog } from './log-store';
 
 export interface PostgresSenderContext {
@@ -48,6 +49,7 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
   let warnedSecrets = false;
   let statusTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
+  let unwatchHealth: (() => void) | undefined;
   const queueWaiters = new Set<() => void>();
 
   function drawStatus(): void {
@@ -107,6 +109,8 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
       await created.init();
       if (closing) return;
       queue = created;
+      // the health output: transitions this instance caused on the shared breaker (docs/scale.md)
+      unwatchHealth = watchHealth(endpointNode!, () => created.queued, (msg) => node.send([null, null, msg]));
       // the attempts this instance makes, kept on disk like the outbox sender's and listed in the sidebar
       senderLog = openSenderLog(RED, node, created.log);
       if (endpointNode) senderLog.show(created, undefined, endpointNode);
@@ -146,6 +150,14 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
   function accept(msg: NodeMessageInFlow, done: (err?: Error) => void, store: NonNullable<PostgresNode['store']>): void {
     if (!queue || !endpointNode?.config) {
       failMsg(node, new Error(`printhooks-sender: ${store.problem ?? 'the database is not connected yet'}; the msg was not accepted`), done);
+      return;
+    }
+    const control = msg as { enable?: unknown; retryNow?: unknown };
+    if (control.enable === true || control.retryNow === true) {
+      // a control msg, not a webhook: re-enable the endpoint (for every instance) and / or try the queue again now
+      if (control.enable === true) endpointNode.health.enable();
+      queue.retryNow();
+      done();
       return;
     }
     try {
@@ -190,6 +202,7 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
     if (statusTimer) clearTimeout(statusTimer);
     for (const wake of [...queueWaiters]) wake();
     unsubscribe?.();
+    unwatchHealth?.();
     if (!queue) return done();
     if (ctx.running.get(node.id) === (queue as unknown as DeliveryQueue)) ctx.running.delete(node.id);
     const log = senderLog;

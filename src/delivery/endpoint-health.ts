@@ -43,6 +43,16 @@ export interface HealthSnapshot {
   reason?: string;
 }
 
+/** The breaker / disable state one PostgreSQL row holds for every instance (times in ms on this instance's clock). */
+export interface SharedHealthState {
+  consecutiveFailures: number;
+  failingSince?: number;
+  /** Set while the breaker is open: no attempt before it; the instance that gets past it sends the probe. */
+  openUntil?: number;
+  disabledSince?: number;
+  reason?: string;
+}
+
 /** The answer of `gate`: send now (`probe` when this attempt decides the breaker), wait, or hold. */
 export type HealthGate = { send: true; probe: boolean } | { send: false; until?: number };
 
@@ -64,8 +74,8 @@ export class EndpointHealth {
   private readonly now: () => number;
   readonly breakerFailures: number;
   readonly disableAfterMs: number;
-  private readonly probeMs: number;
-  private readonly probeMaxMs: number;
+  readonly probeMs: number;
+  readonly probeMaxMs: number;
 
   constructor(options: EndpointHealthOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -201,6 +211,21 @@ export class EndpointHealth {
     this.disabledReason = reason;
     this.disabledSince = this.now();
     this.emit('disabled');
+  }
+
+  /**
+   * Takes the breaker and disable state kept in the shared database (the PostgreSQL store, docs/scale.md,
+   * src/delivery/postgres/shared-health.ts); `transition` is sent only by the instance that caused it.
+   */
+  adopt(shared: SharedHealthState, transition?: HealthTransition): void {
+    this.consecutiveFailures = shared.consecutiveFailures;
+    this.failingSince = shared.failingSince;
+    this.breaker = shared.openUntil !== undefined ? 'open' : 'closed';
+    this.nextProbeAt = shared.openUntil;
+    this.disabled = shared.disabledSince !== undefined;
+    this.disabledSince = shared.disabledSince;
+    this.disabledReason = this.disabled ? shared.reason ?? 'disabled' : undefined;
+    this.emit(transition);
   }
 
   /** Re-enables (button, msg.enable) and closes the breaker: the queue is tried again at once. */

@@ -1,6 +1,7 @@
 import type { AttemptSigner } from '../../sign/signer-registry';
 import { AttemptPreparation } from '../attempt-preparation';
-import type { Delivery, EndpointTarget } from '../delivery-queue';
+import type { Delivery, EndpointTarget, QueueHealth } from '../delivery-queue';
+import type { HealthTransition, SharedHealthState } from '../endpoint-health';
 import { DeliveryLog } from '../delivery-log';
 import { LANE_PROGRESS, laneOf } from '../event-lanes';
 import { RESPONSE_BODY_LIMIT } from '../http-transport';
@@ -13,6 +14,7 @@ import { throttleWaitMs } from '../throttle-wait';
 import { jobDataOf, jobIdOf, requestOf } from './job-data';
 import type { Boss, BossJob } from './pg-boss-loader';
 import { reschedule } from './reschedule';
+import { type HealthOutcome, SharedHealth } from './shared-health';
 import { SharedRateLimit, endpointKeyOf } from './shared-rate-limit';
 
 export interface PostgresDeliveryQueueOptions {
@@ -69,6 +71,11 @@ export class PostgresDeliveryQueue {
   private unsubscribe: (() => void) | undefined;
   private subscribedTo: EndpointTarget['health'] | undefined;
   private limit: SharedRateLimit | undefined;
+  private shared: SharedHealth | undefined;
+  /** True while the shared state is copied into the endpoint's health (its events are not ours to forward). */
+  private adopting = false;
+  /** The earliest start of a queued job, from the last count (ms on this instance's clock). */
+  private earliestAt: number | undefined;
   /** The shared rate limit or a 429 pause said no attempt before this: nothing is fetched until then. */
   private holdUntil = 0;
 
@@ -98,6 +105,49 @@ export class PostgresDeliveryQueue {
 
   get inFlight(): number {
     return this.inflight;
+  }
+
+  /** The endpoint's breaker / disable state (shared by every instance) and its shared rate limit, as plain data. */
+  get health(): QueueHealth | undefined {
+    const target = this.options.target();
+    if (!target) return undefined;
+    const view: QueueHealth = target.health.view();
+    const rate = this.sharedLimit(target).view(this.now());
+    if (rate.rules.length || rate.pausedUntil) view.rateLimit = rate;
+    return view;
+  }
+
+  /**
+   * When the next attempt may start (ISO time): the earliest queued job (as of the last count, every 2 s),
+   * a pause or rate-limit wait seen here, an open breaker; undefined when nothing is queued or it is disabled.
+   */
+  get nextAttemptAt(): string | undefined {
+    const target = this.options.target();
+    if (!target || target.health.disabled || this.queued === 0) return undefined;
+    const now = this.now();
+    let at = Math.max(now, this.earliestAt ?? now, this.holdUntil, this.limit?.pausedUntil ?? 0);
+    if (target.health.breaker !== 'closed' && target.health.nextProbeAt !== undefined) at = Math.max(at, target.health.nextProbeAt);
+    return new Date(at).toISOString();
+  }
+
+  /**
+   * "Retry now" (the editor, msg.retryNow): every waiting job of this sender is due at once and an open
+   * breaker probes at once, for every instance. The rate limit and a 429 pause still apply. Returns how many are queued.
+   */
+  retryNow(): number {
+    const { boss, schema, queues } = this.options;
+    this.holdUntil = 0;
+    boss.getDb().executeSql(`UPDATE ${schema}.job SET start_after = now() WHERE name = $1 AND state IN ('created', 'retry') AND start_after > now()`, [queues.main]).then(
+      () => {
+        this.earliestAt = undefined;
+        this.pump();
+      },
+      (e) => this.database(toError(e)),
+    );
+    void this.tell('probe-now');
+    this.options.onChange?.();
+    this.pump();
+    return this.queued;
   }
 
   private get expireSeconds(): number {
@@ -212,9 +262,22 @@ export class PostgresDeliveryQueue {
   private async refreshCounts(): Promise<void> {
     const { boss, queues } = this.options;
     try {
-      const [queued, dead] = await Promise.all([boss.getQueueSize(queues.main), boss.getQueueSize(queues.dead)]);
+      const now = this.now();
+      const [queued, dead, earliest] = await Promise.all([
+        boss.getQueueSize(queues.main),
+        boss.getQueueSize(queues.dead),
+        boss.getDb().executeSql(`SELECT extract(epoch from (min(start_after) - now())) * 1000 AS ms FROM ${this.options.schema}.job WHERE name = $1 AND state IN ('created', 'retry')`, [queues.main]),
+      ]);
       this.queuedCount = queued;
       this.deadCount = dead;
+      const ms = earliest.rows[0]?.ms;
+      this.earliestAt = ms === null || ms === undefined ? undefined : now + Number(ms);
+      // what other instances did to the endpoint: opened, disabled, enabled it, or paused it after a 429
+      const target = this.options.target();
+      if (target) {
+        this.adopt(target, await this.sharedHealth(target).read(now));
+        await this.sharedLimit(target).refresh(now);
+      }
       this.database(undefined);
       this.options.onChange?.();
     } catch (e) {
@@ -226,7 +289,9 @@ export class PostgresDeliveryQueue {
     if (this.subscribedTo === health) return;
     this.unsubscribe?.();
     this.subscribedTo = health;
-    this.unsubscribe = health.onChange(() => {
+    this.unsubscribe = health.onChange((transition) => {
+      // the editor's enable button or msg.enable on this instance: every instance is enabled again
+      if (!this.adopting && (transition === 'enabled' || transition === 'closed')) void this.tell('enable');
       this.options.onChange?.();
       this.pump();
     });
@@ -334,10 +399,20 @@ export class PostgresDeliveryQueue {
       await reschedule(boss.getDb(), schema, queues.main, job.id, prepared.retryAt - now, jobDataOf(req, attempts));
       return;
     }
-    // the endpoint's rate limit and 429 pause, held in the database for every instance
+    // the endpoint's breaker and disable, then its rate limit and 429 pause, held in the database for every instance
+    const health = this.sharedHealth(target);
+    const gate = await health.gate(now);
+    this.adopt(target, gate.state);
+    if (!gate.send) {
+      if (gate.waitMs !== undefined) this.holdUntil = Math.max(this.holdUntil, this.now() + gate.waitMs);
+      await reschedule(boss.getDb(), schema, queues.main, job.id, gate.waitMs ?? 0, jobDataOf(req, attempts));
+      this.options.onChange?.();
+      return;
+    }
     const limit = this.sharedLimit(target);
     const wait = await limit.take(now);
     if (wait > 0) {
+      if (gate.probe) await this.tell('probe-now');
       this.holdUntil = Math.max(this.holdUntil, this.now() + wait);
       await reschedule(boss.getDb(), schema, queues.main, job.id, wait, jobDataOf(req, attempts));
       this.options.onChange?.();
@@ -360,7 +435,8 @@ export class PostgresDeliveryQueue {
       response: result.kind === 'response' && result.body.length ? result.body.toString('utf8', 0, Math.min(result.body.length, 1024)) : undefined,
     });
     if (verdict === 'delivered') {
-      target.health.success();
+      target.health.delivered += 1;
+      await this.tell('success');
       await this.completeSoon(job.id);
       this.options.onDelivered?.(() => this.output(req, attempts, result));
       this.options.onChange?.();
@@ -373,22 +449,23 @@ export class PostgresDeliveryQueue {
         const pauseMs = Math.max(waitMs, this.options.minThrottleMs ?? 100);
         await limit.pause(pauseMs, 'HTTP 429', this.now());
         this.holdUntil = Math.max(this.holdUntil, this.now() + pauseMs);
-        target.health.neutral();
+        await this.tell('neutral');
         await reschedule(boss.getDb(), schema, queues.main, job.id, pauseMs, jobDataOf(req, attempts - 1, `HTTP 429: paused ${Math.round(pauseMs / 100) / 10} s`));
         this.options.onChange?.();
         return;
       }
       // a 429 that names no wait: the overload delay pauses the endpoint, and the attempt counts
       await limit.pause(this.options.policy.options.overloadDelay * 1000, 'HTTP 429', this.now());
-      target.health.neutral();
+      await this.tell('neutral');
     } else {
       // a deliberate 4xx shows the endpoint is up: it does not count towards opening the breaker
-      target.health.failure(describe(result), verdict !== 'permanent');
+      target.health.failed += 1;
+      await this.tell(verdict !== 'permanent' ? 'down' : 'up', describe(result));
     }
     if (verdict === 'gone') {
       // kept queued (without counting the attempt) for when the endpoint is enabled again
       await reschedule(boss.getDb(), schema, queues.main, job.id, 0, jobDataOf(req, attempts - 1));
-      target.health.disable(`410 Gone from ${req.url || target.url}`);
+      await this.tell('disable', `410 Gone from ${req.url || target.url}`);
       return;
     }
     if (verdict === 'permanent') return this.toDead(job, req, attempts, `permanent failure: ${describe(result)}`, result);
@@ -427,6 +504,42 @@ export class PostgresDeliveryQueue {
     this.deadCount += 1;
     this.options.onDead?.(this.output(req, attempts, result, reason));
     this.options.onChange?.();
+  }
+
+  /** The shared breaker / disable row of the endpoint's URL. */
+  private sharedHealth(target: EndpointTarget): SharedHealth {
+    const key = endpointKeyOf(target.url, []);
+    if (this.shared?.key !== key) {
+      const h = target.health;
+      this.shared = new SharedHealth(this.options.boss.getDb(), this.options.schema, key, { breakerFailures: h.breakerFailures, disableAfterMs: h.disableAfterMs, probeMs: h.probeMs, probeMaxMs: h.probeMaxMs });
+    }
+    return this.shared;
+  }
+
+  /** Reports an outcome or an action to the shared row and takes the state it answers (with its transition). */
+  private async tell(outcome: HealthOutcome, reason = ''): Promise<void> {
+    const target = this.options.target();
+    if (!target) return;
+    try {
+      const { state, transition } = await this.sharedHealth(target).report(outcome, reason, this.now());
+      this.adopt(target, state, transition);
+    } catch (e) {
+      this.database(toError(e));
+    }
+  }
+
+  /** Copies the shared state into the endpoint's health when it differs (or a transition is to be sent). */
+  private adopt(target: EndpointTarget, state: SharedHealthState, transition?: HealthTransition): void {
+    const h = target.health;
+    const same = h.consecutiveFailures === state.consecutiveFailures && h.disabled === (state.disabledSince !== undefined)
+      && (h.breaker !== 'closed') === (state.openUntil !== undefined) && Math.abs((h.nextProbeAt ?? 0) - (state.openUntil ?? 0)) < 1000;
+    if (same && !transition) return;
+    this.adopting = true;
+    try {
+      h.adopt(state, transition);
+    } finally {
+      this.adopting = false;
+    }
   }
 
   /** The shared limit of the endpoint's URL and rules (a changed endpoint gets a fresh one). */
