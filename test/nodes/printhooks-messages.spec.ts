@@ -69,6 +69,17 @@ describe(`printer messages and material / nozzle changes: fake printer → sourc
     ];
   }
 
+  /** The OctoPrint server and source on `fake`, into the delivery flow with `preset`; resolves once the push socket is authenticated. */
+  async function loadOctoPrint(fake: FakeOctoPrint, preset: Parameters<typeof deliveryFlow>[0]): Promise<void> {
+    const flow = [
+      { id: 'srv', type: 'printhooks-octoprint-server', name: 'Ender', url: fake.url, offlineDelay: 5, version: 2 },
+      { id: 'src', type: 'printhooks-octoprint', server: 'srv', version: 1, wires: [['flt']] },
+      ...deliveryFlow(preset),
+    ];
+    await helper.load([...octoprint, ...delivery], flow as never, { srv: { apiKey: fake.apiKey } } as never);
+    await until(() => fake.authedSockets === 1, 'an authenticated socket');
+  }
+
   function bodies(): Array<Record<string, unknown>> {
     return rx.received.map((r) => JSON.parse(r.body.toString('utf8')) as Record<string, unknown>);
   }
@@ -76,13 +87,7 @@ describe(`printer messages and material / nozzle changes: fake printer → sourc
   it('OctoPrint: M117 sent during a job and action:notification arrive as Discord embeds with the text; nothing else passes', async () => {
     const fake = await new FakeOctoPrint().start();
     try {
-      const flow = [
-        { id: 'srv', type: 'printhooks-octoprint-server', name: 'Ender', url: fake.url, offlineDelay: 5, version: 2 },
-        { id: 'src', type: 'printhooks-octoprint', server: 'srv', version: 1, wires: [['flt']] },
-        ...deliveryFlow('discord'),
-      ];
-      await helper.load([...octoprint, ...delivery], flow as never, { srv: { apiKey: fake.apiKey } } as never);
-      await until(() => fake.authedSockets === 1, 'an authenticated socket');
+      await loadOctoPrint(fake, 'discord');
       await sleep(100);
       fake.startJob('benchy.gcode');
       fake.m117('Layer 2 of 40');
@@ -102,13 +107,7 @@ describe(`printer messages and material / nozzle changes: fake printer → sourc
     const fake = await new FakeOctoPrint().start();
     fake.spoolmanSpools = [{ id: 5, filament: { name: 'Jet Black', material: 'PETG', color_hex: '101010' } }];
     try {
-      const flow = [
-        { id: 'srv', type: 'printhooks-octoprint-server', name: 'Ender', url: fake.url, offlineDelay: 5, version: 2 },
-        { id: 'src', type: 'printhooks-octoprint', server: 'srv', version: 1, wires: [['flt']] },
-        ...deliveryFlow('canonical'),
-      ];
-      await helper.load([...octoprint, ...delivery], flow as never, { srv: { apiKey: fake.apiKey } } as never);
-      await until(() => fake.authedSockets === 1, 'an authenticated socket');
+      await loadOctoPrint(fake, 'canonical');
       fake.selectSpool(0, 5);
       fake.selectSpool(0, 5);
       await until(() => rx.received.length >= 1, 'material_changed delivered');
