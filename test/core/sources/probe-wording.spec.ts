@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import net from 'node:net';
 import { probeBambu } from '../../../src/sources/bambu/probe';
+import { useProbeTarget } from './bambu/probe-target';
 import { probeCreality } from '../../../src/sources/creality/probe';
 import { Cc2Connection } from '../../../src/sources/elegoo/cc2-connection';
 import { SdcpConnection } from '../../../src/sources/elegoo/connection';
@@ -10,8 +11,6 @@ import { probePrusaLink } from '../../../src/sources/prusalink/probe';
 import { networkWords, reachableWords, tlsWords, unreachableWords } from '../../../src/sources/probe-wording';
 import { testPki } from '../../fakes/bambu/certs';
 import { closedPort } from '../../fakes/loopback';
-import { FakePrinter } from '../../fakes/bambu/fake-printer';
-import { idleAfterFinish } from '../../fakes/bambu/reports';
 import { FakeCreality } from '../../fakes/creality/fake-creality';
 import { FakeCc2 } from '../../fakes/elegoo/fake-cc2';
 import { FakeSdcp } from '../../fakes/elegoo/fake-sdcp';
@@ -116,12 +115,8 @@ describe('Test connection wording, the same for every printer', () => {
   });
 
   describe('Bambu Lab over TLS', () => {
-    let printer: FakePrinter;
-    before(async () => {
-      printer = await new FakePrinter({ productName: 'Bambu Lab P1P', state: idleAfterFinish() }).start();
-    });
-    after(() => printer.stop());
-    const base = () => ({ host: '127.0.0.1', port: printer.port, serial: printer.serial, accessCode: printer.accessCode, timeoutMs: 3000 });
+    const target = useProbeTarget(3000);
+    const base = () => target.base();
 
     it('says what it reached in the shared wording', async () => {
       const ok = await probeBambu({ ...base(), tls: { mode: 'pin' } });
@@ -131,7 +126,7 @@ describe('Test connection wording, the same for every printer', () => {
     it('a certificate from another authority is "untrusted", one for another serial a name mismatch, in words', async () => {
       const untrusted = await probeBambu({ ...base(), tls: { mode: 'ca', ca: testPki('00M00A000000099').ca } });
       assert.deepEqual([untrusted.ok, untrusted.problem, untrusted.message], [false, 'tls', 'untrusted certificate: no trusted authority signed it']);
-      const otherName = await probeBambu({ ...base(), serial: '00M00A000000777', tls: { mode: 'ca', ca: printer.pki.ca } });
+      const otherName = await probeBambu({ ...base(), serial: '00M00A000000777', tls: { mode: 'ca', ca: target.printer.pki.ca } });
       assert.deepEqual([otherName.ok, otherName.problem, otherName.message], [false, 'tls', 'certificate name mismatch: the certificate is for another name']);
     });
 

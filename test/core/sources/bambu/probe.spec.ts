@@ -1,23 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { X509Certificate } from 'node:crypto';
 import { probeBambu } from '../../../../src/sources/bambu/probe';
-import { FakePrinter } from '../../../fakes/bambu/fake-printer';
-import { idleAfterFinish } from '../../../fakes/bambu/reports';
+import { useProbeTarget } from './probe-target';
 
 describe('bambu Test connection probe', () => {
-  let printer: FakePrinter;
-  before(async () => {
-    printer = await new FakePrinter({ productName: 'Bambu Lab P1P', state: idleAfterFinish() }).start();
-  });
-  after(() => printer.stop());
-
-  const base = () => ({ host: '127.0.0.1', port: printer.port, serial: printer.serial, accessCode: printer.accessCode, timeoutMs: 2000 });
+  const target = useProbeTarget(2000);
+  const base = () => target.base();
 
   it('reports model, firmware, state and the certificate fingerprint', async () => {
     const result = await probeBambu({ ...base(), tls: { mode: 'pin' } });
     assert.equal(result.ok, true, result.message);
     assert.equal(result.message, 'Reachable · auth OK · Bambu Lab P1P firmware 01.08.02.00 · printer FINISH');
-    assert.equal(result.fingerprint, new X509Certificate(printer.pki.cert).fingerprint256);
+    assert.equal(result.fingerprint, new X509Certificate(target.printer.pki.cert).fingerprint256);
   });
 
   it('names a rejected access code', async () => {
@@ -26,7 +20,7 @@ describe('bambu Test connection probe', () => {
   });
 
   it('names a certificate that does not match the pin', async () => {
-    const result = await probeBambu({ ...base(), tls: { mode: 'pin', expected: () => new X509Certificate(printer.pki.otherCert).fingerprint256 } });
+    const result = await probeBambu({ ...base(), tls: { mode: 'pin', expected: () => new X509Certificate(target.printer.pki.otherCert).fingerprint256 } });
     assert.equal(result.ok, false);
     assert.equal(result.problem, 'tls');
     assert.match(result.message, /^certificate fingerprint mismatch: the printer shows another certificate than the one pinned \(pinned [0-9A-F:]+…, got [0-9A-F:]+…\)$/);
