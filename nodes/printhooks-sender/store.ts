@@ -97,6 +97,7 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
         secretWaitMs: ctx.secretWaitMs ?? 1000,
         secretGraceMs: ctx.secretGraceMs,
         expireSeconds: runtime.expireSeconds,
+        ttlMs: config.ttlMs,
         pollMs: runtime.pollMs,
         onDelivered: (build) => {
           if (ctx.deliveredWired) node.send([build() as NodeMessage, null]);

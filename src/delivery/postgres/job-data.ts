@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { jobKeyOf } from '../event-lanes';
 import type { StoredRequest } from '../outbox-record';
 
 /**
@@ -10,11 +11,16 @@ export interface JobData {
   attempts: number;
   /** Why the last attempt failed; on a dead letter, why it was given up. */
   reason?: string;
+  /** The printer job a progress, layer or terminal event belongs to (a hash of event-lanes.ts jobKeyOf), for coalescing. */
+  jobKey?: string;
 }
 
 export function jobDataOf(req: StoredRequest, attempts = 0, reason?: string): JobData {
   const data: JobData = { request: { ...req, body: req.body.toString('base64') }, attempts };
   if (reason) data.reason = reason;
+  const jobKey = jobKeyOf(req.eventType, req.event);
+  // hashed: the key holds a NUL separator, which jsonb cannot store
+  if (jobKey) data.jobKey = createHash('sha256').update(jobKey).digest('hex').slice(0, 32);
   return data;
 }
 

@@ -1,9 +1,10 @@
 import type { AttemptSigner } from '../../sign/signer-registry';
 import { AttemptPreparation } from '../attempt-preparation';
-import type { Delivery, EndpointTarget, QueueHealth } from '../delivery-queue';
+import type { Delivery, DroppedInfo, EndpointTarget, QueueHealth } from '../delivery-queue';
 import type { HealthTransition, SharedHealthState } from '../endpoint-health';
 import { DeliveryLog } from '../delivery-log';
 import { LANE_PROGRESS, laneOf } from '../event-lanes';
+import { isExpired } from '../latest-wins';
 import { RESPONSE_BODY_LIMIT } from '../http-transport';
 import type { StoredRequest } from '../outbox-record';
 import { type AttemptResult, describe, isOverload, verdictOf } from '../outcome';
@@ -14,6 +15,7 @@ import { throttleWaitMs } from '../throttle-wait';
 import { jobDataOf, jobIdOf, requestOf } from './job-data';
 import type { Boss, BossJob } from './pg-boss-loader';
 import { reschedule } from './reschedule';
+import { supersedeOlder } from './shared-coalescing';
 import { type HealthOutcome, SharedHealth } from './shared-health';
 import { SharedRateLimit, endpointKeyOf } from './shared-rate-limit';
 
@@ -42,6 +44,10 @@ export interface PostgresDeliveryQueueOptions {
   onError?: (err: Error) => void;
   /** Least pause after a 429 that named a wait (default 100 ms). */
   minThrottleMs?: number;
+  /** Time-to-live per event type, ms (event-lanes.ts parseTtl); terminal events and errors never expire. */
+  ttlMs?: ReadonlyMap<string, number>;
+  /** A superseded or expired msg was completed without being sent. */
+  onDropped?: (info: DroppedInfo) => void;
   now?: () => number;
 }
 
@@ -63,7 +69,9 @@ export class PostgresDeliveryQueue {
   private countTimer: NodeJS.Timeout | undefined;
   private readonly inflightDone = new Set<() => void>();
   private queuedCount = 0;
-  private readonly pending: { job: Record<string, unknown>; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private readonly pending: { req: StoredRequest; job: Record<string, unknown>; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private supersededCount = 0;
+  private expiredCount = 0;
   private inserting = false;
   private readonly taken: BossJob[] = [];
   private readonly completions: { id: string; resolve: () => void; reject: (err: Error) => void }[] = [];
@@ -168,7 +176,7 @@ export class PostgresDeliveryQueue {
     return new Promise((resolve, reject) => {
       // the embedded queue's lanes as pg-boss priorities: terminal and error events before progress (event-lanes.ts)
       const priority = LANE_PROGRESS - laneOf(req.eventType);
-      this.pending.push({ job: { name: this.options.queues.main, id: jobIdOf(req.webhookId), data: jobDataOf(req), priority, expireInSeconds: this.expireSeconds }, resolve, reject });
+      this.pending.push({ req, job: { name: this.options.queues.main, id: jobIdOf(req.webhookId), data: jobDataOf(req), priority, expireInSeconds: this.expireSeconds }, resolve, reject });
       this.flush();
     });
   }
@@ -183,6 +191,7 @@ export class PostgresDeliveryQueue {
         this.database(undefined);
         this.queuedCount += batch.length;
         for (const p of batch) p.resolve();
+        this.coalesce(batch.map((p) => p.req));
         this.options.onChange?.();
         this.pump();
         this.flush();
@@ -194,6 +203,36 @@ export class PostgresDeliveryQueue {
         this.flush();
       },
     );
+  }
+
+  /** Msgs completed unsent because a newer one of their job replaced them (by this instance's enqueues), since the start. */
+  get superseded(): number {
+    return this.supersededCount;
+  }
+
+  /** Msgs this instance dropped because they were older than their TTL, since the start. */
+  get expired(): number {
+    return this.expiredCount;
+  }
+
+  /** Latest wins across instances: the batch just committed replaces older queued msgs of the same jobs. */
+  private coalesce(batch: StoredRequest[]): void {
+    const { boss, schema, queues } = this.options;
+    supersedeOlder(boss.getDb(), schema, queues.main, batch).then(
+      (dropped) => {
+        for (const d of dropped) this.dropped(d.webhookId, d.eventType, 'superseded', d.ageMs);
+        if (dropped.length) this.refreshCounts().catch(() => undefined);
+      },
+      (e) => this.options.onError?.(toError(e)),
+    );
+  }
+
+  private dropped(webhookId: string, eventType: string | undefined, why: DroppedInfo['why'], ageMs: number): void {
+    if (why === 'superseded') this.supersededCount += 1;
+    else this.expiredCount += 1;
+    this.log.add({ time: new Date(this.now()).toISOString(), webhookId, eventType, attempt: 0, durationMs: 0, verdict: why });
+    this.options.onDropped?.({ webhookId, eventType, why, ageMs });
+    this.options.onChange?.();
   }
 
   /** Puts the dead letters back in the queue with a fresh attempt budget; resolves with how many. */
@@ -393,6 +432,11 @@ export class PostgresDeliveryQueue {
     const { req } = parsed;
     let attempts = parsed.attempts;
     const now = this.now();
+    if (isExpired(req, this.options.ttlMs, now)) {
+      await this.completeSoon(job.id);
+      this.dropped(req.webhookId, req.eventType, 'expired', Math.max(0, now - req.createdAt));
+      return;
+    }
     const prepared = this.preparation.prepare(req, target, now);
     if (prepared.kind === 'dead') return this.toDead(job, req, attempts, prepared.reason, undefined);
     if (prepared.kind === 'wait') {
