@@ -67,7 +67,8 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
     const health = endpointNode.health;
     const parts = [`queued ${queue.queued}`, `ok ${health.delivered}`];
     if (queue.dead) parts.push(`dead ${queue.dead}`);
-    if (health.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (410) · ${parts[0]}`, 40) });
+    if (health.disabled) node.status({ fill: 'red', shape: 'ring', text: statusText(`disabled (${/^410/.test(health.disabledReason ?? '') ? '410' : 'failing'}) · ${parts[0]}`, 40) });
+    else if (health.breaker !== 'closed') node.status({ fill: 'yellow', shape: 'ring', text: statusText(`paused: failing, probing · ${parts[0]}`, 48) });
     else if (health.failing) node.status({ fill: 'yellow', shape: 'dot', text: statusText(`${parts.join(' · ')} · failing`, 48) });
     else if (health.delivered === 0 && queue.queued === 0) node.status({ fill: 'grey', shape: 'dot', text: 'idle · shared' });
     else node.status({ fill: 'green', shape: 'dot', text: statusText(`${parts.join(' · ')} · shared`, 48) });
