@@ -15,7 +15,17 @@ const postgresNode = require('../../nodes/printhooks-postgres/printhooks-postgre
 const sidebarPlugin = require('../../nodes/printhooks-sidebar/printhooks-sidebar-plugin');
 const nodes = [endpointNode, senderNode, postgresNode, sidebarPlugin];
 
-type SenderSummary = { id: string; name: string; store: string; queued: number; dead: number; deadLetters: unknown[]; endpoint: { url: string; health: { delivered: number } } };
+type SenderSummary = {
+  id: string;
+  name: string;
+  store: string;
+  queued: number;
+  dead: number;
+  nextAttemptAt?: string;
+  canRetryNow: boolean;
+  deadLetters: unknown[];
+  endpoint: { url: string; health: { delivered: number; consecutiveFailures: number }; breaker?: { state: string } };
+};
 type Attempt = { webhookId: string; printer?: string; eventType?: string; status?: number; verdict: string; sender: string };
 
 function event(type: string, printer: string, n: number): Record<string, unknown> {
@@ -91,6 +101,29 @@ describe(`sidebar: a sender on the PostgreSQL store (Node-RED ${nodeRedLine}, re
     const [s1] = await until('the counts', board, ([s]) => s.dead === 1 && s.queued === 1 && s.endpoint.health.delivered === 1);
     assert.deepEqual(s1.deadLetters, [], 'the shared queue lists no dead letter records (the dialog replays them)');
     assert.ok(!JSON.stringify(s1).includes('in-the-query'));
+  });
+
+  it('shows when the next attempt is due and the endpoint health; Retry now (the sidebar button) sends it at once', async () => {
+    let busy = true;
+    rx.answer(() => (busy ? { status: 503 } : { status: 204 }));
+    await load();
+    await until('the sender on the board', board, (s) => s.length === 1);
+    sender().receive({ payload: event('print.done', 'Voron', 1) });
+    await rx.waitFor(1);
+    // the 503 put the msg back for 600 s (the retry schedule); the queue learns the job's time at its next count (2 s)
+    const dueIn = (s: SenderSummary): number => (s.nextAttemptAt ? Date.parse(s.nextAttemptAt) - Date.now() : NaN);
+    const [waiting] = await until('the retry scheduled', board, ([s]) => s.queued === 1 && dueIn(s) > 500_000 && s.endpoint.health.consecutiveFailures === 1);
+    assert.ok(dueIn(waiting) <= 601_000, `next attempt in ${dueIn(waiting)} ms`);
+    assert.equal(waiting.canRetryNow, true);
+    assert.equal(waiting.endpoint.breaker?.state, 'closed');
+
+    busy = false;
+    const answer = await helper.request().post('/printhooks-sender/s1/retry-now').send({}).expect(200);
+    assert.equal(answer.body.queued, 1);
+    await rx.waitFor(2);
+    const [after] = await until('delivered', board, ([s]) => s.queued === 0 && s.endpoint.health.delivered === 1);
+    assert.equal(after.nextAttemptAt, undefined);
+    assert.deepEqual((await log({ sender: 's1' })).map((a) => a.status), [204, 503]);
   });
 
   it("keeps its attempts in the persisted delivery log, searchable and read back after a redeploy", async () => {
