@@ -445,7 +445,8 @@ export class PostgresDeliveryQueue {
     }
     // the endpoint's breaker and disable, then its rate limit and 429 pause, held in the database for every instance
     const health = this.sharedHealth(target);
-    const gate = await health.gate(now);
+    const limit = this.sharedLimit(target);
+    const { gate, wait } = await health.gateAndTake(limit, now);
     this.adopt(target, gate.state);
     if (!gate.send) {
       if (gate.waitMs !== undefined) this.holdUntil = Math.max(this.holdUntil, this.now() + gate.waitMs);
@@ -453,8 +454,6 @@ export class PostgresDeliveryQueue {
       this.options.onChange?.();
       return;
     }
-    const limit = this.sharedLimit(target);
-    const wait = await limit.take(now);
     if (wait > 0) {
       if (gate.probe) await this.tell('probe-now');
       this.holdUntil = Math.max(this.holdUntil, this.now() + wait);
@@ -480,7 +479,8 @@ export class PostgresDeliveryQueue {
     });
     if (verdict === 'delivered') {
       target.health.delivered += 1;
-      await this.tell('success');
+      // the row said closed with no failures just before the attempt: nothing to reset (saves a round trip)
+      if (gate.probe || target.health.consecutiveFailures > 0 || target.health.breaker !== 'closed') await this.tell('success');
       await this.completeSoon(job.id);
       this.options.onDelivered?.(() => this.output(req, attempts, result));
       this.options.onChange?.();

@@ -1,5 +1,6 @@
 import type { HealthTransition, SharedHealthState } from '../endpoint-health';
 import type { BossDb } from './pg-boss-loader';
+import type { SharedRateLimit } from './shared-rate-limit';
 
 export interface SharedHealthOptions {
   breakerFailures: number;
@@ -50,6 +51,23 @@ export class SharedHealth {
     const state = stateOf(r, now);
     if (r.send) return { send: true, probe: Boolean(r.probe), state };
     return { send: false, waitMs: typeof r.wait === 'number' ? Math.max(0, r.wait) : undefined, state };
+  }
+
+  /**
+   * The gate and, when it lets the attempt go, the rate limit's token, in one round trip (one statement: the
+   * take runs only when the gate said send). `wait` is the rate limit's (0: taken).
+   */
+  async gateAndTake(limit: SharedRateLimit, now = Date.now()): Promise<{ gate: SharedGate; wait: number }> {
+    await Promise.all([this.setUp(), limit.setUp()]);
+    const { rows } = await this.db.executeSql(
+      `SELECT g, CASE WHEN (g->>'send')::boolean THEN ${limit.takeSql(3)} ELSE 0 END AS wait
+       FROM (SELECT ${this.schema}.printhooks_health_gate($1, $2::float8) AS g OFFSET 0) gate`,
+      [this.key, this.options.probeMs, ...limit.takeValues()],
+    );
+    const r = (rows[0]?.g ?? {}) as Raw;
+    const state = stateOf(r, now);
+    const gate: SharedGate = r.send ? { send: true, probe: Boolean(r.probe), state } : { send: false, waitMs: typeof r.wait === 'number' ? Math.max(0, r.wait) : undefined, state };
+    return { gate, wait: r.send ? limit.took(rows[0]?.wait) : 0 };
   }
 
   /** An attempt's outcome or an operator's action; answers the new state and the transition it caused. */

@@ -13,8 +13,6 @@ export class SharedRateLimit {
   /** Local copy of the last pause seen, for the status and the sidebar (ms on this instance's clock). */
   pausedUntil = 0;
   pauseReason: string | undefined;
-  /** When the last take said the next attempt may start (ms on this instance's clock). */
-  waitUntil = 0;
 
   constructor(private readonly db: BossDb, private readonly schema: string, readonly key: string, readonly rules: readonly RateRule[]) {}
 
@@ -22,7 +20,8 @@ export class SharedRateLimit {
     return `${this.schema}.printhooks_endpoint_limit`;
   }
 
-  private setUp(): Promise<void> {
+  /** Creates the table and the function (once per instance; a second instance finds them made). */
+  setUp(): Promise<void> {
     this.ready ??= (async () => {
       await this.db.executeSql(`CREATE TABLE IF NOT EXISTS ${this.table()} (key text PRIMARY KEY, state jsonb, paused_until double precision, pause_reason text)`);
       await this.db.executeSql(takeFunction(this.schema, this.table()));
@@ -35,16 +34,22 @@ export class SharedRateLimit {
   }
 
   /**
-   * Takes a token for an attempt starting now: 0 when taken, else the wait in ms (the rate limit or a
-   * pause), with nothing taken.
+   * The call that takes a token for an attempt starting now, for a statement whose parameters $n and $n+1 are
+   * takeValues() (made together with the breaker's gate, shared-health.ts gateAndTake): it answers 0 when
+   * taken, else the wait in ms (the rate limit or a pause), with nothing taken.
    */
-  async take(now = Date.now()): Promise<number> {
-    await this.setUp();
+  takeSql(n: number): string {
+    return `${this.schema}.printhooks_rate_take($${n}, $${n + 1}::jsonb)`;
+  }
+
+  takeValues(): unknown[] {
     const rules = this.rules.map((r) => ({ requests: r.requests, periodMs: r.periodMs, burst: r.burst ?? r.requests, marginMs: sharedMarginMs(r.periodMs) }));
-    const { rows } = await this.db.executeSql(`SELECT ${this.schema}.printhooks_rate_take($1, $2::jsonb) AS wait`, [this.key, JSON.stringify(rules)]);
-    const wait = Math.max(0, Math.ceil(Number(rows[0]?.wait ?? 0)));
-    this.waitUntil = now + wait;
-    return wait;
+    return [this.key, JSON.stringify(rules)];
+  }
+
+  /** What a take call answered: the wait in ms (0: taken). */
+  took(value: unknown): number {
+    return Math.max(0, Math.ceil(Number(value ?? 0)));
   }
 
   /** A 429 seen by this instance pauses the endpoint for every instance (a shorter pause never shortens a longer one). */
