@@ -32,10 +32,12 @@ export class SharedHealth {
 
   private setUp(): Promise<void> {
     this.ready ??= (async () => {
-      await this.db.executeSql(`CREATE TABLE IF NOT EXISTS ${this.table()} (key text PRIMARY KEY, failures int NOT NULL DEFAULT 0, down_streak int NOT NULL DEFAULT 0,
+      // one text, one implicit transaction, serialized between instances (CREATE OR REPLACE FUNCTION run by two at once fails)
+      await this.db.executeSql(`SELECT pg_advisory_xact_lock(hashtext('printhooks-setup'));
+        CREATE TABLE IF NOT EXISTS ${this.table()} (key text PRIMARY KEY, failures int NOT NULL DEFAULT 0, down_streak int NOT NULL DEFAULT 0,
         failing_since double precision, open_until double precision, probing boolean NOT NULL DEFAULT false, probe_ms double precision NOT NULL,
-        disabled_since double precision, reason text)`);
-      await this.db.executeSql(functions(this.schema, this.table()));
+        disabled_since double precision, reason text);
+        ${functions(this.schema, this.table())}`);
     })().catch((e: unknown) => {
       this.ready = undefined;
       throw e;

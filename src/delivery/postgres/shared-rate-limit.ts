@@ -23,8 +23,10 @@ export class SharedRateLimit {
   /** Creates the table and the function (once per instance; a second instance finds them made). */
   setUp(): Promise<void> {
     this.ready ??= (async () => {
-      await this.db.executeSql(`CREATE TABLE IF NOT EXISTS ${this.table()} (key text PRIMARY KEY, state jsonb, paused_until double precision, pause_reason text)`);
-      await this.db.executeSql(takeFunction(this.schema, this.table()));
+      // one text, one implicit transaction, serialized between instances (CREATE OR REPLACE FUNCTION run by two at once fails)
+      await this.db.executeSql(`SELECT pg_advisory_xact_lock(hashtext('printhooks-setup'));
+        CREATE TABLE IF NOT EXISTS ${this.table()} (key text PRIMARY KEY, state jsonb, paused_until double precision, pause_reason text);
+        ${takeFunction(this.schema, this.table())}`);
     })().catch((e: unknown) => {
       // two instances creating them at once: the loser tries again on its next attempt
       this.ready = undefined;
