@@ -62,8 +62,10 @@ describe('e2e: several Node-RED instances share deliveries through PostgreSQL', 
           userDir,
           flows: sharedStoreFlow({ db, receiverUrl: rx.url, schema }),
           label: `instance ${i + 1}`,
-          // a delivery on a killed instance is retried by another 3 s after it began
-          settings: { printhooks: { postgres: { expireSeconds: 3, maintenanceSeconds: 1, pollMs: 100 } } },
+          // a delivery on a killed instance is retried by another 8 s after it began: long enough that a
+          // live instance slowed by a busy CI machine is not overtaken mid-attempt (that would be a
+          // duplicate outside the in-flight window the test allows)
+          settings: { printhooks: { postgres: { expireSeconds: 8, maintenanceSeconds: 1, pollMs: 100 } } },
         });
         await red.start(60000);
         return red;
