@@ -106,7 +106,7 @@ describe('job.filament_mm: Moonraker print_stats.filament_used', () => {
 
 describe('job.filament_mm: OctoPrint job.filament (the file\'s estimate)', () => {
   const withFilament = (kind: 'history' | 'current', spec: Parameters<typeof stateBody>[0], filament: unknown): PushFrame => {
-    const body = stateBody(spec) as StatePayload & { job: Record<string, unknown> };
+    const body = stateBody(spec) as unknown as StatePayload & { job: Record<string, unknown> };
     body.job.filament = filament;
     return parseFrame(JSON.stringify({ [kind]: body }));
   };
