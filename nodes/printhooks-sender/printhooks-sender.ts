@@ -2,18 +2,17 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { DeliveryQueue } from '../../src/delivery/delivery-queue';
-import { headerStripping } from '../../src/delivery/header-stripping';
 import { Outbox } from '../../src/delivery/outbox';
-import { requestFromMsg, type MsgLike } from '../../src/delivery/request-from-msg';
 import { RetryPolicy } from '../../src/delivery/retry-policy';
 import { parseSenderConfig, type RawSenderConfig } from '../../src/delivery/sender-config';
-import { getSigner } from '../../src/sign/signer-registry';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
 import { migrateConfig } from '../shared/migrate';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 import { registerSenderAdminRoutes } from './admin-routes';
 import { endpointChanged, watchHealth } from './health-output';
 import { openSenderLog } from './log-store';
+import { intakeMsg } from './msg-intake';
+import { getSigner } from '../../src/sign/signer-registry';
 import { MIGRATIONS } from './migrations';
 import { runPostgresSender } from './store';
 import { openFailure, recoveryWarnings } from './outbox-reports';
@@ -139,6 +138,11 @@ export = function register(RED: NodeAPI): void {
     }
     let closing = false;
     let warnedSecrets = false;
+    const warnOnce = (text: string) => {
+      if (warnedSecrets) return;
+      warnedSecrets = true;
+      node.warn(text);
+    };
     function scheduleStatus(): void {
       if (!statusTimer && !closing) statusTimer = setTimeout(drawStatus, settings.statusIntervalMs ?? 250);
     }
@@ -162,26 +166,12 @@ export = function register(RED: NodeAPI): void {
         done(new Error(`${problem ?? 'printhooks-sender is not ready'}; the msg was not accepted`));
         return;
       }
-      const control = msg as { enable?: unknown; retryNow?: unknown };
-      if (control.enable === true || control.retryNow === true) {
-        // a control msg, not a webhook: re-enable the endpoint and / or try the queue again now
-        if (control.enable === true) endpointNode.health.enable();
-        queue.retryNow();
-        done();
-        return;
-      }
       try {
-        const input = msg as unknown as MsgLike;
-        const signerId = (input.webhook as { signer?: unknown } | undefined)?.signer;
-        const signer = typeof signerId === 'string' ? getSigner(signerId) : undefined;
-        const { strip, droppedSecrets } = headerStripping(input.headers, signerId, signer);
-        if (droppedSecrets.length && !warnedSecrets) {
-          warnedSecrets = true;
-          node.warn(`msg.headers.${droppedSecrets[0]} is not stored in the outbox nor sent: put the token or password in the endpoint's credentials`);
+        const req = intakeMsg(msg, { endpointNode, queue, storeName: 'outbox', warnOnce });
+        if (!req) {
+          done();
+          return;
         }
-        const { access, url } = endpointNode.config;
-        const req = requestFromMsg(input, { allowOverride: endpointNode.config.allowOverride, stripHeaders: strip, destinations: access.destinations, httpsOnly: access.httpsOnly, endpointUrl: url });
-        if (!req.url && !endpointNode.config.url) throw new Error('msg.url is missing and the endpoint has no url');
         queue.enqueue(req).then(
           () => done(),
           (e) => {

@@ -1,17 +1,16 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { DeliveryQueue } from '../../src/delivery/delivery-queue';
-import { headerStripping } from '../../src/delivery/header-stripping';
 import { queueNamesOf } from '../../src/delivery/postgres/job-data';
 import { PostgresDeliveryQueue } from '../../src/delivery/postgres/postgres-delivery-queue';
-import { requestFromMsg, type MsgLike } from '../../src/delivery/request-from-msg';
 import { RetryPolicy } from '../../src/delivery/retry-policy';
 import type { SenderConfig } from '../../src/delivery/sender-config';
-import { getSigner } from '../../src/sign/signer-registry';
 import { failMsg, reportConfigError, statusText, toError } from '../shared/errors';
 import type { EndpointNode } from '../printhooks-endpoint/endpoint-node';
 import type { PostgresNode } from '../printhooks-postgres/postgres-node';
 import { watchHealth } from './health-output';
 import { openSenderLog, type SenderLog } from './log-store';
+import { intakeMsg } from './msg-intake';
+import { getSigner } from '../../src/sign/signer-registry';
 
 export interface PostgresSenderContext {
   /** The printhooks-postgres config node id of the sender's `store` field. */
@@ -47,6 +46,11 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
   let senderLog: SenderLog | undefined;
   let closing = false;
   let warnedSecrets = false;
+  const warnOnce = (text: string) => {
+    if (warnedSecrets) return;
+    warnedSecrets = true;
+    node.warn(text);
+  };
   let statusTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let unwatchHealth: (() => void) | undefined;
@@ -154,26 +158,12 @@ export function runPostgresSender(RED: NodeAPI, node: Node, ctx: PostgresSenderC
       failMsg(node, new Error(`printhooks-sender: ${store.problem ?? 'the database is not connected yet'}; the msg was not accepted`), done);
       return;
     }
-    const control = msg as { enable?: unknown; retryNow?: unknown };
-    if (control.enable === true || control.retryNow === true) {
-      // a control msg, not a webhook: re-enable the endpoint (for every instance) and / or try the queue again now
-      if (control.enable === true) endpointNode.health.enable();
-      queue.retryNow();
-      done();
-      return;
-    }
     try {
-      const input = msg as unknown as MsgLike;
-      const signerId = (input.webhook as { signer?: unknown } | undefined)?.signer;
-      const signer = typeof signerId === 'string' ? getSigner(signerId) : undefined;
-      const { strip, droppedSecrets } = headerStripping(input.headers, signerId, signer);
-      if (droppedSecrets.length && !warnedSecrets) {
-        warnedSecrets = true;
-        node.warn(`msg.headers.${droppedSecrets[0]} is not stored in the database nor sent: put the token or password in the endpoint's credentials`);
+      const req = intakeMsg(msg, { endpointNode, queue, storeName: 'database', warnOnce });
+      if (!req) {
+        done();
+        return;
       }
-      const { access, url } = endpointNode.config;
-      const req = requestFromMsg(input, { allowOverride: endpointNode.config.allowOverride, stripHeaders: strip, destinations: access.destinations, httpsOnly: access.httpsOnly, endpointUrl: url });
-      if (!req.url && !endpointNode.config.url) throw new Error('msg.url is missing and the endpoint has no url');
       queue.enqueue(req).then(
         () => done(),
         (e) => {
