@@ -6,14 +6,13 @@ import { LatestWins, isExpired } from './latest-wins';
 import { DamagedRecordError, Outbox, OutboxEntry } from './outbox';
 import type { StoredRequest } from './outbox-record';
 import { AttemptResult, describe, isOverload, verdictOf } from './outcome';
-import { msgFromRequest } from './request-from-msg';
+import { deliveryOutput } from './delivery-output';
 import { scrubAttemptResult } from './scrub-result';
 import { RetryPolicy, parseRetryAfter } from './retry-policy';
 import { RateLimiter } from './rate-limiter';
 import { SendOrder } from './send-order';
 import { throttleWaitMs } from './throttle-wait';
 import type { OutgoingRequest } from './http-transport';
-import { RESPONSE_BODY_LIMIT } from './http-transport';
 
 /** Where and how attempts go: the endpoint as it is configured right now. */
 export interface EndpointTarget extends RequestDefaults {
@@ -457,7 +456,7 @@ export class DeliveryQueue {
       target.health.success();
       this.unindex(entry);
       void this.options.outbox.complete(entry).catch((e) => this.options.onError?.(toError(e)));
-      this.options.onDelivered?.(() => this.output(req, entry, result));
+      this.options.onDelivered?.(() => deliveryOutput(req, entry.attempts, result));
       this.options.onChange?.();
       return true;
     }
@@ -547,26 +546,8 @@ export class DeliveryQueue {
         void this.options.outbox.complete(oldest).catch((e) => this.options.onError?.(toError(e)));
       }
     }
-    this.options.onDead?.(this.output(req, entry, result, reason));
+    this.options.onDead?.(deliveryOutput(req, entry.attempts, result, reason));
     this.options.onChange?.();
-  }
-
-  private output(req: StoredRequest, entry: OutboxEntry, result: AttemptResult | undefined, reason?: string): Record<string, unknown> {
-    const msg = msgFromRequest(req);
-    msg.webhook = req.signer ? { id: req.webhookId, signer: req.signer } : { id: req.webhookId };
-    const delivery: Delivery = { webhook_id: req.webhookId, attempts: entry.attempts, duration_ms: 0 };
-    if (result) {
-      delivery.duration_ms = Math.round(result.durationMs);
-      if (result.kind === 'response') {
-        delivery.status = result.status;
-        delivery.response = result.body.toString('utf8', 0, Math.min(result.body.length, RESPONSE_BODY_LIMIT));
-      } else {
-        delivery.error = result.error;
-      }
-    }
-    if (reason) delivery.reason = reason;
-    msg.delivery = delivery;
-    return msg;
   }
 }
 

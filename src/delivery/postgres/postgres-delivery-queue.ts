@@ -1,14 +1,13 @@
 import type { AttemptSigner } from '../../sign/signer-registry';
 import { AttemptPreparation } from '../attempt-preparation';
-import type { Delivery, DroppedInfo, EndpointTarget, QueueHealth } from '../delivery-queue';
+import type { DroppedInfo, EndpointTarget, QueueHealth } from '../delivery-queue';
 import type { HealthTransition, SharedHealthState } from '../endpoint-health';
 import { DeliveryLog } from '../delivery-log';
 import { LANE_PROGRESS, laneOf } from '../event-lanes';
 import { isExpired } from '../latest-wins';
-import { RESPONSE_BODY_LIMIT } from '../http-transport';
 import type { StoredRequest } from '../outbox-record';
 import { type AttemptResult, describe, isOverload, verdictOf } from '../outcome';
-import { msgFromRequest } from '../request-from-msg';
+import { deliveryOutput } from '../delivery-output';
 import { RetryPolicy, parseRetryAfter } from '../retry-policy';
 import { scrubAttemptResult } from '../scrub-result';
 import { throttleWaitMs } from '../throttle-wait';
@@ -482,7 +481,7 @@ export class PostgresDeliveryQueue {
       // the row said closed with no failures just before the attempt: nothing to reset (saves a round trip)
       if (gate.probe || target.health.consecutiveFailures > 0 || target.health.breaker !== 'closed') await this.tell('success');
       await this.completeSoon(job.id);
-      this.options.onDelivered?.(() => this.output(req, attempts, result));
+      this.options.onDelivered?.(() => deliveryOutput(req, attempts, result));
       this.options.onChange?.();
       return;
     }
@@ -546,7 +545,7 @@ export class PostgresDeliveryQueue {
     await boss.send(queues.dead, jobDataOf(req, attempts, reason), { id: job.id });
     await boss.complete(queues.main, job.id);
     this.deadCount += 1;
-    this.options.onDead?.(this.output(req, attempts, result, reason));
+    this.options.onDead?.(deliveryOutput(req, attempts, result, reason));
     this.options.onChange?.();
   }
 
@@ -592,24 +591,6 @@ export class PostgresDeliveryQueue {
     const key = endpointKeyOf(target.url, rules);
     if (this.limit?.key !== key) this.limit = new SharedRateLimit(this.options.boss.getDb(), this.options.schema, key, rules);
     return this.limit;
-  }
-
-  private output(req: StoredRequest, attempts: number, result: AttemptResult | undefined, reason?: string): Record<string, unknown> {
-    const msg = msgFromRequest(req);
-    msg.webhook = req.signer ? { id: req.webhookId, signer: req.signer } : { id: req.webhookId };
-    const delivery: Delivery = { webhook_id: req.webhookId, attempts, duration_ms: 0 };
-    if (result) {
-      delivery.duration_ms = Math.round(result.durationMs);
-      if (result.kind === 'response') {
-        delivery.status = result.status;
-        delivery.response = result.body.toString('utf8', 0, Math.min(result.body.length, RESPONSE_BODY_LIMIT));
-      } else {
-        delivery.error = result.error;
-      }
-    }
-    if (reason) delivery.reason = reason;
-    msg.delivery = delivery;
-    return msg;
   }
 }
 
