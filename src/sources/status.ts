@@ -1,4 +1,4 @@
-import { shortStatus } from './status-text';
+import { NETWORK_CAUSES, shortStatus } from './status-text';
 
 /** The shape of a Node-RED node status, without importing node-red into core. */
 export interface StatusView {
@@ -11,7 +11,9 @@ export { shortStatus } from './status-text';
 
 /**
  * The status every source node shows (docs/events.md): grey ring not connected, yellow ring connecting,
- * grey dot idle printer, green dot printing with its percent, yellow dot paused, red ring a problem.
+ * grey dot idle printer, green dot printing with its percent, yellow dot paused, red ring a problem to fix
+ * (auth, TLS, configuration, protocol). A printer that cannot be reached (switched off, not on the network
+ * yet) is a yellow ring: the source keeps retrying and nothing is wrong with the flow (docs/home-assistant.md).
  */
 export function sourceStatus(
   phase: 'idle' | 'connecting' | 'ready' | 'failed',
@@ -22,8 +24,10 @@ export function sourceStatus(
       return { fill: 'grey', shape: 'ring', text: 'idle' };
     case 'connecting':
       return { fill: 'yellow', shape: 'ring', text: 'connecting' };
-    case 'failed':
-      return { fill: 'red', shape: 'ring', text: shortStatus(detail?.message ?? 'failed') };
+    case 'failed': {
+      const text = shortStatus(detail?.message ?? 'failed');
+      return { fill: isUnreachable(text) ? 'yellow' : 'red', shape: 'ring', text };
+    }
     case 'ready': {
       const job = detail?.job;
       if (job?.state === 'printing' || job?.state === 'paused') {
@@ -33,4 +37,11 @@ export function sourceStatus(
       return { fill: 'grey', shape: 'dot', text: 'idle' };
     }
   }
+}
+
+const UNREACHABLE = new Set(Object.values(NETWORK_CAUSES));
+
+/** Whether a short status says the printer could not be reached (a network cause first, as shortStatus writes it). */
+function isUnreachable(text: string): boolean {
+  return UNREACHABLE.has(text.split(':')[0]);
 }

@@ -14,7 +14,7 @@ describe('bambu status on an unreachable printer', () => {
     const link = new BambuConnection({ host: '127.0.0.1', port, serial: 'SN1', accessCode: '12345678', tls: { mode: 'insecure' }, backoff: { baseMs: 60_000, maxMs: 60_000 }, warn: () => undefined });
     try {
       const failed = await firstFailure(link);
-      assert.deepEqual(statusFor(failed), { fill: 'red', shape: 'ring', text: `connection refused: 127.0.0.1:${port}` });
+      assert.deepEqual(statusFor(failed), { fill: 'yellow', shape: 'ring', text: `connection refused: 127.0.0.1:${port}` });
     } finally {
       await link.stop();
     }

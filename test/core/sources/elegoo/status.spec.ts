@@ -22,7 +22,7 @@ describe('elegoo status on an unreachable printer', () => {
       try {
         const failed = await firstFailure(link);
         assert.equal(failed.problem, 'unreachable');
-        assert.deepEqual(statusFor(failed), { fill: 'red', shape: 'ring', text: `connection refused: 127.0.0.1:${port}` });
+        assert.deepEqual(statusFor(failed), { fill: 'yellow', shape: 'ring', text: `connection refused: 127.0.0.1:${port}` });
       } finally {
         await link.stop();
       }
