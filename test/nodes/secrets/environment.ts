@@ -34,6 +34,9 @@ export function collect(id: string): Msg[] {
 }
 
 export const red = (audit: LeakAudit, id: string) => audit.statuses(id).some((s) => s.fill === 'red');
+/** A problem on the node's status: red, or the yellow ring with a cause of a printer that cannot be reached (src/sources/status.ts). */
+export const problemShown = (audit: LeakAudit, id: string) =>
+  audit.statuses(id).some((s) => s.fill === 'red' || (s.fill === 'yellow' && s.shape === 'ring' && s.text !== 'connecting'));
 
 /** Fetches a printer's snapshot and notes the outcome: its error text is what the template would show. */
 export async function noteSnapshot(audit: LeakAudit, printerId: string): Promise<string> {

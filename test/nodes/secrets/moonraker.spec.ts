@@ -7,7 +7,7 @@ import { FakeMoonraker } from '../../fakes/moonraker/fake-moonraker';
 import { FakeReceiver } from '../../fakes/receiver/receiver';
 import { helper, nodeRedLine } from '../helper';
 import { secret } from '../leak-audit';
-import { auditEnvironment, collect, noteSnapshot, printerIdOf, red, redirector, until } from './environment';
+import { auditEnvironment, collect, noteSnapshot, printerIdOf, problemShown, redirector, until } from './environment';
 
 // Distinctive credential values: a hit in the haystack can only be a leak.
 const MOON_KEY = 'SECRET-moon-key-4b8e';
@@ -68,7 +68,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         ],
         { wrong: { apiKey: MOON_WRONG }, down: { apiKey: MOON_KEY }, badurl: { apiKey: MOON_KEY }, redirect: { apiKey: MOON_KEY }, tls: { apiKey: MOON_KEY } },
       );
-      await until(() => ['wrong', 'down', 'badurl', 'redirect', 'tls'].every((id) => red(t.audit, `src-${id}`)), 'red status on every source');
+      await until(() => ['wrong', 'down', 'badurl', 'redirect', 'tls'].every((id) => problemShown(t.audit, `src-${id}`)), 'a problem status on every source');
       const answers = [
         await t.audit.admin('post', '/printhooks-moonraker-server/test', { url: fake.url, apiKey: MOON_WRONG }),
         await t.audit.admin('post', '/printhooks-moonraker-server/test', { id: 'wrong', url: fake.url, apiKey: '__PWRD__' }),

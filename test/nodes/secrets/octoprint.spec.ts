@@ -7,7 +7,7 @@ import { fakeJpeg, FakeOctoPrint } from '../../fakes/octoprint/fake-octoprint';
 import { FakeReceiver } from '../../fakes/receiver/receiver';
 import { helper, nodeRedLine } from '../helper';
 import { secret } from '../leak-audit';
-import { auditEnvironment, collect, noteSnapshot, red, redirector, until } from './environment';
+import { auditEnvironment, collect, noteSnapshot, problemShown, redirector, until } from './environment';
 
 // Distinctive credential values: a hit in the haystack can only be a leak.
 const OCTO_KEY = 'SECRET-octo-key-7f3a';
@@ -70,7 +70,7 @@ describe(`secrets never leak (Node-RED ${nodeRedLine})`, function () {
         ],
         { wrong: { apiKey: OCTO_WRONG }, global: { apiKey: OCTO_GLOBAL }, tls: { apiKey: OCTO_KEY }, down: { apiKey: OCTO_KEY }, badurl: { apiKey: OCTO_KEY }, redirect: { apiKey: OCTO_KEY } },
       );
-      await until(() => ['wrong', 'global', 'tls', 'down', 'badurl', 'redirect'].every((id) => red(t.audit, `src-${id}`)), 'red status on every source');
+      await until(() => ['wrong', 'global', 'tls', 'down', 'badurl', 'redirect'].every((id) => problemShown(t.audit, `src-${id}`)), 'a problem status on every source');
       const answers = [
         await t.audit.admin('post', '/printhooks-octoprint-server/test', { url: fake.url, apiKey: OCTO_WRONG }),
         await t.audit.admin('post', '/printhooks-octoprint-server/test', { id: 'global', url: fake.url, apiKey: '__PWRD__' }),
